@@ -1,0 +1,1 @@
+"""The accounts service: the caller's account, partner permissions, partner change requests."""

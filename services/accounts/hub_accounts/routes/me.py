@@ -1,0 +1,31 @@
+"""GET /v1/me."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from hub_accounts.models import Me
+from hub_accounts.usecases.me import who_am_i
+from hub_shared.accounts import AccountsReader
+from hub_shared.api import accounts_reader, current_principal
+from hub_shared.auth import Principal
+from hub_shared.problems import problem_responses
+
+router = APIGatewayHttpRouter()
+
+
+@router.get(
+    "/v1/me",
+    summary="The caller's account",
+    description="Role, client (with its billing model) or partner grants: what the portal shows to this user.",
+    tags=["Accounts"],
+    responses={200: {"description": "The caller."}, **problem_responses(404)},
+)
+def get_me(
+    caller: Annotated[Principal, Depends(current_principal)],
+    accounts: Annotated[AccountsReader, Depends(accounts_reader)],
+) -> Me:
+    return who_am_i(caller, accounts=accounts)

@@ -1,0 +1,20 @@
+"""The billing function: its resolver and Lambda handler. Its routes arrive with its issue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from hub_shared.api import build_resolver
+from hub_shared.observability import HTTP_CORRELATION_PATH, observability
+
+obs = observability("billing")
+app = build_resolver()
+
+
+@obs.logger.inject_lambda_context(correlation_id_path=HTTP_CORRELATION_PATH)
+@obs.tracer.capture_lambda_handler
+@obs.metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""The numbers service: WhatsApp Business API phone numbers and their lifecycle."""

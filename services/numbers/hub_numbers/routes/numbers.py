@@ -1,0 +1,67 @@
+"""GET /v1/numbers and GET /v1/numbers/{number_id}."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from hub_numbers.deps import accounts_reader, cursor_codec, numbers_store
+from hub_numbers.models import NUMBER_ID_PATTERN, AccountStatus, PhoneNumberView
+from hub_numbers.store import NumbersStore
+from hub_numbers.usecases.listing import NumberQuery, get_number, list_numbers
+from hub_shared.accounts import AccountsReader
+from hub_shared.api import current_principal
+from hub_shared.auth import ID_PATTERN, Principal
+from hub_shared.pagination import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, CursorCodec, Page
+from hub_shared.problems import problem_responses
+
+router = APIGatewayHttpRouter()
+
+Caller = Annotated[Principal, Depends(current_principal)]
+Store = Annotated[NumbersStore, Depends(numbers_store)]
+AccountsDep = Annotated[AccountsReader, Depends(accounts_reader)]
+Cursors = Annotated[CursorCodec, Depends(cursor_codec)]
+
+
+@router.get(
+    "/v1/numbers",
+    summary="List phone numbers",
+    description="The caller's numbers (clients), the numbers of clients that granted `numbers:read` "
+    "(partners), or every number (support), in a stable order.",
+    tags=["Numbers"],
+    responses={200: {"description": "A page of numbers."}, **problem_responses(400, 404)},
+)
+def list_numbers_route(
+    caller: Caller,
+    store: Store,
+    accounts: AccountsDep,
+    cursors: Cursors,
+    status: Annotated[AccountStatus | None, Query(description="Only numbers in this status.")] = None,
+    client_id: Annotated[
+        str | None, Query(pattern=ID_PATTERN.pattern, description="Only this client's numbers (partners, support).")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None, Query(min_length=1, max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the last page.")
+    ] = None,
+) -> Page[PhoneNumberView]:
+    query = NumberQuery(status=status, client_id=client_id, limit=limit, cursor=cursor)
+    return list_numbers(caller, query, numbers=store, accounts=accounts, cursors=cursors)
+
+
+@router.get(
+    "/v1/numbers/<number_id>",
+    summary="Read one phone number",
+    tags=["Numbers"],
+    responses={200: {"description": "The number."}, **problem_responses(404)},
+)
+def get_number_route(
+    number_id: Annotated[str, Path(pattern=NUMBER_ID_PATTERN, description="Meta's phone number id.")],
+    caller: Caller,
+    store: Store,
+    accounts: AccountsDep,
+) -> PhoneNumberView:
+    return get_number(number_id, caller, numbers=store, accounts=accounts)

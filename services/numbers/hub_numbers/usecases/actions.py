@@ -1,0 +1,51 @@
+"""Which actions a caller may take on a number now (the Numbers page's buttons)."""
+
+from __future__ import annotations
+
+from hub_numbers.models import CANCELLABLE, AccountStatus, Number, NumberAction
+from hub_shared.accounts import BillingModel, ClientAccount
+from hub_shared.auth import Action, Principal, Role
+
+SIGNALS_NOT_YET = "Signals is not available yet."
+
+
+def actions_for(number: Number, principal: Principal, account: ClientAccount | None) -> list[NumberAction]:
+    out = [NumberAction(name="manage", available=principal.can(Action.NUMBERS_READ, number.client_id))]
+    out.append(_cancel(number, principal))
+    if number.account_status is AccountStatus.PENDING_DELETION:
+        out.append(_withdraw(number, principal))
+    if account is not None and account.billing_model is BillingModel.DIRECT:
+        out.append(_inbox(number, principal))
+    out.append(NumberAction(name="signals", available=False, reason=SIGNALS_NOT_YET))
+    return out
+
+
+def _client_only(principal: Principal, verb: str) -> str | None:
+    if principal.role is Role.PARTNER:
+        return f"Partners cannot {verb} for a client."
+    if principal.role is Role.SUPPORT:
+        return f"Only the client can {verb}."
+    return None
+
+
+def _cancel(number: Number, principal: Principal) -> NumberAction:
+    reason = _client_only(principal, "cancel a number")
+    if reason is None and number.account_status is AccountStatus.PENDING_DELETION:
+        reason = "The number is already cancelled."
+    elif reason is None and number.account_status not in CANCELLABLE:
+        reason = f"A number that is {number.account_status.value} cannot be cancelled."
+    return NumberAction(name="cancel", available=reason is None, reason=reason)
+
+
+def _withdraw(number: Number, principal: Principal) -> NumberAction:
+    reason = _client_only(principal, "withdraw a cancellation")
+    return NumberAction(name="withdraw_cancellation", available=reason is None, reason=reason)
+
+
+def _inbox(number: Number, principal: Principal) -> NumberAction:
+    reason = _client_only(principal, "activate an inbox")
+    if reason is None and number.inbox_status is not None:
+        reason = "The inbox is already activated."
+    elif reason is None and number.account_status is not AccountStatus.RUNNING:
+        reason = "An inbox can be activated for a running number only."
+    return NumberAction(name="activate_inbox", available=reason is None, reason=reason)

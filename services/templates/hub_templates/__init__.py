@@ -1,0 +1,1 @@
+"""The templates service: message templates: the local mirror of Meta's templates."""

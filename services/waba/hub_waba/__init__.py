@@ -1,0 +1,1 @@
+"""The waba service: WABA details, business profile and commerce settings."""

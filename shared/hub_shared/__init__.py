@@ -1,0 +1,1 @@
+"""The Client Hub's shared Lambda layer: what every service stands on."""

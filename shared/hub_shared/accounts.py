@@ -1,0 +1,99 @@
+"""Read model over the accounts table (written only by the accounts service).
+
+Layout (single table, keys `pk`/`sk`):
+- client profile: `CLIENT#<client_id>` / `PROFILE` — name, billing_model (`direct`|`partner`), partner_id,
+  prepaid; `gsi1pk=PARTNER#<partner_id>`, `gsi1sk=CLIENT#<client_id>` when the client has a partner.
+- partner grant:  `CLIENT#<client_id>` / `GRANT#<partner_id>` — scopes (string set);
+  `gsi1pk=PARTNER#<partner_id>`, `gsi1sk=GRANT#<client_id>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from hub_shared import aws
+from hub_shared.settings import get_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+PARTNER_INDEX = "ByPartner"
+
+
+class BillingModel(StrEnum):
+    DIRECT = "direct"
+    PARTNER = "partner"
+
+
+@dataclass(frozen=True)
+class ClientAccount:
+    client_id: str
+    name: str
+    billing_model: BillingModel
+    partner_id: str | None = None
+    prepaid: bool = False
+
+
+def client_key(client_id: str) -> dict[str, dict[str, str]]:
+    return {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": "PROFILE"}}
+
+
+class AccountsReader:
+    def __init__(self, table: str | None = None, client: DynamoDBClient | None = None):
+        self._table = table or get_settings().accounts_table
+        self._client = client or aws.dynamodb()
+
+    def client(self, client_id: str) -> ClientAccount | None:
+        found = self._client.get_item(TableName=self._table, Key=client_key(client_id)).get("Item")
+        return _client_account(aws.from_item(found)) if found else None
+
+    def clients(self, client_ids: Iterable[str]) -> dict[str, ClientAccount]:
+        """Many clients in BatchGetItem calls of ≤ 100 keys (unprocessed keys retried)."""
+        wanted = sorted(set(client_ids))
+        out: dict[str, ClientAccount] = {}
+        for start in range(0, len(wanted), 100):
+            keys = [client_key(c) for c in wanted[start : start + 100]]
+            request = {self._table: {"Keys": keys}}
+            while request:
+                answer = self._client.batch_get_item(RequestItems=request)  # type: ignore[arg-type]
+                for item in answer["Responses"].get(self._table, []):
+                    account = _client_account(aws.from_item(item))
+                    out[account.client_id] = account
+                request = answer.get("UnprocessedKeys") or {}  # type: ignore[assignment]
+        return out
+
+    def scopes(self, partner_id: str, client_id: str) -> frozenset[str]:
+        key = {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": f"GRANT#{partner_id}"}}
+        item = self._client.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
+        return frozenset(aws.from_item(item).get("scopes", ())) if item else frozenset()
+
+    def grants_of_partner(self, partner_id: str) -> dict[str, frozenset[str]]:
+        """client_id → scopes, for every client that granted this partner anything."""
+        out: dict[str, frozenset[str]] = {}
+        kwargs = {
+            "TableName": self._table,
+            "IndexName": PARTNER_INDEX,
+            "KeyConditionExpression": "gsi1pk = :p AND begins_with(gsi1sk, :g)",
+            "ExpressionAttributeValues": {":p": {"S": f"PARTNER#{partner_id}"}, ":g": {"S": "GRANT#"}},
+        }
+        while True:
+            page = self._client.query(**kwargs)  # type: ignore[arg-type]
+            for item in page["Items"]:
+                values = aws.from_item(item)
+                out[values["client_id"]] = frozenset(values.get("scopes", ()))
+            if "LastEvaluatedKey" not in page:
+                return out
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _client_account(values: dict[str, object]) -> ClientAccount:
+    return ClientAccount(
+        client_id=str(values["client_id"]),
+        name=str(values.get("name", "")),
+        billing_model=BillingModel(str(values.get("billing_model", BillingModel.DIRECT))),
+        partner_id=str(values["partner_id"]) if values.get("partner_id") else None,
+        prepaid=bool(values.get("prepaid", False)),
+    )

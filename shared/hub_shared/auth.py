@@ -1,0 +1,163 @@
+"""Who is calling, and what they may do.
+
+API Gateway's JWT authorizer has verified the Cognito ID token; its claims arrive in
+`requestContext.authorizer.jwt.claims`. `principal_from_claims` turns them into a `Principal`;
+`Principal.can(action, client_id)` decides. Partner scopes come from the accounts read model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from hub_shared.errors import InvalidPrincipal, Unauthorized
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+SUPPORT_GROUP = "support"
+
+
+class Role(StrEnum):
+    CLIENT = "client"
+    PARTNER = "partner"
+    SUPPORT = "support"
+
+
+class Scope(StrEnum):
+    """What a client can grant its partner (SPEC §3 Accounts)."""
+
+    NUMBERS_READ = "numbers:read"
+    TEMPLATES_READ = "templates:read"
+    TEMPLATES_WRITE = "templates:write"
+    PROFILE_WRITE = "profile:write"
+    DISPLAY_NAME_WRITE = "display_name:write"
+    INSIGHTS_READ = "insights:read"
+    WABA_READ = "waba:read"
+    COMMERCE_WRITE = "commerce:write"
+
+
+class Action(StrEnum):
+    """Everything a route may check. Each maps to the partner scope it needs, or to none (client only)."""
+
+    NUMBERS_READ = "numbers:read"
+    NUMBERS_ADD = "numbers:add"
+    NUMBERS_CANCEL = "numbers:cancel"
+    INBOX_ACTIVATE = "inbox:activate"
+    DISPLAY_NAME_WRITE = "display_name:write"
+    WABA_READ = "waba:read"
+    PROFILE_WRITE = "profile:write"
+    COMMERCE_WRITE = "commerce:write"
+    TEMPLATES_READ = "templates:read"
+    TEMPLATES_WRITE = "templates:write"
+    INSIGHTS_READ = "insights:read"
+    BILLING_MANAGE = "billing:manage"
+    SUPPORT_TICKETS = "support:tickets"
+    ACCOUNT_MANAGE = "account:manage"
+
+
+#: The scope a partner needs for an action; actions absent here are never allowed to partners
+#: (adding, importing and cancelling numbers, billing and funds, the client's own settings).
+PARTNER_SCOPE_FOR: Mapping[Action, Scope] = {
+    Action.NUMBERS_READ: Scope.NUMBERS_READ,
+    Action.DISPLAY_NAME_WRITE: Scope.DISPLAY_NAME_WRITE,
+    Action.WABA_READ: Scope.WABA_READ,
+    Action.PROFILE_WRITE: Scope.PROFILE_WRITE,
+    Action.COMMERCE_WRITE: Scope.COMMERCE_WRITE,
+    Action.TEMPLATES_READ: Scope.TEMPLATES_READ,
+    Action.TEMPLATES_WRITE: Scope.TEMPLATES_WRITE,
+    Action.INSIGHTS_READ: Scope.INSIGHTS_READ,
+}
+
+#: What a support agent may do on any client (read everything, work tickets).
+SUPPORT_ACTIONS = frozenset(
+    {Action.NUMBERS_READ, Action.WABA_READ, Action.TEMPLATES_READ, Action.INSIGHTS_READ, Action.SUPPORT_TICKETS}
+)
+
+GrantLookup = Callable[[str, str], frozenset[str]]
+"""(partner_id, client_id) → the scopes that client granted that partner."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    role: Role
+    client_id: str | None = None
+    partner_id: str | None = None
+    email: str | None = None
+    grants: GrantLookup | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def own_client_id(self) -> str:
+        """The client a client user belongs to."""
+        if self.client_id is None:
+            raise InvalidPrincipal("The caller is not a client user.")
+        return self.client_id
+
+    @property
+    def own_partner_id(self) -> str:
+        """The partner a partner user belongs to."""
+        if self.partner_id is None:
+            raise InvalidPrincipal("The caller is not a partner user.")
+        return self.partner_id
+
+    def scopes_for(self, client_id: str) -> frozenset[str]:
+        if self.role is not Role.PARTNER or self.grants is None or self.partner_id is None:
+            return frozenset()
+        return self.grants(self.partner_id, client_id)
+
+    def can(self, action: Action, client_id: str) -> bool:
+        """May this principal perform `action` on a resource of `client_id`?"""
+        if self.role is Role.CLIENT:
+            return client_id == self.client_id
+        if self.role is Role.SUPPORT:
+            return action in SUPPORT_ACTIONS
+        scope = PARTNER_SCOPE_FOR.get(action)
+        return scope is not None and scope.value in self.scopes_for(client_id)
+
+    def sees(self, client_id: str) -> bool:
+        """May this principal know that resources of `client_id` exist at all (else: 404)?"""
+        if self.role is Role.CLIENT:
+            return client_id == self.client_id
+        if self.role is Role.SUPPORT:
+            return True
+        return Scope.NUMBERS_READ.value in self.scopes_for(client_id)
+
+
+def _groups(raw: Any) -> frozenset[str]:
+    """`cognito:groups` arrives as a list, or (HTTP API) as a string like "[support admin]"."""
+    if raw is None:
+        return frozenset()
+    if isinstance(raw, list | tuple):
+        return frozenset(str(g) for g in raw)
+    text = str(raw).strip().strip("[]")
+    return frozenset(part.strip().strip('"') for part in re.split(r"[,\s]+", text) if part.strip())
+
+
+def _id_claim(claims: Mapping[str, Any], name: str) -> str | None:
+    value = claims.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise InvalidPrincipal(f"The token's claim `{name}` is malformed.")
+    return value
+
+
+def principal_from_claims(claims: Mapping[str, Any] | None, grants: GrantLookup | None = None) -> Principal:
+    """Build the caller from verified JWT claims; refuse tokens that name no single role."""
+    if not claims or not claims.get("sub"):
+        raise Unauthorized("A valid bearer token is required.")
+    subject = str(claims["sub"])
+    email = claims.get("email")
+    client_id = _id_claim(claims, "custom:client_id")
+    partner_id = _id_claim(claims, "custom:partner_id")
+    if SUPPORT_GROUP in _groups(claims.get("cognito:groups")):
+        return Principal(subject=subject, role=Role.SUPPORT, email=email)
+    if client_id and partner_id:
+        raise InvalidPrincipal("The token names both a client and a partner.")
+    if client_id:
+        return Principal(subject=subject, role=Role.CLIENT, client_id=client_id, email=email)
+    if partner_id:
+        return Principal(subject=subject, role=Role.PARTNER, partner_id=partner_id, email=email, grants=grants)
+    raise InvalidPrincipal("The token names no client, partner or support group.")

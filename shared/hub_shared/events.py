@@ -1,0 +1,87 @@
+"""Domain events on the `hub` bus: pydantic models with metadata, and their publisher.
+
+A concrete event sets `SOURCE` (`hub.<service>`) and `DETAIL_TYPE` (e.g. `NumberDeleted`).
+The publisher sends PutEvents in batches of ≤ 10 and fails loudly when any entry fails.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hub_shared import aws
+from hub_shared.observability import correlation_id
+from hub_shared.settings import get_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
+
+MAX_ENTRIES_PER_PUT = 10
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class EventMetadata(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    occurred_at: datetime = Field(default_factory=utc_now)
+    correlation_id: str | None = Field(default_factory=correlation_id)
+    version: int = 1
+
+
+class DomainEvent(BaseModel):
+    """Base of every event's `detail`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    SOURCE: ClassVar[str]
+    DETAIL_TYPE: ClassVar[str]
+
+    metadata: EventMetadata = Field(default_factory=EventMetadata)
+
+    def to_entry(self, bus_name: str) -> PutEventsRequestEntryTypeDef:
+        return {
+            "Source": self.SOURCE,
+            "DetailType": self.DETAIL_TYPE,
+            "Detail": self.model_dump_json(),
+            "EventBusName": bus_name,
+        }
+
+
+class EventPublishFailed(Exception):
+    """PutEvents refused some entries; `failed` holds (entry, error code, message)."""
+
+    def __init__(self, failed: Sequence[tuple[PutEventsRequestEntryTypeDef, str, str]]):
+        self.failed = list(failed)
+        codes = sorted({code for _, code, _ in self.failed})
+        super().__init__(f"{len(self.failed)} event(s) were not published: {', '.join(codes)}")
+
+
+class EventPublisher:
+    def __init__(self, bus_name: str | None = None, client: EventBridgeClient | None = None):
+        self._bus = bus_name or get_settings().event_bus_name
+        self._client = client or aws.events()
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        self.put_entries([e.to_entry(self._bus) for e in events])
+
+    def put_entries(self, entries: Sequence[PutEventsRequestEntryTypeDef]) -> None:
+        """Send raw entries in batches of ≤ 10; raise `EventPublishFailed` listing every failed one."""
+        failed: list[tuple[PutEventsRequestEntryTypeDef, str, str]] = []
+        for start in range(0, len(entries), MAX_ENTRIES_PER_PUT):
+            batch = list(entries[start : start + MAX_ENTRIES_PER_PUT])
+            answer = self._client.put_events(Entries=batch)
+            if answer.get("FailedEntryCount", 0):
+                for entry, result in zip(batch, answer["Entries"], strict=True):
+                    if "ErrorCode" in result:
+                        failed.append((entry, result["ErrorCode"], result.get("ErrorMessage", "")))
+        if failed:
+            raise EventPublishFailed(failed)

@@ -1,0 +1,56 @@
+"""Typed settings, read from the environment once, on first use (never at import)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hub_shared.singletons import singleton
+
+
+class Settings(BaseSettings):
+    """Configuration of a hub function. Every field is an environment variable (upper case).
+
+    Table and bus names come from `infra/template.yaml` (Globals); secrets are referenced by
+    name and read through Powertools Parameters, never placed in the environment.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore", frozen=True)
+
+    stage: str = Field(default="prod", description="Deployment stage name, e.g. prod, staging, local.")
+    aws_region: str = Field(default="eu-central-1", description="Region of the hub's AWS resources.")
+
+    numbers_table: str = Field(default="hub-numbers", description="DynamoDB table owned by the numbers service.")
+    accounts_table: str = Field(default="hub-accounts", description="DynamoDB table owned by the accounts service.")
+    idempotency_table: str = Field(default="hub-idempotency", description="Powertools idempotency records.")
+    event_bus_name: str = Field(default="hub", description="The EventBridge bus every domain event goes to.")
+
+    graph_api_base_url: str = Field(default="https://graph.facebook.com", description="Meta Graph API base URL.")
+    graph_api_version: str = Field(default="v23.0", description="Meta Graph API version used in every path.")
+    graph_token_secret: str = Field(
+        default="hub/meta/system-user-token", description="Secrets Manager name of the Meta system-user token."
+    )
+    graph_timeout_seconds: float = Field(default=8.0, gt=0, description="Timeout of one Graph API request.")
+    graph_max_retries: int = Field(default=3, ge=0, le=8, description="Retries on Meta 5xx and throttling.")
+    graph_max_backoff_seconds: float = Field(
+        default=4.0, ge=0, description="Longest single wait between Graph retries; longer waits answer 429."
+    )
+
+    cursor_secret: str = Field(
+        default="hub/cursor-signing-key", description="Secrets Manager name of the key that signs list cursors."
+    )
+    secret_max_age_seconds: int = Field(default=300, ge=0, description="How long a secret read is cached.")
+
+    problem_type_base: str = Field(
+        default="https://docs.client-hub.example/problems/",
+        description="Base URI of the problem `type` of every error answer (RFC 9457).",
+    )
+    aws_endpoint_url: str | None = Field(
+        default=None, description="Endpoint override for every AWS client (the local cloud only)."
+    )
+
+
+@singleton
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return Settings()

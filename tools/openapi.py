@@ -1,0 +1,83 @@
+"""Generate docs/openapi.json from every service's resolver (Powertools), or check it has not drifted.
+
+    python -m tools.openapi --write    # regenerate
+    python -m tools.openapi --check    # exit 1 when the committed file differs from the code
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
+from aws_lambda_powertools.event_handler.openapi.models import Server
+
+from hub_shared.api import SECURITY, SECURITY_SCHEMES
+from local.template import ROOT, function_handlers
+
+OPENAPI_FILE = ROOT / "docs" / "openapi.json"
+TITLE = "Client Hub API"
+VERSION = "1.0.0"
+DESCRIPTION = (
+    "The back end of a WhatsApp Business Solution Provider's self-service portal: numbers, WABA, "
+    "templates, billing, support and accounts. Every route needs a Cognito ID token; errors are "
+    "RFC 9457 `application/problem+json`."
+)
+
+
+def resolver_modules() -> list[str]:
+    """Every function's module in the template (`hub_numbers.app`), in a stable order."""
+    return sorted({handler.rsplit(".", 1)[0] for handler in function_handlers().values()})
+
+
+def build_schema() -> dict[str, Any]:
+    merge = OpenAPIMerge(
+        title=TITLE,
+        version=VERSION,
+        description=DESCRIPTION,
+        servers=[Server(url="/")],
+        security_schemes=SECURITY_SCHEMES,
+        security=SECURITY,
+        on_conflict="error",
+    )
+    for module in resolver_modules():
+        merge.add_schema(importlib.import_module(module).app.get_openapi_schema())
+    schema: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
+    return schema
+
+
+def render(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true", help="regenerate docs/openapi.json")
+    mode.add_argument("--check", action="store_true", help="fail when docs/openapi.json drifts from the code")
+    args = parser.parse_args(argv)
+    fresh = render(build_schema())
+    if args.write:
+        OPENAPI_FILE.parent.mkdir(parents=True, exist_ok=True)
+        OPENAPI_FILE.write_text(fresh)
+        print(f"wrote {OPENAPI_FILE.relative_to(ROOT)}")
+        return 0
+    committed = OPENAPI_FILE.read_text() if OPENAPI_FILE.exists() else ""
+    if committed == fresh:
+        print(f"{OPENAPI_FILE.relative_to(ROOT)} is up to date")
+        return 0
+    diff = difflib.unified_diff(
+        committed.splitlines(), fresh.splitlines(), "docs/openapi.json (committed)", "from code", lineterm="", n=2
+    )
+    print("\n".join(list(diff)[:80]), file=sys.stderr)
+    print("docs/openapi.json has drifted from the code: run `make openapi` and commit it.", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
