@@ -11,6 +11,7 @@ from functools import cache
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.logging.exceptions import OrphanedChildLoggerError
 
 METRICS_NAMESPACE = "ClientHub"
 HTTP_CORRELATION_PATH = correlation_paths.API_GATEWAY_HTTP
@@ -35,6 +36,9 @@ def observability(service: str) -> Observability:
 
 
 def correlation_id() -> str | None:
-    """The correlation id of the request or event being handled, if any."""
-    value = Logger(child=True).get_correlation_id()
+    """The correlation id of the request or event being handled; None outside a handler."""
+    try:
+        value = Logger(child=True).get_correlation_id()
+    except OrphanedChildLoggerError:
+        return None
     return str(value) if value else None

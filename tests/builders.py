@@ -1,0 +1,161 @@
+"""Builders for test data: API Gateway HTTP API (payload 2.0) events, accounts and numbers."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from hub_numbers.models import AccountStatus, Number
+from hub_numbers.store import NumbersStore
+from hub_shared import aws
+from local.functions import LocalLambdaContext
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def claims_for(
+    *, client_id: str | None = None, partner_id: str | None = None, groups: str | None = None, sub: str | None = None
+) -> dict[str, str]:
+    """JWT claims as API Gateway passes them for a Cognito ID token (all strings)."""
+    claims = {
+        "sub": sub or str(uuid.uuid4()),
+        "email": "user@example.com",
+        "token_use": "id",
+        "iss": "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_test",
+        "aud": "test-client",
+        "exp": "1893456000",
+        "iat": "1764000000",
+    }
+    if client_id is not None:
+        claims["custom:client_id"] = client_id
+    if partner_id is not None:
+        claims["custom:partner_id"] = partner_id
+    if groups is not None:
+        claims["cognito:groups"] = groups
+    return claims
+
+
+CLIENT_ACME = claims_for(client_id="acme", sub="user-acme")
+CLIENT_GLOBEX = claims_for(client_id="globex", sub="user-globex")
+PARTNER = claims_for(partner_id="bluewave", sub="user-partner")
+SUPPORT = claims_for(groups="[support]", sub="user-support")
+
+
+def http_event(
+    method: str,
+    path: str,
+    *,
+    route: str | None = None,
+    claims: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    path_parameters: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """An API Gateway HTTP API payload 2.0 event as the JWT authorizer forwards it."""
+    route_key = f"{method} {route or path}"
+    request_context: dict[str, Any] = {
+        "accountId": "123456789012",
+        "apiId": "api",
+        "domainName": "api.example.com",
+        "domainPrefix": "api",
+        "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "192.0.2.1", "userAgent": "test"},
+        "requestId": str(uuid.uuid4()),
+        "routeKey": route_key,
+        "stage": "$default",
+        "time": "20/Nov/2026:12:00:00 +0000",
+        "timeEpoch": 1795176000000,
+    }
+    if claims is not None:
+        request_context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": path,
+        "rawQueryString": urlencode(query or {}),
+        "headers": {"content-type": "application/json", **(headers or {})},
+        "requestContext": request_context,
+        "isBase64Encoded": False,
+    }
+    if query:
+        event["queryStringParameters"] = query
+    if path_parameters:
+        event["pathParameters"] = path_parameters
+    if body is not None:
+        event["body"] = body if isinstance(body, str) else json.dumps(body)
+    return event
+
+
+def context(function: str = "test") -> LocalLambdaContext:
+    return LocalLambdaContext(function_name=function)
+
+
+def a_number(number_id: str = "106540352242922", client_id: str = "acme", **overrides: Any) -> Number:
+    digits = overrides.pop("digits", number_id[-7:])
+    values: dict[str, Any] = {
+        "number_id": number_id,
+        "client_id": client_id,
+        "waba_id": "102290129340398",
+        "phone_e164": f"+49151{digits}",
+        "display_phone_number": f"+49 151 {digits}",
+        "account_status": AccountStatus.RUNNING,
+        "meta_status": "CONNECTED",
+        "display_name": "Acme Retail",
+        "display_name_status": "APPROVED",
+        "quality_rating": "GREEN",
+        "messaging_limit": "TIER_1K",
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    values.update(overrides)
+    return Number.model_validate(values)
+
+
+@dataclass
+class AwsWorld:
+    """The moto account of a test, with helpers that write data the way its owning service does."""
+
+    dynamodb: DynamoDBClient
+
+    def add_client(self, client_id: str, *, billing_model: str = "direct", partner_id: str | None = None) -> None:
+        item: dict[str, Any] = {
+            "pk": f"CLIENT#{client_id}",
+            "sk": "PROFILE",
+            "client_id": client_id,
+            "name": f"{client_id.title()} Ltd",
+            "billing_model": billing_model,
+            "prepaid": billing_model == "direct",
+        }
+        if partner_id:
+            item.update(partner_id=partner_id, gsi1pk=f"PARTNER#{partner_id}", gsi1sk=f"CLIENT#{client_id}")
+        self.dynamodb.put_item(TableName="hub-accounts", Item=aws.to_item(item))
+
+    def grant(self, client_id: str, partner_id: str, *scopes: str) -> None:
+        item = {
+            "pk": f"CLIENT#{client_id}",
+            "sk": f"GRANT#{partner_id}",
+            "client_id": client_id,
+            "partner_id": partner_id,
+            "scopes": set(scopes),
+            "gsi1pk": f"PARTNER#{partner_id}",
+            "gsi1sk": f"GRANT#{client_id}",
+        }
+        self.dynamodb.put_item(TableName="hub-accounts", Item=aws.to_item(item))
+
+    def revoke(self, client_id: str, partner_id: str) -> None:
+        key = {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": f"GRANT#{partner_id}"}}
+        self.dynamodb.delete_item(TableName="hub-accounts", Key=key)
+
+    def add_number(self, number: Number) -> Number:
+        NumbersStore("hub-numbers", self.dynamodb).put(number)
+        return number
+
+    def table_items(self, table: str) -> list[dict[str, Any]]:
+        return self.dynamodb.scan(TableName=table)["Items"]

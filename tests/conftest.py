@@ -1,0 +1,45 @@
+"""Fixtures shared by every test: a moto AWS built from infra/template.yaml, and event builders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from hub_shared.singletons import reset_all
+from local.template import create_tables, table_environment
+from tests.builders import AwsWorld
+
+REGION = "eu-central-1"
+CURSOR_KEY = "test-cursor-signing-key"
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsWorld]:
+    """A fresh moto account: every table of the template, the bus, and the secrets the functions read."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "STAGE": "test",
+        "EVENT_BUS_NAME": "hub",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "ClientHub",
+        **table_environment(),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        reset_all()
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        create_tables(dynamodb)
+        boto3.client("events", region_name=REGION).create_event_bus(Name="hub")
+        boto3.client("secretsmanager", region_name=REGION).create_secret(
+            Name="hub/cursor-signing-key", SecretString=CURSOR_KEY
+        )
+        yield AwsWorld(dynamodb=dynamodb)
+    reset_all()

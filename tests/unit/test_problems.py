@@ -1,0 +1,124 @@
+"""The one error map: every error a resolver raises answers application/problem+json."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import pytest
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BaseModel
+
+from hub_shared.api import build_resolver
+from hub_shared.errors import FieldError, QuotaExceeded, StateConflict, UpstreamUnavailable
+from hub_shared.settings import get_settings
+from tests.builders import context, http_event
+
+app = build_resolver()
+
+
+class Body(BaseModel):
+    name: str
+    count: int
+
+
+@app.get("/conflict")
+def conflict() -> dict[str, str]:
+    raise StateConflict("The number is already cancelled.", errors=[FieldError("path.number_id", "is cancelled")])
+
+
+@app.get("/quota")
+def quota() -> dict[str, str]:
+    raise QuotaExceeded("Meta's limit was hit.", retry_after=30)
+
+
+@app.get("/upstream")
+def upstream() -> dict[str, str]:
+    raise UpstreamUnavailable("Meta is unavailable.")
+
+
+@app.get("/boom")
+def boom() -> dict[str, str]:
+    raise RuntimeError("secret internals at /var/task/thing.py")
+
+
+@app.get("/query")
+def query(limit: Annotated[int, Query(ge=1)] = 1) -> dict[str, int]:
+    return {"limit": limit}
+
+
+@app.post("/body")
+def body(payload: Body) -> dict[str, Any]:
+    return payload.model_dump()
+
+
+def call(method: str, path: str, **kwargs: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
+    answer = app.resolve(http_event(method, path, **kwargs), context())
+    return answer["statusCode"], json.loads(answer["body"]), answer["headers"]
+
+
+@pytest.fixture(autouse=True)
+def _settings() -> None:
+    get_settings.cache_clear()  # type: ignore[attr-defined]
+
+
+def test_domain_error_becomes_rfc9457_problem_with_its_field_errors() -> None:
+    status, body, headers = call("GET", "/conflict")
+
+    assert status == 409
+    assert headers["Content-Type"] == "application/problem+json"
+    assert body == {
+        "type": f"{get_settings().problem_type_base}state-conflict",
+        "title": "State conflict",
+        "status": 409,
+        "detail": "The number is already cancelled.",
+        "errors": [{"field": "path.number_id", "message": "is cancelled"}],
+    }
+
+
+def test_quota_problem_carries_retry_after() -> None:
+    status, body, headers = call("GET", "/quota")
+
+    assert (status, headers["Retry-After"], body["type"].rsplit("/", 1)[1]) == (429, "30", "quota-exceeded")
+
+
+def test_upstream_failure_is_503_without_internals() -> None:
+    status, body, _ = call("GET", "/upstream")
+
+    assert (status, body["title"]) == (503, "An upstream service is unavailable")
+
+
+def test_unexpected_error_is_500_problem_without_a_stack_trace() -> None:
+    status, body, _ = call("GET", "/boom")
+
+    assert status == 500
+    assert body["detail"] == "Something went wrong on our side."
+    assert "/var/task" not in json.dumps(body)
+
+
+def test_query_violation_is_422_pointing_at_the_parameter() -> None:
+    status, body, _ = call("GET", "/query", query={"limit": "0"})
+
+    assert status == 422
+    assert body["errors"] == [{"field": "query.limit", "message": "input should be greater than or equal to 1"}]
+
+
+def test_body_violations_point_at_each_field() -> None:
+    status, body, _ = call("POST", "/body", body={"count": "x"})
+
+    assert status == 422
+    assert {e["field"] for e in body["errors"]} == {"body.name", "body.count"}
+    assert {"field": "body.name", "message": "is required"} in body["errors"]
+
+
+def test_body_that_is_not_json_is_400() -> None:
+    status, body, _ = call("POST", "/body", body="{not json")
+
+    assert status == 400
+    assert body["type"].endswith("/bad-request")
+
+
+def test_unknown_route_is_404_problem() -> None:
+    status, body, _ = call("GET", "/missing")
+
+    assert (status, body["type"].rsplit("/", 1)[1]) == (404, "not-found")
