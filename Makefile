@@ -57,5 +57,15 @@ e2e: setup ## End-to-end tests against the local hub
 bench: setup ## Benchmarks, reported as ratios against a baseline measured in the same run
 	$(PY) -m bench
 
+run: setup ## Start the whole hub locally (no AWS account, no Docker), seeded; Ctrl-C stops it
+	$(PY) -m local
+
+token: setup ## Print an ID token of a seeded user of the running local hub: make token USER=anna@acme.example
+	@case "$(USER)" in *@*) ;; *) echo "usage: make token USER=<email of a seeded user> (see make run's list)" >&2; exit 2;; esac
+	@$(PY) -m local.tokens "$(USER)"
+
+job: setup ## Run one scheduled job now against the running local hub: make job NAME=<job> (no NAME: list)
+	@$(PY) -m local.jobs $(NAME)
+
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

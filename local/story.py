@@ -115,8 +115,6 @@ WABAS = (
     Waba("109822714420117", "initech", "Initech", "SHARED", "611908331245570", "f0e1d2c3_b4a5_4968_8776_655443322110"),
 )
 
-END_OF_THIS_MONTH = "end-of-month"  # the seed resolves it against the clock when it runs
-
 NUMBERS = (
     PhoneNumber(
         "106540352242922",

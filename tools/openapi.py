@@ -1,7 +1,7 @@
 """Generate docs/openapi.json from every service's resolver (Powertools), or check it has not drifted.
 
-    python -m tools.openapi --write    # regenerate
-    python -m tools.openapi --check    # exit 1 when the committed file differs from the code
+python -m tools.openapi --write    # regenerate
+python -m tools.openapi --check    # exit 1 when the committed file differs from the code
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import difflib
 import importlib
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge

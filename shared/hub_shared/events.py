@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub_shared import aws
+from hub_shared.clock import UtcDateTime, utc_now
 from hub_shared.observability import correlation_id
 from hub_shared.settings import get_settings
 
@@ -24,15 +24,11 @@ if TYPE_CHECKING:
 MAX_ENTRIES_PER_PUT = 10
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class EventMetadata(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     event_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
-    occurred_at: datetime = Field(default_factory=utc_now)
+    occurred_at: UtcDateTime = Field(default_factory=utc_now)
     correlation_id: str | None = Field(default_factory=correlation_id)
     version: int = 1
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from hub_shared.clock import UtcDateTime
 
 NUMBER_ID_PATTERN = r"^[0-9]{1,20}$"
 
@@ -45,10 +46,10 @@ class Number(BaseModel):
     messaging_limit: str | None = None
     platform_type: str = "CLOUD_API"
     registration_status: str = "PENDING"
-    deletion_at: datetime | None = None
+    deletion_at: UtcDateTime | None = None
     inbox_status: str | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
 
 
 ActionName = Literal["manage", "cancel", "withdraw_cancellation", "activate_inbox", "signals"]
@@ -76,7 +77,7 @@ class PhoneNumberView(BaseModel):
     messaging_limit: str | None = Field(default=None, description="Meta's messaging limit tier, e.g. TIER_1K.")
     hosting_platform: str = Field(description="CLOUD_API, ON_PREMISE or NOT_APPLICABLE.")
     registration_status: str = Field(description="REGISTERED, PENDING or DEREGISTERED.")
-    deletion_at: datetime | None = Field(default=None, description="When a cancelled number will be deleted.")
+    deletion_at: UtcDateTime | None = Field(default=None, description="When a cancelled number will be deleted.")
     actions: list[NumberAction] = Field(description="What the caller may do with the number now.")
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime

@@ -16,6 +16,7 @@ from hub_shared.settings import get_settings
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+DELETION_SHARDS = 16
 BY_CLIENT = "ByClient"
 ALL_NUMBERS = "AllNumbers"
 ALL_PARTITION = "NUMBER"
@@ -27,8 +28,17 @@ def number_key(number_id: str) -> dict[str, dict[str, str]]:
     return {"pk": {"S": f"NUMBER#{number_id}"}, "sk": {"S": "NUMBER"}}
 
 
+def deletion_shard(number_id: str) -> str:
+    """The `DueForDeletion` partition of a number: spreads due numbers over DELETION_SHARDS partitions."""
+    return str(int(number_id) % DELETION_SHARDS)
+
+
 def number_item(number: Number) -> dict[str, Any]:
-    """The stored item of a number, with its index attributes."""
+    """The stored item of a number, with its index attributes.
+
+    A cancelled number (`pending_deletion` with a `deletion_at`) also carries `deletion_shard`, which puts it
+    in the sparse `DueForDeletion` index (sorted by `deletion_at`); any other status leaves it out.
+    """
     values = number.model_dump(mode="json")
     values.update(
         pk=f"NUMBER#{number.number_id}",
@@ -38,6 +48,8 @@ def number_item(number: Number) -> dict[str, Any]:
         list_sort=f"{number.client_id}#{number.phone_e164}#{number.number_id}",
         phone_digits=number.phone_e164.lstrip("+"),
     )
+    if number.account_status is AccountStatus.PENDING_DELETION and number.deletion_at is not None:
+        values["deletion_shard"] = deletion_shard(number.number_id)
     return aws.to_item(values)
 
 

@@ -1,0 +1,37 @@
+"""The hub's benchmarks, each reported against a baseline measured in the same run (never a test: exits 0).
+
+    python -m bench                 # every benchmark
+    python -m bench cold_start      # one, by name
+    python -m bench --runs 21       # more runs per side
+
+A benchmark is a function `(runs) -> None` that prints its report; add one as a module in bench/ and
+register it in BENCHMARKS.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from bench.cold_start import cold_start
+
+Benchmark = Callable[[int], None]
+BENCHMARKS: dict[str, Benchmark] = {"cold_start": cold_start}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"benchmarks to run: {', '.join(BENCHMARKS)}")
+    parser.add_argument("--runs", type=int, default=15, help="measured runs per side (default 15)")
+    args = parser.parse_args(argv)
+    if unknown := sorted(set(args.names) - set(BENCHMARKS)):
+        parser.error(f"no benchmark named {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    for name in args.names or BENCHMARKS:
+        BENCHMARKS[name](args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

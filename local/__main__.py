@@ -1,0 +1,67 @@
+"""`python -m local` (what `make run` calls): start the whole hub on this machine, seeded, until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from local.hub import HOST, PortBusy, Ports, RunningHub, start_hub
+from local.state import STATE_FILE
+
+
+def main(argv: list[str] | None = None) -> int:
+    defaults = Ports()
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
+    parser.add_argument("--port", type=int, default=defaults.api, help="the API gateway's port (0: any free port)")
+    parser.add_argument("--aws-port", type=int, default=defaults.aws, help="moto's port (0: any free port)")
+    parser.add_argument("--meta-port", type=int, default=defaults.meta, help="the Meta sandbox's port (0: any)")
+    parser.add_argument("--review-delay", type=float, default=20.0, help="seconds before Meta's sandbox decides")
+    parser.add_argument("--state-file", type=Path, default=STATE_FILE, help="where to write the running hub's state")
+    args = parser.parse_args(argv)
+
+    print("Starting the Client Hub locally …", flush=True)
+    try:
+        hub = start_hub(
+            Ports(api=args.port, aws=args.aws_port, meta=args.meta_port),
+            state_file=args.state_file,
+            review_delay_seconds=args.review_delay,
+        )
+    except PortBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(banner(hub), flush=True)
+    stop.wait()
+    print("\nStopping …", flush=True)
+    hub.stop()
+    print("Stopped.", flush=True)
+    return 0
+
+
+def banner(hub: RunningHub) -> str:
+    api = hub.api_url
+    return f"""
+Client Hub is running (local, no AWS account).
+  API        {api}/v1
+  API docs   {api}/docs   (OpenAPI: {api}/openapi.json)
+  Meta       http://{HOST}:{hub.ports.meta}   (Graph API sandbox; admin: /_sandbox/state)
+  AWS        http://{HOST}:{hub.ports.aws}   (moto)
+  Jobs       make job NAME=<job>   (list: make job)
+
+Demo users:
+{hub.report.users_table()}
+
+Get a token and list numbers:
+  TOKEN=$(make -s token USER=anna@acme.example)
+  curl -s -H "Authorization: Bearer $TOKEN" {api}/v1/numbers
+
+Ctrl-C stops everything."""
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,265 @@
+"""AWS on this machine: a moto server, provisioned from infra/template.yaml.
+
+`start_moto()` runs moto in server mode on 127.0.0.1; `provision(endpoint)` creates what the template declares
+(tables, the bus and its dead-letter queue, the Cognito user pool, its app client and group, the secrets) plus
+the attachments bucket, and answers an `AwsInfo`: where everything is, the local secret values, and the
+environment the hub's functions run with.
+
+moto keeps its state in this process (it is shared with any `moto.mock_aws` running here): a fresh process is a
+fresh cloud.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from local.template import create_tables, load_template, resources, table_name
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_cognito_idp.literals import ExplicitAuthFlowsTypeType
+
+#: moto accepts any credentials; these keep boto3 from looking for real ones.
+LOCAL_ACCESS_KEY_ID = "local"
+LOCAL_SECRET_ACCESS_KEY = "local"  # noqa: S105 - moto's dummy credentials
+ATTACHMENTS_BUCKET = "hub-attachments-local"
+META_VERIFY_TOKEN = "local-verify-token"  # noqa: S105 - the fixed verify token of the local Meta webhook
+
+# The template's user pool and app client properties that create_user_pool / create_user_pool_client take as is.
+_POOL_PROPERTIES = (
+    "UsernameAttributes",
+    "AutoVerifiedAttributes",
+    "UserAttributeUpdateSettings",
+    "Policies",
+    "AdminCreateUserConfig",
+    "Schema",
+)
+_CLIENT_PROPERTIES = (
+    "GenerateSecret",
+    "PreventUserExistenceErrors",
+    "IdTokenValidity",
+    "AccessTokenValidity",
+    "TokenValidityUnits",
+    "ReadAttributes",
+    "WriteAttributes",
+)
+# Locally the portal logs in with a plain password (tokens CLI, e2e tests) instead of SRP.
+_LOCAL_AUTH_FLOWS: list[ExplicitAuthFlowsTypeType] = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"]
+
+
+@dataclass(frozen=True)
+class MotoHandle:
+    server: ThreadedMotoServer
+    endpoint: str  # http://127.0.0.1:PORT
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def start_moto(port: int = 0) -> MotoHandle:
+    """A moto server on 127.0.0.1; port 0 lets the OS pick a free port (read back once it is bound)."""
+    # werkzeug logs every request at INFO; keep the runner's output to what matters.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    host, bound = server.get_host_and_port()
+    return MotoHandle(server=server, endpoint=f"http://{host}:{bound}")
+
+
+def aws_client(service: str, endpoint: str, region: str) -> Any:
+    """A boto3 client of `service` on the local cloud (a session of its own: safe in any thread)."""
+    session = boto3.session.Session(
+        aws_access_key_id=LOCAL_ACCESS_KEY_ID, aws_secret_access_key=LOCAL_SECRET_ACCESS_KEY, region_name=region
+    )
+    return session.client(service, endpoint_url=endpoint)  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class AwsInfo:
+    endpoint: str
+    region: str
+    user_pool_id: str
+    user_pool_client_id: str
+    issuer: str  # the `iss` of the pool's tokens
+    jwks_url: str  # the pool's JWKS, served by moto
+    tables: Mapping[str, str]  # logical id → table name
+    event_bus_name: str
+    dead_letter_queue_url: str
+    attachments_bucket: str
+    secret_names: Mapping[str, str]  # template logical id (or local role) → secret name
+    meta_system_user_token: str  # what the Meta sandbox expects as bearer token
+    meta_app_secret: str  # signs Meta webhooks (X-Hub-Signature-256)
+    meta_verify_token: str  # answers Meta's webhook verification
+    stripe_secret_key: str
+    stripe_webhook_secret: str  # signs Stripe webhooks (Stripe-Signature)
+    template_environment: Mapping[str, str]  # the template's Globals environment, resolved locally
+
+    def client(self, service: str) -> Any:
+        return aws_client(service, self.endpoint, self.region)
+
+    def function_environment(self) -> dict[str, str]:
+        """The environment of every hub function on the local cloud: the template's Globals (tables, bus, secret
+        names, Powertools settings) plus the endpoint, dummy credentials and region of the local cloud."""
+        return {
+            **self.template_environment,
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": LOCAL_ACCESS_KEY_ID,
+            "AWS_SECRET_ACCESS_KEY": LOCAL_SECRET_ACCESS_KEY,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_DEV": "false",
+        }
+
+    def state(self) -> dict[str, str]:
+        """The entries of the runner's state file (local.state) that log-in tools need."""
+        return {"aws_endpoint": self.endpoint, "region": self.region, "user_pool_client_id": self.user_pool_client_id}
+
+
+class _Resolver:
+    """Resolves the template's `Ref` / `Fn::Sub` to local names: parameters at their defaults (Stage = local),
+    tables as local.template names them, buses and secrets by their `Name` (CloudFormation's `Ref` of a secret is
+    its ARN; locally the name serves, as settings and Powertools accept either)."""
+
+    def __init__(self, template: dict[str, Any], stack: str, region: str):
+        self._template = template
+        self._pseudo = {"AWS::StackName": stack, "AWS::Region": region}
+        self._parameters = {name: p.get("Default") for name, p in template["Parameters"].items()} | {"Stage": "local"}
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, dict) and "Ref" in value:
+            return self.ref(value["Ref"])
+        if isinstance(value, dict) and "Fn::Sub" in value:
+            return re.sub(r"\$\{([^}]+)\}", lambda m: str(self.ref(m.group(1))), value["Fn::Sub"])
+        return value
+
+    def ref(self, name: str) -> Any:
+        if name in self._pseudo:
+            return self._pseudo[name]
+        if name in self._parameters:
+            return self._parameters[name]
+        resource = self._template["Resources"][name]
+        if resource["Type"] == "AWS::DynamoDB::Table":
+            return table_name(name)
+        if resource["Type"] in {"AWS::Events::EventBus", "AWS::SecretsManager::Secret"}:
+            return self(resource["Properties"]["Name"])
+        raise ValueError(f"The local cloud cannot resolve a Ref to {name} ({resource['Type']}).")
+
+
+def provision(endpoint: str, region: str = "eu-central-1", stack: str = "hub") -> AwsInfo:
+    """Create the template's resources on the moto server at `endpoint` (once per fresh moto).
+
+    `stack` names the pool, its client, the secrets and the queue as CloudFormation would; tables keep the
+    names local.template gives them.
+    """
+    template = load_template()
+    resolve = _Resolver(template, stack, region)
+    tables = create_tables(aws_client("dynamodb", endpoint, region), template)
+    bus_name, queue_url = _event_bus(template, resolve, endpoint, region, stack)
+    pool_id, client_id = _user_pool(template, resolve, aws_client("cognito-idp", endpoint, region))
+    secret_names, values = _secrets(template, resolve, stack)
+    secretsmanager = aws_client("secretsmanager", endpoint, region)
+    for key, name in secret_names.items():
+        secretsmanager.create_secret(Name=name, SecretString=values[key])
+    aws_client("s3", endpoint, region).create_bucket(
+        Bucket=ATTACHMENTS_BUCKET, CreateBucketConfiguration={"LocationConstraint": region}
+    )
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    return AwsInfo(
+        endpoint=endpoint,
+        region=region,
+        user_pool_id=pool_id,
+        user_pool_client_id=client_id,
+        issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool_id}",
+        jwks_url=f"{endpoint}/{pool_id}/.well-known/jwks.json",
+        tables=tables,
+        event_bus_name=bus_name,
+        dead_letter_queue_url=queue_url,
+        attachments_bucket=ATTACHMENTS_BUCKET,
+        secret_names=secret_names,
+        meta_system_user_token=values["MetaSystemUserTokenSecret"],
+        meta_app_secret=values["MetaAppSecret"],
+        meta_verify_token=values["MetaVerifyToken"],
+        stripe_secret_key=values["StripeSecretKey"],
+        stripe_webhook_secret=values["StripeWebhookSecret"],
+        template_environment={env: str(resolve(value)) for env, value in variables.items()},
+    )
+
+
+def _event_bus(template: dict[str, Any], resolve: _Resolver, endpoint: str, region: str, stack: str) -> tuple[str, str]:
+    """The bus and its dead-letter queue; answers (bus name, queue URL)."""
+    (queue,) = resources("AWS::SQS::Queue", template).values()
+    attributes = {
+        key: str(value).lower() if isinstance(value, bool) else str(value) for key, value in queue["Properties"].items()
+    }
+    sqs = aws_client("sqs", endpoint, region)
+    queue_url: str = sqs.create_queue(QueueName=f"{stack}-bus-dlq", Attributes=attributes)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    (bus,) = resources("AWS::Events::EventBus", template).values()
+    name = str(resolve(bus["Properties"]["Name"]))
+    aws_client("events", endpoint, region).create_event_bus(Name=name, DeadLetterConfig={"Arn": queue_arn})
+    return name, queue_url
+
+
+def _user_pool(template: dict[str, Any], resolve: _Resolver, cognito: CognitoIdentityProviderClient) -> tuple[str, str]:
+    """The user pool, its app client and its groups; answers (pool id, app client id)."""
+    (pool,) = resources("AWS::Cognito::UserPool", template).values()
+    props = pool["Properties"]
+    pool_id = cognito.create_user_pool(
+        PoolName=resolve(props["UserPoolName"]), **{key: props[key] for key in _POOL_PROPERTIES if key in props}
+    )["UserPool"]["Id"]
+    (app,) = resources("AWS::Cognito::UserPoolClient", template).values()
+    props = app["Properties"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=resolve(props["ClientName"]),
+        ExplicitAuthFlows=[*props["ExplicitAuthFlows"], *_LOCAL_AUTH_FLOWS],
+        **{key: props[key] for key in _CLIENT_PROPERTIES if key in props},
+    )["UserPoolClient"]["ClientId"]
+    for group in resources("AWS::Cognito::UserPoolGroup", template).values():
+        cognito.create_group(
+            UserPoolId=pool_id,
+            GroupName=group["Properties"]["GroupName"],
+            Description=group["Properties"]["Description"],
+        )
+    return pool_id, client_id
+
+
+def _secrets(template: dict[str, Any], resolve: _Resolver, stack: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Every secret the local hub reads: the template's (named as it names them) and those of the webhooks and
+    Stripe, with local values (random where it is a key); answers (key → name, key → value)."""
+    names: dict[str, str] = {}
+    values: dict[str, str] = {}
+    for logical_id, secret in resources("AWS::SecretsManager::Secret", template).items():
+        props = secret["Properties"]
+        names[logical_id] = str(resolve(props["Name"]))
+        generate = props.get("GenerateSecretString")
+        if generate:
+            alphabet = string.ascii_letters + string.digits
+            if not generate.get("ExcludePunctuation"):
+                alphabet += string.punctuation
+            values[logical_id] = "".join(secrets.choice(alphabet) for _ in range(int(generate["PasswordLength"])))
+        else:
+            values[logical_id] = f"local-{secrets.token_urlsafe(32)}"
+    names |= {
+        "MetaAppSecret": f"{stack}/meta/app-secret",
+        "MetaVerifyToken": f"{stack}/meta/verify-token",
+        "StripeSecretKey": f"{stack}/stripe/secret-key",
+        "StripeWebhookSecret": f"{stack}/stripe/webhook-secret",
+    }
+    values |= {
+        "MetaAppSecret": secrets.token_hex(16),
+        "MetaVerifyToken": META_VERIFY_TOKEN,
+        "StripeSecretKey": f"sk_test_local{secrets.token_hex(16)}",
+        "StripeWebhookSecret": f"whsec_local{secrets.token_hex(16)}",
+    }
+    return names, values

@@ -1,0 +1,210 @@
+"""The whole hub on this machine: moto, the seed, the sandboxes, the gateway, the bus, streams and schedules.
+
+`start_hub(ports)` brings everything up in this process (the functions run in-process, as the
+gateway, the event router, the stream relay and the scheduler invoke them) and `stop()` takes it down
+in reverse order. `python -m local` (`make run`) is its command line.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from hub_shared.clock import utc_now
+from hub_shared.singletons import reset_all
+from local.bus import EventRouter
+from local.cloud import AwsInfo, MotoHandle, provision, start_moto
+from local.functions import invoke
+from local.gateway import JwtVerifier, Served, build_gateway, serve
+from local.sandboxes.meta import MetaSandbox, MetaState
+from local.scheduler import Scheduler, UnknownJob
+from local.seed import SeedReport, seed
+from local.state import STATE_FILE, save_state
+from local.streams import StreamRelay
+from local.template import http_routes, load_template
+from tools.openapi import build_schema
+
+HOST = "127.0.0.1"
+META_WEBHOOK_ROUTE = ("POST", "/webhooks/meta")
+
+
+class PortBusy(Exception):
+    """A port the hub needs is taken (another `make run`?)."""
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Where each part listens; 0 lets the system pick a free port."""
+
+    api: int = 8750
+    aws: int = 8751
+    meta: int = 8752
+
+    def resolved(self) -> Ports:
+        """Every 0 replaced by a free port; a fixed port that is taken raises PortBusy."""
+        return Ports(**{name: _claim(name, port) for name, port in vars(self).items()})
+
+
+def _claim(name: str, port: int) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortBusy(
+                    f"Port {port} ({name}) on {HOST} is already in use — is another local hub running? "
+                    f"Stop it, or start this one on other ports (python -m local --help)."
+                ) from None
+            raise
+        chosen: int = probe.getsockname()[1]
+        return chosen
+
+
+@dataclass
+class RunningHub:
+    """Every part of a started local hub; `stop()` takes them down in reverse order."""
+
+    ports: Ports
+    state_file: Path
+    info: AwsInfo
+    report: SeedReport
+    meta: MetaSandbox
+    router: EventRouter
+    relay: StreamRelay
+    scheduler: Scheduler
+    moto: MotoHandle
+    servers: list[Served] = field(default_factory=list)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    ticker: threading.Thread | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{HOST}:{self.ports.api}"
+
+    def stop(self) -> None:
+        self.stopping.set()
+        for part in (self.scheduler, self.relay, self.router):
+            part.stop()
+        for server in reversed(self.servers):
+            server.stop()
+        if self.ticker is not None:
+            self.ticker.join(5)
+        self.moto.stop()
+        self.state_file.unlink(missing_ok=True)
+
+    def tick_reviews(self) -> None:
+        """Let the Meta sandbox decide due reviews and send their webhooks, once a second."""
+        while not self.stopping.wait(1.0):
+            self.meta.tick()
+
+    def admin_routes(self) -> list[Route]:
+        """Local-only routes under /_local: run a job now, see the jobs and what could not be delivered."""
+
+        def jobs(request: Request) -> JSONResponse:
+            due = self.scheduler.next_due()
+            listing = [{"name": name, "next_run": _iso(due.get(name))} for name in sorted(self.scheduler.jobs())]
+            return JSONResponse({"jobs": listing})
+
+        def run_job(request: Request) -> JSONResponse:
+            name = request.path_params["name"]
+            try:
+                result = self.scheduler.run_job(name)
+            except UnknownJob as unknown:
+                return JSONResponse({"message": str(unknown).strip("'\"")}, 404)
+            return JSONResponse({"job": name, "result": _jsonable(result)})
+
+        def dead_letters(request: Request) -> JSONResponse:
+            return JSONResponse(
+                {
+                    "events": [_jsonable(vars(letter)) for letter in self.router.dead_letters],
+                    "streams": [_jsonable(vars(letter)) for letter in self.relay.dead_letters],
+                }
+            )
+
+        return [
+            Route("/jobs", jobs, methods=["GET"]),
+            Route("/jobs/{name}", run_job, methods=["POST"]),
+            Route("/dead-letters", dead_letters, methods=["GET"]),
+        ]
+
+
+def start_hub(
+    ports: Ports | None = None,
+    *,
+    state_file: Path = STATE_FILE,
+    review_delay_seconds: float = 20.0,
+    clock: Callable[[], datetime] = utc_now,
+) -> RunningHub:
+    """Bring up the whole hub in this process and write its state file."""
+    ports = (ports or Ports()).resolved()
+    template = load_template()
+    moto = start_moto(ports.aws)
+    info = provision(moto.endpoint)
+    api_url, meta_url = f"http://{HOST}:{ports.api}", f"http://{HOST}:{ports.meta}"
+    os.environ.update(info.function_environment())
+    os.environ["GRAPH_API_BASE_URL"] = meta_url
+    reset_all()
+    report = seed(info, clock())
+
+    has_meta_webhooks = any((r.method, r.path) == META_WEBHOOK_ROUTE for r in http_routes(template))
+    meta = MetaSandbox(
+        MetaState.from_story(),
+        app_secret=info.meta_app_secret,
+        webhook_url=f"{api_url}/webhooks/meta" if has_meta_webhooks else None,
+        review_delay_seconds=review_delay_seconds,
+        clock=clock,
+    )
+    router = EventRouter(info.endpoint, template, invoke)
+    router.install()
+    relay = StreamRelay(info.endpoint, template, invoke)
+    relay.open()
+    hub = RunningHub(
+        ports=ports,
+        state_file=state_file,
+        info=info,
+        report=report,
+        meta=meta,
+        router=router,
+        relay=relay,
+        scheduler=Scheduler(template, invoke, clock=clock),
+        moto=moto,
+    )
+    hub.servers.append(serve(meta.app, HOST, ports.meta))
+    verifier = JwtVerifier(info.jwks_url, info.issuer, info.user_pool_client_id)
+    gateway = build_gateway(
+        routes=http_routes(template), invoke=invoke, verifier=verifier, openapi=build_schema(), admin=hub.admin_routes()
+    )
+    hub.servers.append(serve(gateway, HOST, ports.api))
+    router.start()
+    relay.start()
+    hub.scheduler.start()
+    hub.ticker = threading.Thread(target=hub.tick_reviews, name="meta-reviews", daemon=True)
+    hub.ticker.start()
+    save_state({**info.state(), "api_url": api_url, "meta_url": meta_url, "pid": os.getpid()}, state_file)
+    return hub
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _jsonable(value: Any) -> Any:
+    """What a handler or a dead letter holds, as JSON (exceptions and times as text)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)

@@ -1,0 +1,171 @@
+"""Writes the demo story (local.story) into a provisioned local cloud: accounts, numbers and Cognito users.
+
+Seeding is idempotent: items are put (overwritten), existing users get their attributes, password and groups
+set again, so seeding the same cloud twice leaves it as seeding it once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from hub_numbers.models import Number
+from hub_numbers.store import NumbersStore
+from hub_shared import aws
+from local import story
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+    from mypy_boto3_cognito_idp.type_defs import AttributeTypeTypeDef
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from local.cloud import AwsInfo
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    role: str
+    password: str
+    sees: str  # what the user can see, in words
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    clients: int
+    grants: int
+    numbers: int
+    cancelled_number_deletion_at: datetime
+    users: tuple[DemoUser, ...]
+
+    def users_table(self) -> str:
+        """The demo log-ins, one per line, for the runner to print."""
+        width = max(len(user.email) for user in self.users)
+        return "\n".join(f"{user.email:<{width}}  {user.role:<8}  {user.password}  {user.sees}" for user in self.users)
+
+
+def seed(info: AwsInfo, now: datetime) -> SeedReport:
+    """Write the story; `now` places the cancelled number's deletion at the end of its month."""
+    dynamodb: DynamoDBClient = info.client("dynamodb")
+    accounts = info.tables["AccountsTable"]
+    for item in account_items():
+        dynamodb.put_item(TableName=accounts, Item=aws.to_item(item))
+    numbers = story_numbers(now)
+    store = NumbersStore(info.tables["NumbersTable"], dynamodb)
+    for number in numbers:
+        store.put(number)
+    cognito: CognitoIdentityProviderClient = info.client("cognito-idp")
+    for user in story.USERS:
+        _put_user(cognito, info.user_pool_id, user)
+    return SeedReport(
+        clients=len(story.CLIENTS),
+        grants=len(story.GRANTS),
+        numbers=len(numbers),
+        cancelled_number_deletion_at=end_of_month(now),
+        users=demo_users(),
+    )
+
+
+def end_of_month(now: datetime) -> datetime:
+    """The last instant (UTC) of `now`'s month: 2026-11-30T23:59:59.999999Z."""
+    return _start_of_month(_start_of_month(now) + timedelta(days=32)) - timedelta(microseconds=1)
+
+
+def _start_of_month(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def account_items() -> list[dict[str, Any]]:
+    """Client profiles and partner grants in the layout of hub_shared.accounts."""
+    items: list[dict[str, Any]] = []
+    for client in story.CLIENTS:
+        profile: dict[str, Any] = {
+            "pk": f"CLIENT#{client.client_id}",
+            "sk": "PROFILE",
+            "client_id": client.client_id,
+            "name": client.name,
+            "billing_model": client.billing_model,
+            "partner_id": client.partner_id,
+            "prepaid": client.prepaid,
+        }
+        if client.partner_id:
+            profile |= {"gsi1pk": f"PARTNER#{client.partner_id}", "gsi1sk": f"CLIENT#{client.client_id}"}
+        items.append(profile)
+    items.extend(
+        {
+            "pk": f"CLIENT#{grant.client_id}",
+            "sk": f"GRANT#{grant.partner_id}",
+            "client_id": grant.client_id,
+            "partner_id": grant.partner_id,
+            "scopes": set(grant.scopes),
+            "gsi1pk": f"PARTNER#{grant.partner_id}",
+            "gsi1sk": f"GRANT#{grant.client_id}",
+        }
+        for grant in story.GRANTS
+    )
+    return items
+
+
+def story_numbers(now: datetime) -> list[Number]:
+    """The story's numbers: the cancelled one is deleted at the end of `now`'s month, the deleted one was deleted
+    at the end of the month before."""
+    deletion_at = {story.CANCELLED_NUMBER: end_of_month(now)}
+    deletion_at |= {
+        phone.number_id: _start_of_month(now) - timedelta(microseconds=1)
+        for phone in story.NUMBERS
+        if phone.account_status == "deleted"
+    }
+    return [
+        Number.model_validate(
+            asdict(phone)
+            | {
+                "deletion_at": deletion_at.get(phone.number_id, phone.deletion_at),
+                "created_at": story.SEEDED_AT,
+                "updated_at": story.SEEDED_AT,
+            }
+        )
+        for phone in story.NUMBERS
+    ]
+
+
+def _put_user(cognito: CognitoIdentityProviderClient, pool_id: str, user: story.User) -> None:
+    attributes: list[AttributeTypeTypeDef] = [
+        {"Name": "email", "Value": user.email},
+        {"Name": "email_verified", "Value": "true"},
+        {"Name": "name", "Value": user.name},
+    ]
+    attributes += [
+        {"Name": f"custom:{name}", "Value": value}
+        for name, value in (("client_id", user.client_id), ("partner_id", user.partner_id))
+        if value
+    ]
+    try:
+        cognito.admin_create_user(
+            UserPoolId=pool_id, Username=user.email, UserAttributes=attributes, MessageAction="SUPPRESS"
+        )
+    except cognito.exceptions.UsernameExistsException:
+        # The email is the username, so it is already right (and moto refuses to set it again).
+        rest = [attribute for attribute in attributes if attribute["Name"] != "email"]
+        cognito.admin_update_user_attributes(UserPoolId=pool_id, Username=user.email, UserAttributes=rest)
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username=user.email, Password=user.password, Permanent=True)
+    for group in user.groups:
+        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=user.email, GroupName=group)
+
+
+def demo_users() -> tuple[DemoUser, ...]:
+    """Every demo user with what the hub lets them see."""
+    return tuple(DemoUser(user.email, user.role, user.password, _sees(user)) for user in story.USERS)
+
+
+def _sees(user: story.User) -> str:
+    if "support" in user.groups:
+        return "every client (support group)"
+    if user.client_id:
+        return next(f"{c.name} ({c.client_id})" for c in story.CLIENTS if c.client_id == user.client_id)
+    granted = {grant.client_id: grant.scopes for grant in story.GRANTS if grant.partner_id == user.partner_id}
+    clients = [client.client_id for client in story.CLIENTS if client.partner_id == user.partner_id]
+    return "; ".join(
+        f"{client}: {', '.join(granted[client])}" if client in granted else f"{client}: nothing granted"
+        for client in clients
+    )

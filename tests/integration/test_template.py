@@ -1,0 +1,339 @@
+"""infra/template.yaml is valid, transforms offline, and agrees with the code it deploys."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import boto3
+import pytest
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from cfnlint.api import ManualArgs, lint_file
+from moto import mock_aws
+from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
+from samtranslator.translator.transform import transform
+
+from hub_shared.settings import Settings
+from local.template import (
+    TEMPLATE,
+    create_tables,
+    function_handlers,
+    http_routes,
+    load_template,
+    resources,
+    table_environment,
+    table_name,
+)
+
+REGION = "eu-central-1"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# What each function may do in DynamoDB; a function not listed here has no DynamoDB access at all.
+READ, WRITE = "read", "write"
+TABLE_ACCESS: dict[str, dict[str, str]] = {
+    "NumbersFunction": {"NumbersTable": READ, "AccountsTable": READ},
+    "AccountsFunction": {"AccountsTable": READ},
+}
+DYNAMODB_READ_ACTIONS = frozenset(
+    f"dynamodb:{action}"
+    for action in (
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "Scan",
+        "DescribeTable",
+        "ConditionCheckItem",
+        "PartiQLSelect",
+        "DescribeStream",
+        "GetRecords",
+        "GetShardIterator",
+        "ListStreams",
+    )
+)
+# AWS-managed policies a function role may carry (their documents cannot be inspected offline).
+MANAGED_POLICIES = frozenset({"service-role/AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"})
+# Actions that AWS only grants on Resource "*".
+STAR_RESOURCE_ACTIONS = re.compile(r"^(xray:[A-Za-z]+|cloudwatch:PutMetricData)$")
+
+NUMBERS_GSIS = ("ByClient", "ByWaba", "ByDisplayPhone", "AllNumbers", "DueForDeletion", "PendingDisplayName")
+
+# Settings fields that name a resource of the template, by suffix, and the resource type they must name.
+SETTINGS_RESOURCES = {
+    "_table": "AWS::DynamoDB::Table",
+    "_bus_name": "AWS::Events::EventBus",
+    "_secret": "AWS::SecretsManager::Secret",
+}
+
+
+def _packaged(template: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the template with code locations on S3, as `sam package` leaves it."""
+    packaged = copy.deepcopy(template)
+    for logical_id, resource in packaged["Resources"].items():
+        props = resource.get("Properties", {})
+        for key in ("CodeUri", "ContentUri"):
+            if key in props:
+                props[key] = f"s3://artifacts/{logical_id}.zip"
+    return packaged
+
+
+@pytest.fixture(scope="module")
+def cfn() -> dict[str, Any]:
+    """The template after the SAM transform, run offline: no AWS call, managed policies not looked up."""
+    loader = mock.create_autospec(ManagedPolicyLoader, instance=True)
+    loader.load.return_value = {}
+    with (
+        mock.patch.dict(os.environ, {"AWS_DEFAULT_REGION": REGION}),
+        mock.patch("boto3.session.Session.client", side_effect=AssertionError("the transform called AWS")),
+    ):
+        transformed: dict[str, Any] = transform(_packaged(load_template()), {}, loader)
+    return transformed
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _statements(cfn: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    policies = cfn["Resources"][role]["Properties"].get("Policies", [])
+    return [s for policy in policies for s in _as_list(policy["PolicyDocument"]["Statement"])]
+
+
+def _function_roles(cfn: dict[str, Any]) -> dict[str, str]:
+    """Function logical id → the logical id of its execution role."""
+    return {
+        name: fn["Properties"]["Role"]["Fn::GetAtt"][0] for name, fn in resources("AWS::Lambda::Function", cfn).items()
+    }
+
+
+def _references(expression: Any) -> set[str]:
+    """Logical ids an intrinsic expression refers to (Ref, GetAtt, ${Name} in Sub; pseudo parameters left out)."""
+    found: set[str] = set()
+    if isinstance(expression, list):
+        for value in expression:
+            found |= _references(value)
+    elif isinstance(expression, dict):
+        for key, value in expression.items():
+            if key == "Ref":
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(value[0] if isinstance(value, list) else value.split(".")[0])
+            elif key == "Fn::Sub":
+                text, variables = (value[0], value[1]) if isinstance(value, list) else (value, {})
+                found |= {name.split(".")[0] for name in re.findall(r"\$\{([^}!]+)\}", text) if name not in variables}
+                found |= _references(variables)
+            else:
+                found |= _references(value)
+    return {name for name in found if not name.startswith("AWS::")}
+
+
+# ---------------------------------------------------------------- the template as a whole
+
+
+def test_template_passes_cfn_lint() -> None:
+    matches = lint_file(TEMPLATE, ManualArgs(regions=[REGION]))
+    assert [str(m) for m in matches] == []
+
+
+def test_sam_transform_yields_the_functions_api_tables_and_bus(cfn: dict[str, Any]) -> None:
+    kinds = {name: r["Type"] for name, r in cfn["Resources"].items()}
+    for function in function_handlers():
+        assert kinds.get(function) == "AWS::Lambda::Function"
+    for table in resources("AWS::DynamoDB::Table"):
+        assert kinds.get(table) == "AWS::DynamoDB::Table"
+    assert kinds.get("HubBus") == "AWS::Events::EventBus"
+    assert kinds.get("HubApi") == "AWS::ApiGatewayV2::Api"
+    assert "Transform" not in cfn
+
+
+def test_http_api_has_the_cognito_jwt_authorizer(cfn: dict[str, Any]) -> None:
+    schemes = cfn["Resources"]["HubApi"]["Properties"]["Body"]["components"]["securitySchemes"]
+    authorizer = schemes["CognitoJwt"]["x-amazon-apigateway-authorizer"]
+    assert authorizer["type"] == "jwt"
+    assert authorizer["identitySource"] == "$request.header.Authorization"
+    assert _references(authorizer["jwtConfiguration"]["issuer"]) == {"UserPool"}
+    assert _references(authorizer["jwtConfiguration"]["audience"]) == {"UserPoolClient"}
+
+
+def test_every_declared_route_is_on_the_hub_api_guarded_as_declared(cfn: dict[str, Any]) -> None:
+    paths = cfn["Resources"]["HubApi"]["Properties"]["Body"]["paths"]
+    deployed = {
+        (method.upper(), path): bool(operation.get("security"))
+        for path, item in paths.items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    }
+    assert deployed == {(route.method, route.path): route.authorized for route in http_routes()}
+    for item in paths.values():
+        for method, operation in item.items():
+            if method in HTTP_METHODS and operation.get("security"):
+                assert operation["security"] == [{"CognitoJwt": []}]
+
+
+# ---------------------------------------------------------------- template ⇄ code
+
+
+def _resolver(handler: str) -> APIGatewayHttpResolver:
+    module = importlib.import_module(handler.rsplit(".", 1)[0])
+    app: APIGatewayHttpResolver = module.app
+    return app
+
+
+@pytest.mark.parametrize("function", sorted(function_handlers()))
+def test_template_routes_are_exactly_the_code_routes(function: str) -> None:
+    schema = _resolver(function_handlers()[function]).get_openapi_schema()
+    in_code = {
+        (method.upper(), path)
+        for path, item in (schema.paths or {}).items()
+        for method in HTTP_METHODS
+        if getattr(item, method) is not None
+    }
+    in_template = {(route.method, route.path) for route in http_routes() if route.function == function}
+    assert in_template == in_code
+
+
+@pytest.mark.parametrize("function", sorted(function_handlers()))
+def test_function_handler_module_lives_in_its_code_uri(function: str) -> None:
+    props = load_template()["Resources"][function]["Properties"]
+    module, attribute = props["Handler"].rsplit(".", 1)
+    code_root = (TEMPLATE.parent / props["CodeUri"]).resolve()
+    assert (code_root / Path(*module.split("."))).with_suffix(".py").is_file()
+    assert callable(getattr(importlib.import_module(module), attribute))
+
+
+def test_functions_take_runtime_architecture_and_layer_from_globals() -> None:
+    template = load_template()
+    globals_ = template["Globals"]["Function"]
+    assert globals_["Runtime"] == "python3.12"
+    assert globals_["Architectures"] == ["arm64"]
+    assert globals_["Layers"] == [{"Ref": "SharedLayer"}]
+    for fn in resources("AWS::Serverless::Function", template).values():
+        assert {"Runtime", "Architectures", "Layers"}.isdisjoint(fn["Properties"])
+
+
+def test_every_deployed_function_has_the_shared_layer_python312_arm64(cfn: dict[str, Any]) -> None:
+    (layer,) = resources("AWS::Lambda::LayerVersion", cfn)
+    functions = resources("AWS::Lambda::Function", cfn)
+    assert set(functions) == set(function_handlers())
+    for fn in functions.values():
+        props = fn["Properties"]
+        assert props["Runtime"] == "python3.12"
+        assert props["Architectures"] == ["arm64"]
+        assert props["Layers"] == [{"Ref": layer}]
+
+
+# ---------------------------------------------------------------- least privilege
+
+
+def test_no_iam_statement_grants_every_action_or_every_resource_needlessly(cfn: dict[str, Any]) -> None:
+    for role in resources("AWS::IAM::Role", cfn):
+        for statement in _statements(cfn, role):
+            actions = _as_list(statement["Action"])
+            assert not any(a == "*" or a.endswith(":*") for a in actions), (role, statement)
+            if "*" in _as_list(statement["Resource"]):
+                assert all(STAR_RESOURCE_ACTIONS.match(a) for a in actions), (role, statement)
+
+
+def test_function_roles_carry_only_the_basic_aws_managed_policies(cfn: dict[str, Any]) -> None:
+    for role in _function_roles(cfn).values():
+        arns = cfn["Resources"][role]["Properties"].get("ManagedPolicyArns", [])
+        assert {arn.split(":policy/", 1)[1] for arn in arns} <= MANAGED_POLICIES
+
+
+def test_each_function_reaches_only_the_tables_it_is_declared_to_use(cfn: dict[str, Any]) -> None:
+    tables = set(resources("AWS::DynamoDB::Table", cfn))
+    for function, role in _function_roles(cfn).items():
+        access: dict[str, str] = {}
+        for statement in _statements(cfn, role):
+            actions = {a for a in _as_list(statement["Action"]) if a.startswith("dynamodb:")}
+            if not actions:
+                continue
+            for resource in _as_list(statement["Resource"]):
+                named = _references(resource) & tables
+                assert named, f"{function} has DynamoDB access beyond its tables: {resource}"
+                for table in named:
+                    if actions <= DYNAMODB_READ_ACTIONS:
+                        access.setdefault(table, READ)
+                    else:
+                        access[table] = WRITE
+        assert access == TABLE_ACCESS.get(function, {}), function
+
+
+def test_each_table_has_at_most_one_writer() -> None:
+    writers: dict[str, list[str]] = {}
+    for function, tables in TABLE_ACCESS.items():
+        for table, kind in tables.items():
+            if kind == WRITE:
+                writers.setdefault(table, []).append(function)
+    assert {table: fns for table, fns in writers.items() if len(fns) > 1} == {}
+
+
+def test_users_cannot_write_their_own_tenant_attributes() -> None:
+    clients = resources("AWS::Cognito::UserPoolClient")
+    assert clients
+    for client in clients.values():
+        # Without WriteAttributes a user may write every writable attribute, the tenant's included.
+        assert "WriteAttributes" in client["Properties"]
+        assert {"custom:client_id", "custom:partner_id"}.isdisjoint(client["Properties"]["WriteAttributes"])
+
+
+# ---------------------------------------------------------------- tables
+
+
+@pytest.fixture
+def dynamodb() -> Iterator[Any]:
+    with mock_aws():
+        yield boto3.client("dynamodb", region_name=REGION)
+
+
+def _template_gsis(logical_id: str) -> dict[str, dict[str, Any]]:
+    props = load_template()["Resources"][logical_id]["Properties"]
+    return {gsi["IndexName"]: gsi for gsi in props["GlobalSecondaryIndexes"]}
+
+
+def test_numbers_table_has_its_indexes_stream_and_ttl(dynamodb: Any) -> None:
+    name = create_tables(dynamodb)["NumbersTable"]
+    table = dynamodb.describe_table(TableName=name)["Table"]
+    created = {gsi["IndexName"]: gsi for gsi in table["GlobalSecondaryIndexes"]}
+    declared = _template_gsis("NumbersTable")
+    assert set(NUMBERS_GSIS) <= set(created)
+    for index in NUMBERS_GSIS:
+        assert created[index]["KeySchema"] == declared[index]["KeySchema"]
+        assert created[index]["Projection"]["ProjectionType"] == declared[index]["Projection"]["ProjectionType"]
+    assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert table["LatestStreamArn"]
+    ttl = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
+
+
+def test_idempotency_table_expires_records_on_expiration(dynamodb: Any) -> None:
+    name = create_tables(dynamodb)["IdempotencyTable"]
+    ttl = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expiration"}
+
+
+# ---------------------------------------------------------------- environment
+
+
+def test_globals_environment_names_every_table() -> None:
+    tables = {table_name(logical_id) for logical_id in resources("AWS::DynamoDB::Table")}
+    assert set(table_environment().values()) == tables
+
+
+@pytest.mark.parametrize(
+    "field", sorted(f for f in Settings.model_fields if any(f.endswith(suffix) for suffix in SETTINGS_RESOURCES))
+)
+def test_template_sets_every_resource_name_the_settings_read(field: str) -> None:
+    template = load_template()
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    (kind,) = (kind for suffix, kind in SETTINGS_RESOURCES.items() if field.endswith(suffix))
+    assert field.upper() in variables
+    value = variables[field.upper()]
+    assert isinstance(value, dict)
+    assert value.keys() == {"Ref"}
+    assert template["Resources"][value["Ref"]]["Type"] == kind

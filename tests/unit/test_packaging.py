@@ -1,0 +1,106 @@
+"""What `sam build`, CI and `make` rely on: pinned requirements, service layout, the CI entry point, the docs."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from local.template import ROOT
+from tools import openapi
+
+SERVICES = ROOT / "services"
+LOCK = ROOT / "requirements" / "dev.lock"
+
+
+def _requirements(path: Path) -> list[Requirement]:
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return [Requirement(line) for line in lines if line]
+
+
+def _locked() -> dict[str, str]:
+    """Package (canonical name) → the version requirements/dev.lock pins."""
+    pins = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", LOCK.read_text(), flags=re.MULTILINE)
+    return {canonicalize_name(name): version for name, version in pins}
+
+
+def _pinned(requirement: Requirement) -> str:
+    (specifier,) = requirement.specifier
+    assert specifier.operator == "==", requirement
+    return specifier.version
+
+
+def _service_dirs() -> list[Path]:
+    return sorted(path for path in SERVICES.iterdir() if path.is_dir() and not path.name.startswith((".", "_")))
+
+
+def _makefile_targets() -> set[str]:
+    text = (ROOT / "Makefile").read_text()
+    return set(re.findall(r"^([A-Za-z][\w-]*)\s*:(?!=)", text, flags=re.MULTILINE))
+
+
+def test_layer_requirements_pin_the_locked_versions() -> None:
+    locked = _locked()
+    requirements = _requirements(ROOT / "shared" / "requirements.txt")
+    assert requirements
+    for requirement in requirements:
+        assert _pinned(requirement) == locked[canonicalize_name(requirement.name)], requirement
+
+
+def test_only_billing_adds_stripe_at_the_locked_version() -> None:
+    stripe_pins = {
+        path.parent.name: _pinned(requirement)
+        for path in [ROOT / "shared" / "requirements.txt", *SERVICES.glob("*/requirements.txt")]
+        for requirement in _requirements(path)
+        if canonicalize_name(requirement.name) == "stripe"
+    }
+    assert stripe_pins == {"billing": _locked()["stripe"]}
+
+
+def test_service_requirements_pin_the_locked_versions() -> None:
+    locked = _locked()
+    for path in SERVICES.glob("*/requirements.txt"):
+        for requirement in _requirements(path):
+            assert _pinned(requirement) == locked[canonicalize_name(requirement.name)], (path, requirement)
+
+
+def test_every_service_has_requirements_and_its_own_package_with_an_app() -> None:
+    services = _service_dirs()
+    assert services
+    for service in services:
+        assert (service / "requirements.txt").is_file(), service
+        assert (service / f"hub_{service.name}" / "__init__.py").is_file(), service
+        assert (service / f"hub_{service.name}" / "app.py").is_file(), service
+
+
+def test_ci_runs_make_test_and_nothing_else() -> None:
+    commands = [
+        shlex.split(line)
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    work = [words for words in commands if words[0] not in {"set", "cd"}]
+    assert work in ([["make", "test"]], [["exec", "make", "test"]])
+    assert "test" in _makefile_targets()
+
+
+def test_makefile_has_a_help_target() -> None:
+    assert "help" in _makefile_targets()
+
+
+def test_every_make_command_the_readme_lists_exists() -> None:
+    readme = ROOT / "README.md"
+    if not readme.exists():
+        pytest.skip("no README.md yet")
+    table_rows = [line for line in readme.read_text().splitlines() if line.lstrip().startswith("|")]
+    listed = {target for row in table_rows for target in re.findall(r"`make ([A-Za-z][\w-]*)", row)}
+    assert listed
+    assert listed <= _makefile_targets()
+
+
+def test_committed_openapi_document_matches_the_code() -> None:
+    assert openapi.main(["--check"]) == 0
