@@ -23,13 +23,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 from local.cloud import aws_client
 from local.functions import Invoker
 from local.functions import invoke as invoke_locally
+from local.loop import BackgroundLoop
 from local.template import load_template, resources
 
 logger = logging.getLogger(__name__)
@@ -159,8 +159,9 @@ class EventRouter:
         self._events = aws_client("events", endpoint, region)
         self._sqs = aws_client("sqs", endpoint, region)
         self._queues: dict[str, Route] = {}  # queue URL → its route
-        self._stopped = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop(
+            "local-event-router", self.deliver_now, lambda handled: 0 if handled else self._poll_interval
+        )
 
     def install(self) -> None:
         """Create each route's rule (with its pattern and state) and queue; enabled rules target their queue."""
@@ -229,22 +230,7 @@ class EventRouter:
         """Install the routes and deliver in a background thread until `stop()`."""
         if not self._queues:
             self.install()
-        self._stopped.clear()
-        self._thread = threading.Thread(target=self._loop, name="local-event-router", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stopped.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _loop(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                handled = self.deliver_now()
-            except Exception:
-                logger.exception("the local event router could not read its queues")
-                handled = 0
-            if not handled:
-                self._stopped.wait(self._poll_interval)
+        self._loop.stop(timeout)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import socket
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +26,7 @@ from local.bus import EventRouter
 from local.cloud import AwsInfo, MotoHandle, provision, start_moto
 from local.functions import invoke
 from local.gateway import JwtVerifier, Served, build_gateway, serve
+from local.loop import BackgroundLoop
 from local.sandboxes.meta import MetaSandbox, MetaState
 from local.scheduler import Scheduler, UnknownJob
 from local.seed import SeedReport, seed
@@ -85,28 +85,20 @@ class RunningHub:
     scheduler: Scheduler
     moto: MotoHandle
     servers: list[Served] = field(default_factory=list)
-    stopping: threading.Event = field(default_factory=threading.Event)
-    ticker: threading.Thread | None = None
+    reviews: BackgroundLoop[dict[str, int]] | None = None
 
     @property
     def api_url(self) -> str:
         return f"http://{HOST}:{self.ports.api}"
 
     def stop(self) -> None:
-        self.stopping.set()
-        for part in (self.scheduler, self.relay, self.router):
-            part.stop()
+        for part in (self.reviews, self.scheduler, self.relay, self.router):
+            if part is not None:
+                part.stop()
         for server in reversed(self.servers):
             server.stop()
-        if self.ticker is not None:
-            self.ticker.join(5)
         self.moto.stop()
         self.state_file.unlink(missing_ok=True)
-
-    def tick_reviews(self) -> None:
-        """Let the Meta sandbox decide due reviews and send their webhooks, once a second."""
-        while not self.stopping.wait(1.0):
-            self.meta.tick()
 
     def admin_routes(self) -> list[Route]:
         """Local-only routes under /_local: run a job now, see the jobs and what could not be delivered."""
@@ -189,8 +181,9 @@ def start_hub(
     router.start()
     relay.start()
     hub.scheduler.start()
-    hub.ticker = threading.Thread(target=hub.tick_reviews, name="meta-reviews", daemon=True)
-    hub.ticker.start()
+    # the Meta sandbox decides due reviews and sends their webhooks once a second
+    hub.reviews = BackgroundLoop("meta-reviews", meta.tick, lambda _: 1.0)
+    hub.reviews.start()
     save_state({**info.state(), "api_url": api_url, "meta_url": meta_url, "pid": os.getpid()}, state_file)
     return hub
 

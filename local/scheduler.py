@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from croniter import CroniterBadDateError, croniter
 
 from local.functions import Invoker
 from local.functions import invoke as invoke_locally
+from local.loop import BackgroundLoop
 from local.template import load_template, resources
 
 logger = logging.getLogger(__name__)
@@ -258,17 +258,14 @@ class Scheduler:
         template: dict[str, Any] | None = None,
         invoke: Invoker = invoke_locally,
         clock: Callable[[], datetime] = _utc_now,
-        sleeper: Callable[[float], object] | None = None,
         region: str = "eu-central-1",
         max_sleep: float = 30.0,
     ):
         self._jobs = template_jobs(template, region)
         self._invoke = invoke
         self._clock = clock
-        self._stopped = threading.Event()
-        self._sleep = sleeper or self._stopped.wait
         self._max_sleep = max_sleep
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop("local-scheduler", self.run_due, lambda _: self.seconds_to_next_run())
         now = clock()
         self._due = {
             name: next_run(job.expression, now, job.timezone) for name, job in self._jobs.items() if job.enabled
@@ -311,15 +308,10 @@ class Scheduler:
 
     def start(self) -> None:
         """Fire due jobs in a background thread until `stop()`."""
-        self._stopped.clear()
-        self._thread = threading.Thread(target=self._loop, name="local-scheduler", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stopped.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._loop.stop(timeout)
 
     def seconds_to_next_run(self) -> float:
         """How long the loop may sleep: until the next due job, at most `max_sleep`."""
@@ -327,8 +319,3 @@ class Scheduler:
         if not upcoming:
             return self._max_sleep
         return min(max((min(upcoming) - self._clock()).total_seconds(), 0.0), self._max_sleep)
-
-    def _loop(self) -> None:
-        while not self._stopped.is_set():
-            self.run_due()
-            self._sleep(self.seconds_to_next_run())

@@ -23,7 +23,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -33,6 +32,7 @@ from moto.events.models import EventPattern
 from local.cloud import aws_client
 from local.functions import Invoker
 from local.functions import invoke as invoke_locally
+from local.loop import BackgroundLoop
 from local.template import load_template, resources, table_name
 
 if TYPE_CHECKING:
@@ -158,8 +158,9 @@ class StreamRelay:
         self._dynamodb = aws_client("dynamodb", endpoint, region)
         self._streams = aws_client("dynamodbstreams", endpoint, region)
         self._shards: list[_ShardReader] | None = None
-        self._stopped = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop(
+            "local-stream-relay", self.poll_once, lambda read: 0 if read else self._poll_interval
+        )
 
     def open(self) -> None:
         """Position every source at its StartingPosition (LATEST: now) in each shard of its table's stream."""
@@ -221,22 +222,7 @@ class StreamRelay:
         """Open the streams and relay in a background thread until `stop()`."""
         if self._shards is None:
             self.open()
-        self._stopped.clear()
-        self._thread = threading.Thread(target=self._loop, name="local-stream-relay", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._stopped.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _loop(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                read = self.poll_once()
-            except Exception:
-                logger.exception("the local stream relay could not read the streams")
-                read = 0
-            if not read:
-                self._stopped.wait(self._poll_interval)
+        self._loop.stop(timeout)
