@@ -133,6 +133,7 @@ class _Resolver:
     def __init__(self, template: dict[str, Any], stack: str, region: str):
         self._template = template
         self._pseudo = {"AWS::StackName": stack, "AWS::Region": region}
+        self.queue_urls: dict[str, str] = {}  # logical id → URL, filled as the queues are created
         self._parameters = {name: p.get("Default") for name, p in template["Parameters"].items()} | {"Stage": "local"}
 
     def __call__(self, value: Any) -> Any:
@@ -152,6 +153,8 @@ class _Resolver:
             return table_name(name)
         if resource["Type"] in {"AWS::Events::EventBus", "AWS::SecretsManager::Secret"}:
             return self(resource["Properties"]["Name"])
+        if resource["Type"] == "AWS::SQS::Queue" and name in self.queue_urls:
+            return self.queue_urls[name]
         raise ValueError(f"The local cloud cannot resolve a Ref to {name} ({resource['Type']}).")
 
 
@@ -164,7 +167,8 @@ def provision(endpoint: str, region: str = "eu-central-1", stack: str = "hub") -
     template = load_template()
     resolve = _Resolver(template, stack, region)
     tables = create_tables(aws_client("dynamodb", endpoint, region), template)
-    bus_name, queue_url = _event_bus(template, resolve, endpoint, region, stack)
+    queue_arns = _queues(template, resolve, aws_client("sqs", endpoint, region), stack)
+    bus_name, queue_url = _event_bus(template, resolve, queue_arns, endpoint, region)
     pool_id, client_id = _user_pool(template, resolve, aws_client("cognito-idp", endpoint, region))
     secret_names, values = _secrets(template, resolve, stack)
     secretsmanager = aws_client("secretsmanager", endpoint, region)
@@ -173,7 +177,7 @@ def provision(endpoint: str, region: str = "eu-central-1", stack: str = "hub") -
     aws_client("s3", endpoint, region).create_bucket(
         Bucket=ATTACHMENTS_BUCKET, CreateBucketConfiguration={"LocationConstraint": region}
     )
-    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    variables = {**template["Globals"]["Function"]["Environment"]["Variables"], **_function_variables(template)}
     return AwsInfo(
         endpoint=endpoint,
         region=region,
@@ -188,26 +192,47 @@ def provision(endpoint: str, region: str = "eu-central-1", stack: str = "hub") -
         secret_names=secret_names,
         meta_system_user_token=values["MetaSystemUserTokenSecret"],
         meta_app_secret=values["MetaAppSecret"],
-        meta_verify_token=values["MetaVerifyToken"],
+        meta_verify_token=values["MetaVerifyTokenSecret"],
         stripe_secret_key=values["StripeSecretKey"],
         stripe_webhook_secret=values["StripeWebhookSecret"],
         template_environment={env: str(resolve(value)) for env, value in variables.items()},
     )
 
 
-def _event_bus(template: dict[str, Any], resolve: _Resolver, endpoint: str, region: str, stack: str) -> tuple[str, str]:
-    """The bus and its dead-letter queue; answers (bus name, queue URL)."""
-    (queue,) = resources("AWS::SQS::Queue", template).values()
-    attributes = {
-        key: str(value).lower() if isinstance(value, bool) else str(value) for key, value in queue["Properties"].items()
-    }
-    sqs = aws_client("sqs", endpoint, region)
-    queue_url: str = sqs.create_queue(QueueName=f"{stack}-bus-dlq", Attributes=attributes)["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+def _queues(template: dict[str, Any], resolve: _Resolver, sqs: Any, stack: str) -> dict[str, str]:
+    """Every SQS queue of the template, with its attributes; answers logical id → ARN."""
+    arns: dict[str, str] = {}
+    for logical_id, queue in resources("AWS::SQS::Queue", template).items():
+        attributes = {
+            key: str(value).lower() if isinstance(value, bool) else str(value)
+            for key, value in queue.get("Properties", {}).items()
+        }
+        name = f"{stack}-" + re.sub(r"(?<!^)(?=[A-Z])", "-", logical_id).lower()
+        url: str = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        resolve.queue_urls[logical_id] = url
+        arns[logical_id] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return arns
+
+
+def _event_bus(
+    template: dict[str, Any], resolve: _Resolver, queue_arns: dict[str, str], endpoint: str, region: str
+) -> tuple[str, str]:
+    """The bus, with its dead-letter queue; answers (bus name, that queue's URL)."""
     (bus,) = resources("AWS::Events::EventBus", template).values()
+    queue = bus["Properties"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
     name = str(resolve(bus["Properties"]["Name"]))
-    aws_client("events", endpoint, region).create_event_bus(Name=name, DeadLetterConfig={"Arn": queue_arn})
-    return name, queue_url
+    aws_client("events", endpoint, region).create_event_bus(Name=name, DeadLetterConfig={"Arn": queue_arns[queue]})
+    return name, resolve.queue_urls[queue]
+
+
+def _function_variables(template: dict[str, Any]) -> dict[str, Any]:
+    """Functions' own environment variables that hold the same value wherever they are set (the local hub runs
+    every function in one process); those that differ per function, like POWERTOOLS_SERVICE_NAME, are left out."""
+    seen: dict[str, list[Any]] = {}
+    for function in resources("AWS::Serverless::Function", template).values():
+        for name, value in function["Properties"].get("Environment", {}).get("Variables", {}).items():
+            seen.setdefault(name, []).append(value)
+    return {name: values[0] for name, values in seen.items() if all(v == values[0] for v in values)}
 
 
 def _user_pool(template: dict[str, Any], resolve: _Resolver, cognito: CognitoIdentityProviderClient) -> tuple[str, str]:
@@ -235,8 +260,8 @@ def _user_pool(template: dict[str, Any], resolve: _Resolver, cognito: CognitoIde
 
 
 def _secrets(template: dict[str, Any], resolve: _Resolver, stack: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Every secret the local hub reads: the template's (named as it names them) and those of the webhooks and
-    Stripe, with local values (random where it is a key); answers (key → name, key → value)."""
+    """Every secret the local hub reads: the template's (named as it names them) and Stripe's, with local values
+    (random where it is a key); answers (key → name, key → value)."""
     names: dict[str, str] = {}
     values: dict[str, str] = {}
     for logical_id, secret in resources("AWS::SecretsManager::Secret", template).items():
@@ -250,15 +275,12 @@ def _secrets(template: dict[str, Any], resolve: _Resolver, stack: str) -> tuple[
             values[logical_id] = "".join(secrets.choice(alphabet) for _ in range(int(generate["PasswordLength"])))
         else:
             values[logical_id] = f"local-{secrets.token_urlsafe(32)}"
+    values["MetaVerifyTokenSecret"] = META_VERIFY_TOKEN  # a known value, so the handshake can be tried by hand
     names |= {
-        "MetaAppSecret": f"{stack}/meta/app-secret",
-        "MetaVerifyToken": f"{stack}/meta/verify-token",
         "StripeSecretKey": f"{stack}/stripe/secret-key",
         "StripeWebhookSecret": f"{stack}/stripe/webhook-secret",
     }
     values |= {
-        "MetaAppSecret": secrets.token_hex(16),
-        "MetaVerifyToken": META_VERIFY_TOKEN,
         "StripeSecretKey": f"sk_test_local{secrets.token_hex(16)}",
         "StripeWebhookSecret": f"whsec_local{secrets.token_hex(16)}",
     }

@@ -72,33 +72,48 @@ class StreamDeadLetter:
 def stream_sources(
     template: dict[str, Any] | None = None, batch_size: int | None = None, default_retries: int = 2
 ) -> list[StreamSource]:
-    """Every enabled DynamoDB stream event of the template's functions; `batch_size` overrides theirs."""
+    """Every enabled DynamoDB stream consumer of the template — SAM `DynamoDB` events of functions, and
+    `AWS::Lambda::EventSourceMapping` resources on a table's stream; `batch_size` overrides theirs."""
     template = template or load_template()
-    sources: list[StreamSource] = []
+    declared: list[tuple[str, str, dict[str, Any], Any]] = []  # (name, function, properties, stream)
     for function, resource in resources("AWS::Serverless::Function", template).items():
         for event_id, event in resource["Properties"].get("Events", {}).items():
-            props = event.get("Properties", {})
-            if event["Type"] != "DynamoDB" or not props.get("Enabled", True):
-                continue
-            stream = props["Stream"]
-            if not (isinstance(stream, dict) and "Fn::GetAtt" in stream):
-                raise ValueError(f"{function}.{event_id}: Stream must be !GetAtt <Table>.StreamArn locally")
-            retries = int(props.get("MaximumRetryAttempts", -1))
-            sources.append(
-                StreamSource(
-                    name=event_id,
-                    function=function,
-                    table=stream["Fn::GetAtt"][0],
-                    starting_position=props["StartingPosition"],
-                    batch_size=batch_size or int(props.get("BatchSize", LAMBDA_DEFAULT_BATCH_SIZE)),
-                    max_retries=default_retries if retries < 0 else retries,
-                    report_item_failures="ReportBatchItemFailures" in props.get("FunctionResponseTypes", []),
-                    filters=tuple(
-                        _text(item["Pattern"]) for item in props.get("FilterCriteria", {}).get("Filters", [])
-                    ),
-                )
-            )
-    return sources
+            if event["Type"] == "DynamoDB":
+                declared.append((event_id, function, event.get("Properties", {}), event["Properties"]["Stream"]))
+    for mapping_id, mapping in resources("AWS::Lambda::EventSourceMapping", template).items():
+        props = mapping["Properties"]
+        stream = props.get("EventSourceArn")
+        if isinstance(stream, dict) and stream.get("Fn::GetAtt", [None, None])[1] == "StreamArn":
+            declared.append((mapping_id, _function_of(mapping_id, props["FunctionName"]), props, stream))
+    return [
+        _source(name, function, props, stream, batch_size, default_retries)
+        for name, function, props, stream in declared
+        if props.get("Enabled", True)
+    ]
+
+
+def _function_of(mapping_id: str, name: Any) -> str:
+    if isinstance(name, dict) and "Ref" in name:
+        return str(name["Ref"])
+    raise ValueError(f"{mapping_id}: FunctionName must be !Ref <Function> locally")
+
+
+def _source(
+    name: str, function: str, props: dict[str, Any], stream: Any, batch_size: int | None, default_retries: int
+) -> StreamSource:
+    if not (isinstance(stream, dict) and "Fn::GetAtt" in stream):
+        raise ValueError(f"{function}.{name}: the stream must be !GetAtt <Table>.StreamArn locally")
+    retries = int(props.get("MaximumRetryAttempts", -1))
+    return StreamSource(
+        name=name,
+        function=function,
+        table=stream["Fn::GetAtt"][0],
+        starting_position=props["StartingPosition"],
+        batch_size=batch_size or int(props.get("BatchSize", LAMBDA_DEFAULT_BATCH_SIZE)),
+        max_retries=default_retries if retries < 0 else retries,
+        report_item_failures="ReportBatchItemFailures" in props.get("FunctionResponseTypes", []),
+        filters=tuple(_text(item["Pattern"]) for item in props.get("FilterCriteria", {}).get("Filters", [])),
+    )
 
 
 def _text(pattern: Any) -> str:

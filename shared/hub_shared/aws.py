@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sqs import SQSClient
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 
@@ -40,6 +41,12 @@ def dynamodb() -> DynamoDBClient:
 @singleton
 def events() -> EventBridgeClient:
     client: EventBridgeClient = _client("events")
+    return client
+
+
+@singleton
+def sqs() -> SQSClient:
+    client: SQSClient = _client("sqs")
     return client
 
 

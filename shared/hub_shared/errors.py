@@ -66,6 +66,12 @@ class InvalidPrincipal(Forbidden):
     title = "The token does not name a client, a partner or a support agent"
 
 
+class PayloadTooLarge(HubError):
+    status = 413
+    slug = "payload-too-large"
+    title = "Payload too large"
+
+
 class NotFound(HubError):
     status = 404
     slug = "not-found"

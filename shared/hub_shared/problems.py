@@ -46,6 +46,7 @@ _DESCRIPTIONS = {
     403: "The caller may not do this to a resource it can see.",
     404: "Unknown, or another tenant's.",
     409: "The resource's state does not allow this now.",
+    413: "The request body is larger than allowed.",
     422: "The input is not valid; `errors` points at each field.",
     429: "A limit was hit; `Retry-After` says when to try again.",
     502: "An upstream service (Meta, Stripe) failed.",

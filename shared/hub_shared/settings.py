@@ -22,6 +22,9 @@ class Settings(BaseSettings):
 
     numbers_table: str = Field(default="hub-numbers", description="DynamoDB table owned by the numbers service.")
     accounts_table: str = Field(default="hub-accounts", description="DynamoDB table owned by the accounts service.")
+    webhook_changes_table: str = Field(
+        default="hub-webhook-changes", description="DynamoDB table of Meta's webhook changes (webhooks service)."
+    )
     idempotency_table: str = Field(default="hub-idempotency", description="Powertools idempotency records.")
     event_bus_name: str = Field(default="hub", description="The EventBridge bus every domain event goes to.")
 
@@ -38,6 +41,16 @@ class Settings(BaseSettings):
         default=4.0, ge=0, description="Longest single wait between Graph retries; longer waits answer 429."
     )
 
+    meta_app_secret: str = Field(
+        default="hub/meta/app-secret",
+        description="Secrets Manager name of the Meta app secret (signs Meta's webhooks, X-Hub-Signature-256).",
+    )
+    meta_verify_token_secret: str = Field(
+        default="hub/meta/verify-token", description="Secrets Manager name of the webhook verification token."
+    )
+    outbox_dead_letter_queue_url: str = Field(
+        default="", description="SQS queue of outbox entries the bus refused (the relay functions only)."
+    )
     cursor_secret: str = Field(
         default="hub/cursor-signing-key", description="Secrets Manager name of the key that signs list cursors."
     )
