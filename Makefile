@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.synced-$(shell cat requirements/dev.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: help setup test lint typecheck cfn-lint openapi openapi-check unit integration e2e bench run token job lock clean
+.PHONY: help setup test lint typecheck cfn-lint openapi openapi-check events events-check unit integration e2e bench run token job lock clean
 
 help: ## List the targets
 	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -42,7 +42,13 @@ openapi: setup ## Regenerate docs/openapi.json from the code
 openapi-check: setup ## Fail when docs/openapi.json drifts from the code
 	$(PY) -m tools.openapi --check
 
-test: lint typecheck cfn-lint openapi-check ## Every gate and every test (what CI runs)
+events: setup ## Regenerate docs/events.md (the event catalogue) from the event models and the template
+	$(PY) -m tools.events --write
+
+events-check: setup ## Fail when docs/events.md drifts from the code
+	$(PY) -m tools.events --check
+
+test: lint typecheck cfn-lint openapi-check events-check ## Every gate and every test (what CI runs)
 	$(PY) -m pytest
 
 unit: setup ## Unit tests only

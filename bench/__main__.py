@@ -14,9 +14,10 @@ import argparse
 from collections.abc import Callable
 
 from bench.cold_start import cold_start
+from bench.ingress import ingress
 
 Benchmark = Callable[[int], None]
-BENCHMARKS: dict[str, Benchmark] = {"cold_start": cold_start}
+BENCHMARKS: dict[str, Benchmark] = {"cold_start": cold_start, "ingress": ingress}
 
 
 def main(argv: list[str] | None = None) -> int:

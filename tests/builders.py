@@ -12,7 +12,9 @@ from urllib.parse import urlencode
 from hub_numbers.models import AccountStatus, Number
 from hub_numbers.store import NumbersStore
 from hub_shared import aws
+from hub_shared.events import DomainEvent
 from local.functions import LocalLambdaContext
+from local.template import ROOT
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -159,3 +161,24 @@ class AwsWorld:
 
     def table_items(self, table: str) -> list[dict[str, Any]]:
         return self.dynamodb.scan(TableName=table)["Items"]
+
+
+#: Meta's published sample webhooks, read where they live (`../shared` beside the checkout), never copied.
+META_WEBHOOK_SAMPLES = ROOT.parent / "shared" / "reference" / "meta-webhooks"
+
+
+def eventbridge_event(
+    detail: DomainEvent, *, detail_type: str | None = None, source: str | None = None
+) -> dict[str, Any]:
+    """A bus event exactly as EventBridge delivers it to a rule's Lambda target."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": detail_type or detail.DETAIL_TYPE,
+        "source": source or detail.SOURCE,
+        "account": "123456789012",
+        "time": "2026-11-20T12:00:00Z",
+        "region": "eu-central-1",
+        "resources": [],
+        "detail": json.loads(detail.model_dump_json()),
+    }

@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 from aws_lambda_powertools.event_handler.openapi.models import Server
 
 from hub_shared.api import SECURITY, SECURITY_SCHEMES
-from local.template import ROOT, function_handlers
+from local.template import ROOT, http_routes
 
 OPENAPI_FILE = ROOT / "docs" / "openapi.json"
 TITLE = "Client Hub API"
@@ -30,8 +30,8 @@ DESCRIPTION = (
 
 
 def resolver_modules() -> list[str]:
-    """Every function's module in the template (`hub_numbers.app`), in a stable order."""
-    return sorted({handler.rsplit(".", 1)[0] for handler in function_handlers().values()})
+    """The module of every function that serves HTTP routes in the template (`hub_numbers.app`), in order."""
+    return sorted({route.handler.rsplit(".", 1)[0] for route in http_routes()})
 
 
 def build_schema() -> dict[str, Any]:

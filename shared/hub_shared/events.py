@@ -27,10 +27,14 @@ MAX_ENTRIES_PER_PUT = 10
 class EventMetadata(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    event_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
-    occurred_at: UtcDateTime = Field(default_factory=utc_now)
-    correlation_id: str | None = Field(default_factory=correlation_id)
-    version: int = 1
+    event_id: str = Field(
+        default_factory=lambda: str(uuid.uuid4()), description="Unique per event; consumers deduplicate on it."
+    )
+    occurred_at: UtcDateTime = Field(default_factory=utc_now, description="When the change happened (UTC).")
+    correlation_id: str | None = Field(
+        default_factory=correlation_id, description="The request or event that caused it, for tracing."
+    )
+    version: int = Field(default=1, description="The detail's schema version.")
 
 
 class DomainEvent(BaseModel):

@@ -1,21 +1,31 @@
 """Powertools Logger, Tracer and Metrics for one service, built once per process.
 
-Handlers decorate with `logger.inject_lambda_context(correlation_id_path=...)`, so every log
-line carries the request's correlation id; `correlation_id()` hands it to event metadata.
+Every Lambda handler wears one decorator, `observability(service).handler(correlation_id_path)`: it
+applies Powertools' `inject_lambda_context` (every log line carries the correlation id), Tracer's
+`capture_lambda_handler` and Metrics' `log_metrics`, and makes the correlation id of the invocation
+being handled available to event metadata through `correlation_id()`.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.logging.exceptions import OrphanedChildLoggerError
 
 METRICS_NAMESPACE = "ClientHub"
 HTTP_CORRELATION_PATH = correlation_paths.API_GATEWAY_HTTP
 EVENTBRIDGE_CORRELATION_PATH = "detail.metadata.correlation_id"
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+#: The correlation id of the invocation this thread is handling; set only for an invocation's duration.
+_correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,26 @@ class Observability:
     logger: Logger
     tracer: Tracer
     metrics: Metrics
+
+    def handler(self, correlation_id_path: str | None = None) -> Callable[[Handler], Handler]:
+        """The decorator of a Lambda handler: logging context, tracing, metrics and the correlation id."""
+
+        def decorate(function: Handler) -> Handler:
+            @functools.wraps(function)
+            def with_correlation_id(event: Any, context: Any) -> Any:
+                current = self.logger.get_correlation_id()
+                token = _correlation_id.set(str(current) if current else None)
+                try:
+                    return function(event, context)
+                finally:
+                    _correlation_id.reset(token)
+
+            wrapped = self.metrics.log_metrics(with_correlation_id)
+            wrapped = self.tracer.capture_lambda_handler(wrapped)
+            wrapped = self.logger.inject_lambda_context(correlation_id_path=correlation_id_path)(wrapped)
+            return wrapped  # type: ignore[return-value]
+
+        return decorate
 
 
 @cache
@@ -36,9 +66,5 @@ def observability(service: str) -> Observability:
 
 
 def correlation_id() -> str | None:
-    """The correlation id of the request or event being handled; None outside a handler."""
-    try:
-        value = Logger(child=True).get_correlation_id()
-    except OrphanedChildLoggerError:
-        return None
-    return str(value) if value else None
+    """The correlation id of the invocation being handled; None outside a handler."""
+    return _correlation_id.get()

@@ -7,10 +7,11 @@ from typing import Any, ClassVar
 
 import boto3
 import pytest
-from aws_lambda_powertools import Logger
 from botocore.stub import ANY, Stubber
 
 from hub_shared.events import DomainEvent, EventPublisher, EventPublishFailed
+from hub_shared.observability import observability
+from tests.builders import context
 
 
 class NumberDeletedForTest(DomainEvent):
@@ -80,11 +81,16 @@ def test_nothing_to_publish_calls_nothing() -> None:
         stubber.assert_no_pending_responses()
 
 
-def test_metadata_carries_the_correlation_id_of_the_request_being_handled(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "events-test")
-    service_logger = Logger(service="events-test")
-    service_logger.set_correlation_id("req-123")
-    try:
-        assert NumberDeletedForTest(number_id="1").metadata.correlation_id == "req-123"
-    finally:
-        service_logger.set_correlation_id(None)
+def test_metadata_carries_the_correlation_id_of_the_invocation_being_handled() -> None:
+    @observability("events-test").handler("requestContext.requestId")
+    def handler(event: dict[str, Any], context: Any) -> NumberDeletedForTest:
+        return NumberDeletedForTest(number_id="1")
+
+    made = handler({"requestContext": {"requestId": "req-123"}}, context())
+
+    assert made.metadata.correlation_id == "req-123"
+    assert NumberDeletedForTest(number_id="2").metadata.correlation_id is None
+
+
+def test_outside_a_handler_there_is_no_correlation_id() -> None:
+    assert NumberDeletedForTest(number_id="1").metadata.correlation_id is None

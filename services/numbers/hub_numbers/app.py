@@ -15,8 +15,6 @@ app = build_resolver()
 app.include_router(numbers.router)
 
 
-@obs.logger.inject_lambda_context(correlation_id_path=HTTP_CORRELATION_PATH)
-@obs.tracer.capture_lambda_handler
-@obs.metrics.log_metrics
+@obs.handler(HTTP_CORRELATION_PATH)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -26,6 +26,17 @@ class AccountStatus(StrEnum):
 
 
 CANCELLABLE = frozenset({AccountStatus.RUNNING, AccountStatus.RESTRICTED, AccountStatus.FLAGGED})
+META_DRIVEN = frozenset(
+    {
+        AccountStatus.RUNNING,
+        AccountStatus.RESTRICTED,
+        AccountStatus.FLAGGED,
+        AccountStatus.BANNED,
+        AccountStatus.DISCONNECTED,
+    }
+)
+"""The states Meta's webhooks move a number between; the hub's own lifecycle states (onboarding,
+pending_deletion, deleted) are never overwritten by Meta."""
 
 
 class Number(BaseModel):
@@ -48,8 +59,41 @@ class Number(BaseModel):
     registration_status: str = "PENDING"
     deletion_at: UtcDateTime | None = None
     inbox_status: str | None = None
+    meta_account_event: str | None = Field(default=None, description="Meta's last account_update event, raw.")
+    meta_ban_state: str | None = Field(default=None, description="Its ban_info.waba_ban_state (DISABLED_UPDATE).")
+    account_event_time: int | None = Field(default=None, description="Meta's time (Unix s) of that event.")
+    quality_event: str | None = Field(default=None, description="Meta's last phone_number_quality_update event, raw.")
+    quality_event_time: int | None = Field(default=None, description="Meta's time (Unix s) of that event.")
     created_at: UtcDateTime
     updated_at: UtcDateTime
+
+
+class MetaAspect(StrEnum):
+    """What one of Meta's webhooks changes on a number. The value names the attribute that keeps the Meta time
+    of the aspect's last change: an update older than (or as old as) that time is not applied."""
+
+    ACCOUNT = "account_event_time"
+    QUALITY = "quality_event_time"
+
+
+class MetaNumberUpdate(BaseModel):
+    """What one Meta change does to one number, decided from the number as it was read."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: Number = Field(description="The number as read: the write is conditional on its status.")
+    aspect: MetaAspect
+    time: int = Field(description="Meta's time of the change (Unix s).")
+    status: AccountStatus = Field(description="The number's status after the change (may be unchanged).")
+    recorded: dict[str, str | None] = Field(
+        description="Number attributes that record what Meta said; None removes the attribute."
+    )
+    reason: str = Field(description="Meta's event, e.g. DISABLED_UPDATE or FLAGGED.")
+    at: UtcDateTime = Field(description="When the hub applies it (the number's updated_at).")
+
+    @property
+    def changes_status(self) -> bool:
+        return self.status is not self.number.account_status
 
 
 ActionName = Literal["manage", "cancel", "withdraw_cancellation", "activate_inbox", "signals"]

@@ -1,4 +1,4 @@
-"""The webhooks function: its resolver and Lambda handler. Its routes arrive with its issue."""
+"""The webhooks function: its resolver and Lambda handler (Meta's public callback, /webhooks/meta)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hub_shared.api import build_resolver
 from hub_shared.observability import HTTP_CORRELATION_PATH, observability
+from hub_webhooks.routes import meta
 
 obs = observability("webhooks")
 app = build_resolver()
+app.include_router(meta.router)
 
 
-@obs.logger.inject_lambda_context(correlation_id_path=HTTP_CORRELATION_PATH)
-@obs.tracer.capture_lambda_handler
-@obs.metrics.log_metrics
+@obs.handler(HTTP_CORRELATION_PATH)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -1,0 +1,39 @@
+"""Meta's webhooks on the bus (source `hub.meta`: account_update, phone_number_quality_update) → the numbers.
+
+A detail that is not a `MetaChange`, or a value not shaped like its field, is logged and raised: EventBridge
+retries it, then dead-letters it. Fields and events the rules do not know are logged and ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import ValidationError, parse
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from hub_numbers.deps import numbers_store
+from hub_numbers.usecases.meta_changes import handle_meta_change
+from hub_shared.clock import utc_now
+from hub_shared.meta_events import MetaChange
+from hub_shared.observability import EVENTBRIDGE_CORRELATION_PATH, observability
+
+obs = observability("numbers")
+
+
+class MetaChangeEvent(EventBridgeModel):
+    detail: MetaChange
+
+
+@obs.handler(EVENTBRIDGE_CORRELATION_PATH)
+def handler(event: dict[str, Any], context: LambdaContext) -> None:
+    try:
+        change = parse(event=event, model=MetaChangeEvent).detail
+        changed = handle_meta_change(change, numbers=numbers_store(), now=utc_now())
+    except ValidationError:
+        obs.logger.exception(
+            "malformed Meta change event", extra={"detail_type": event.get("detail-type"), "id": event.get("id")}
+        )
+        raise
+    obs.metrics.add_metric(name="NumberStatusChangesByMeta", unit=MetricUnit.Count, value=changed)
