@@ -9,6 +9,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+import boto3
+from botocore.config import Config
+
 from hub_numbers.models import AccountStatus, Number
 from hub_numbers.store import NumbersStore
 from hub_shared import aws
@@ -161,6 +164,45 @@ class AwsWorld:
 
     def table_items(self, table: str) -> list[dict[str, Any]]:
         return self.dynamodb.scan(TableName=table)["Items"]
+
+    def stream_records(self, table: str) -> list[dict[str, Any]]:
+        """Every record of `table`'s stream so far, in order, as Lambda hands them to a consumer (unfiltered)."""
+        # botocore would address the stream's account-based endpoint, which moto does not route.
+        streams = boto3.client("dynamodbstreams", config=Config(account_id_endpoint_mode="disabled"))
+        arn = self.dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+        records: list[Any] = []
+        for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            iterator = streams.get_shard_iterator(
+                StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+            )
+            records.extend(streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"])
+        return records
+
+    def queue(self, name: str) -> str:
+        return str(boto3.client("sqs").create_queue(QueueName=name)["QueueUrl"])
+
+    def observe(self, source: str) -> str:
+        """A queue that a rule on the hub bus fills with every event of `source`; answers its URL."""
+        url = self.queue(f"observe-{source.replace('.', '-')}")
+        arn = boto3.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+        events = boto3.client("events")
+        rule = f"observe-{source.replace('.', '-')}"
+        events.put_rule(Name=rule, EventBusName="hub", EventPattern=json.dumps({"source": [source]}))
+        events.put_targets(Rule=rule, EventBusName="hub", Targets=[{"Id": "queue", "Arn": arn["QueueArn"]}])
+        return url
+
+    def drain(self, queue_url: str, rounds: int = 50) -> list[dict[str, Any]]:
+        """Every message waiting in a queue (JSON bodies), removing them."""
+        sqs = boto3.client("sqs")
+        bodies: list[dict[str, Any]] = []
+        for _ in range(rounds):
+            messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                return bodies
+            for message in messages:
+                bodies.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        raise AssertionError(f"{queue_url} did not drain")
 
 
 #: Meta's published sample webhooks, read where they live (`../shared` beside the checkout), never copied.

@@ -27,13 +27,7 @@ WABA = "102290129340398"
 @pytest.fixture
 def queues(aws: AwsWorld, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The relay's dead-letter queue (as the template configures it) and a queue behind a rule for hub.numbers."""
-    sqs = boto3.client("sqs", region_name=REGION)
-    dead_letters = sqs.create_queue(QueueName="hub-outbox-dlq")["QueueUrl"]
-    published = sqs.create_queue(QueueName="numbers-events")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=published, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events = boto3.client("events", region_name=REGION)
-    events.put_rule(Name="numbers-events", EventBusName="hub", EventPattern=json.dumps({"source": ["hub.numbers"]}))
-    events.put_targets(Rule="numbers-events", EventBusName="hub", Targets=[{"Id": "queue", "Arn": arn}])
+    dead_letters, published = aws.queue("hub-outbox-dlq"), aws.observe("hub.numbers")
     monkeypatch.setenv("OUTBOX_DEAD_LETTER_QUEUE_URL", dead_letters)
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "numbers")
     reset_all()
@@ -51,16 +45,8 @@ def ban_waba(state: str) -> None:
 
 
 def stream_records(aws: AwsWorld) -> list[dict[str, Any]]:
-    """Every record of the numbers table's stream so far, as Lambda receives them (unfiltered)."""
-    # moto 5.2.5's in-process mock answers DynamoDB Streams only when the endpoint is named explicitly.
-    streams = boto3.client(
-        "dynamodbstreams", region_name=REGION, endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com"
-    )
-    arn = aws.dynamodb.describe_table(TableName="hub-numbers")["Table"]["LatestStreamArn"]
-    records: list[Any] = []
-    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON")
-        records.extend(streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"])
+    """The numbers table's stream records, with the creation time as the JSON Lambda receives."""
+    records = aws.stream_records("hub-numbers")
     return [{**record, "dynamodb": {**record["dynamodb"], "ApproximateCreationDateTime": 0}} for record in records]
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.config import Config
 from botocore.stub import Stubber
 
 from hub_shared import aws
@@ -32,7 +31,6 @@ from tests.integration.test_webhooks_ingress import (
 )
 
 SAMPLES = sorted(META_WEBHOOK_SAMPLES.glob("*.json"))
-DRAIN_ROUNDS = 50
 
 
 @dataclass
@@ -42,19 +40,7 @@ class Relay:
     dead_letter_queue: str
 
     def stream_records(self) -> list[dict[str, Any]]:
-        """Every record of the table's stream so far, as Lambda hands them to the relay."""
-        # botocore would address the stream's account-based endpoint, which moto does not route.
-        streams = boto3.client(
-            "dynamodbstreams", region_name=REGION, config=Config(account_id_endpoint_mode="disabled")
-        )
-        arn = self.aws.dynamodb.describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
-        records: list[Any] = []
-        for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-            iterator = streams.get_shard_iterator(
-                StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-            )["ShardIterator"]
-            records.extend(streams.get_records(ShardIterator=iterator)["Records"])
-        return records
+        return self.aws.stream_records(TABLE)
 
     def run(self, records: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         records = self.stream_records() if records is None else records
@@ -63,23 +49,10 @@ class Relay:
 
     def observed(self) -> list[dict[str, Any]]:
         """The events the bus delivered to the observing rule's queue."""
-        return [json.loads(body) for body in drain(self.observed_queue)]
+        return self.aws.drain(self.observed_queue)
 
     def dead_letters(self) -> list[dict[str, Any]]:
-        return [json.loads(body) for body in drain(self.dead_letter_queue)]
-
-
-def drain(queue_url: str) -> list[str]:
-    sqs = boto3.client("sqs", region_name=REGION)
-    bodies: list[str] = []
-    for _ in range(DRAIN_ROUNDS):
-        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
-        if not messages:
-            return bodies
-        for message in messages:
-            bodies.append(message["Body"])
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-    raise AssertionError(f"{queue_url} did not drain")
+        return self.aws.drain(self.dead_letter_queue)
 
 
 @pytest.fixture
@@ -88,13 +61,7 @@ def relay(aws: AwsWorld, monkeypatch: pytest.MonkeyPatch) -> Iterator[Relay]:
     secrets = boto3.client("secretsmanager", region_name=REGION)
     secrets.create_secret(Name="hub/meta/app-secret", SecretString=APP_SECRET)
     secrets.create_secret(Name="hub/meta/verify-token", SecretString=VERIFY_TOKEN)
-    sqs = boto3.client("sqs", region_name=REGION)
-    dead_letters = sqs.create_queue(QueueName="outbox-dlq")["QueueUrl"]
-    observed = sqs.create_queue(QueueName="observed-meta-events")["QueueUrl"]
-    observed_arn = sqs.get_queue_attributes(QueueUrl=observed, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events = boto3.client("events", region_name=REGION)
-    events.put_rule(Name="observe-meta", EventBusName="hub", EventPattern=json.dumps({"source": ["hub.meta"]}))
-    events.put_targets(Rule="observe-meta", EventBusName="hub", Targets=[{"Id": "queue", "Arn": observed_arn}])
+    dead_letters, observed = aws.queue("outbox-dlq"), aws.observe("hub.meta")
     monkeypatch.setenv("OUTBOX_DEAD_LETTER_QUEUE_URL", dead_letters)
     reset_all()
     yield Relay(aws, observed, dead_letters)
