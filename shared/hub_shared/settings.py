@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     webhook_changes_table: str = Field(
         default="hub-webhook-changes", description="DynamoDB table of Meta's webhook changes (webhooks service)."
     )
+    billing_table: str = Field(default="hub-billing", description="DynamoDB table owned by the billing service.")
     idempotency_table: str = Field(default="hub-idempotency", description="Powertools idempotency records.")
     event_bus_name: str = Field(default="hub", description="The EventBridge bus every domain event goes to.")
 
@@ -50,6 +51,19 @@ class Settings(BaseSettings):
     )
     outbox_dead_letter_queue_url: str = Field(
         default="", description="SQS queue of outbox entries the bus refused (the relay functions only)."
+    )
+    meta_app_id: str = Field(default="000000000000000", description="The BSP's Meta app id (Embedded Signup).")
+    secret_prefix: str = Field(
+        default="hub", description="Prefix of the secrets the hub creates itself (business tokens, number PINs)."
+    )
+    getchat_api_base_url: str = Field(
+        default="https://api.get.chat", description="Base URL of get.chat's inbox provisioning API."
+    )
+    getchat_api_key_secret: str = Field(
+        default="hub/getchat/api-key", description="Secrets Manager name of the get.chat API key."
+    )
+    deletion_retry_queue_url: str = Field(
+        default="", description="SQS queue of numbers the deletion job failed to delete (the deletion job only)."
     )
     cursor_secret: str = Field(
         default="hub/cursor-signing-key", description="Secrets Manager name of the key that signs list cursors."

@@ -7,6 +7,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from hub_numbers.models import AccountStatus
+from hub_shared.clock import UtcDateTime
 from hub_shared.events import DomainEvent
 
 SOURCE = "hub.numbers"
@@ -24,3 +25,50 @@ class NumberStatusChanged(DomainEvent):
     previous_status: AccountStatus
     status: AccountStatus
     reason: str = Field(description="Meta's event that caused it, raw: e.g. DISABLED_UPDATE, PARTNER_REMOVED, FLAGGED.")
+
+
+class NumberAdded(DomainEvent):
+    """A number was added (Embedded Signup) or imported from another BSP and runs: it is billable from now."""
+
+    SOURCE: ClassVar[str] = SOURCE
+    DETAIL_TYPE: ClassVar[str] = "NumberAdded"
+
+    number_id: str = Field(description="Meta's phone number id.")
+    client_id: str
+    waba_id: str
+    phone_number: str = Field(description="E.164.")
+    how: str = Field(description="embedded_signup or import.")
+
+
+class NumberCancellationRequested(DomainEvent):
+    """The client cancelled the number: it keeps messaging until `deletion_at` (the end of the month, UTC)."""
+
+    SOURCE: ClassVar[str] = SOURCE
+    DETAIL_TYPE: ClassVar[str] = "NumberCancellationRequested"
+
+    number_id: str
+    client_id: str
+    deletion_at: UtcDateTime
+
+
+class NumberCancellationWithdrawn(DomainEvent):
+    """The client withdrew a cancellation before `deletion_at`: the number keeps running."""
+
+    SOURCE: ClassVar[str] = SOURCE
+    DETAIL_TYPE: ClassVar[str] = "NumberCancellationWithdrawn"
+
+    number_id: str
+    client_id: str
+    status: AccountStatus = Field(description="The status the number returned to.")
+
+
+class NumberDeleted(DomainEvent):
+    """The number was deregistered at Meta and deleted at the end of its cancellation: billing stops."""
+
+    SOURCE: ClassVar[str] = SOURCE
+    DETAIL_TYPE: ClassVar[str] = "NumberDeleted"
+
+    number_id: str
+    client_id: str
+    waba_id: str
+    deleted_at: UtcDateTime

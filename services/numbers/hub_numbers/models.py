@@ -58,7 +58,18 @@ class Number(BaseModel):
     platform_type: str = "CLOUD_API"
     registration_status: str = "PENDING"
     deletion_at: UtcDateTime | None = None
-    inbox_status: str | None = None
+    inbox_status: str | None = Field(default=None, description="get.chat inbox: provisioning, active or failed.")
+    inbox_id: str | None = None
+    inbox_url: str | None = None
+    onboarding_step: str | None = Field(
+        default=None, description="Add-a-number: the next step to run (None once the number is set up)."
+    )
+    onboarding_error: str | None = Field(default=None, description="Why the last attempt at that step failed.")
+    status_before_cancellation: AccountStatus | None = Field(
+        default=None, description="What a withdrawn cancellation returns the number to."
+    )
+    cancelled_at: UtcDateTime | None = None
+    deleted_at: UtcDateTime | None = None
     meta_account_event: str | None = Field(default=None, description="Meta's last account_update event, raw.")
     meta_ban_state: str | None = Field(default=None, description="Its ban_info.waba_ban_state (DISABLED_UPDATE).")
     account_event_time: int | None = Field(default=None, description="Meta's time (Unix s) of that event.")

@@ -1,0 +1,7 @@
+"""Routes of the numbers service: signup."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+router = APIGatewayHttpRouter()
