@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=defaults.api, help="the API gateway's port (0: any free port)")
     parser.add_argument("--aws-port", type=int, default=defaults.aws, help="moto's port (0: any free port)")
     parser.add_argument("--meta-port", type=int, default=defaults.meta, help="the Meta sandbox's port (0: any)")
+    parser.add_argument("--getchat-port", type=int, default=defaults.getchat, help="the get.chat sandbox's port")
     parser.add_argument("--review-delay", type=float, default=20.0, help="seconds before Meta's sandbox decides")
     parser.add_argument("--state-file", type=Path, default=STATE_FILE, help="where to write the running hub's state")
     args = parser.parse_args(argv)
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Starting the Client Hub locally …", flush=True)
     try:
         hub = start_hub(
-            Ports(api=args.port, aws=args.aws_port, meta=args.meta_port),
+            Ports(api=args.port, aws=args.aws_port, meta=args.meta_port, getchat=args.getchat_port),
             state_file=args.state_file,
             review_delay_seconds=args.review_delay,
         )
@@ -50,6 +51,7 @@ Client Hub is running (local, no AWS account).
   API        {api}/v1
   API docs   {api}/docs   (OpenAPI: {api}/openapi.json)
   Meta       http://{HOST}:{hub.ports.meta}   (Graph API sandbox; admin: /_sandbox/state)
+  get.chat   http://{HOST}:{hub.ports.getchat}   (inbox sandbox)
   AWS        http://{HOST}:{hub.ports.aws}   (moto)
   Jobs       make job NAME=<job>   (list: make job)
 

@@ -11,6 +11,7 @@ fresh cloud.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import secrets
@@ -101,6 +102,7 @@ class AwsInfo:
     meta_verify_token: str  # answers Meta's webhook verification
     stripe_secret_key: str
     stripe_webhook_secret: str  # signs Stripe webhooks (Stripe-Signature)
+    secret_values: Mapping[str, str]  # template logical id (or local role) → the local value
     template_environment: Mapping[str, str]  # the template's Globals environment, resolved locally
 
     def client(self, service: str) -> Any:
@@ -195,23 +197,37 @@ def provision(endpoint: str, region: str = "eu-central-1", stack: str = "hub") -
         meta_verify_token=values["MetaVerifyTokenSecret"],
         stripe_secret_key=values["StripeSecretKey"],
         stripe_webhook_secret=values["StripeWebhookSecret"],
+        secret_values=values,
         template_environment={env: str(resolve(value)) for env, value in variables.items()},
     )
 
 
 def _queues(template: dict[str, Any], resolve: _Resolver, sqs: Any, stack: str) -> dict[str, str]:
-    """Every SQS queue of the template, with its attributes; answers logical id → ARN."""
+    """Every SQS queue of the template, with its attributes (a RedrivePolicy's `!GetAtt Dlq.Arn` resolved, so
+    dead-letter queues come first); answers logical id → ARN."""
+    queues = resources("AWS::SQS::Queue", template)
+    redrives = sorted(queues, key=lambda q: "RedrivePolicy" in queues[q].get("Properties", {}))
     arns: dict[str, str] = {}
-    for logical_id, queue in resources("AWS::SQS::Queue", template).items():
+    for logical_id in redrives:
         attributes = {
-            key: str(value).lower() if isinstance(value, bool) else str(value)
-            for key, value in queue.get("Properties", {}).items()
+            key: _queue_attribute(value, arns) for key, value in queues[logical_id].get("Properties", {}).items()
         }
         name = f"{stack}-" + re.sub(r"(?<!^)(?=[A-Z])", "-", logical_id).lower()
         url: str = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         resolve.queue_urls[logical_id] = url
         arns[logical_id] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     return arns
+
+
+def _queue_attribute(value: Any, arns: dict[str, str]) -> str:
+    """An SQS attribute as the API takes it: booleans in lower case, a policy as JSON with its queue ARNs."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return json.dumps(
+            {k: arns[v["Fn::GetAtt"][0]] if isinstance(v, dict) and "Fn::GetAtt" in v else v for k, v in value.items()}
+        )
+    return str(value)
 
 
 def _event_bus(

@@ -27,6 +27,7 @@ from local.cloud import AwsInfo, MotoHandle, provision, start_moto
 from local.functions import invoke
 from local.gateway import JwtVerifier, Served, build_gateway, serve
 from local.loop import BackgroundLoop
+from local.sandboxes.getchat import GetChatState, build_getchat_sandbox
 from local.sandboxes.meta import MetaSandbox, MetaState
 from local.scheduler import Scheduler, UnknownJob
 from local.seed import SeedReport, seed
@@ -50,6 +51,7 @@ class Ports:
     api: int = 8750
     aws: int = 8751
     meta: int = 8752
+    getchat: int = 8753
 
     def resolved(self) -> Ports:
         """Every 0 replaced by a free port; a fixed port that is taken raises PortBusy."""
@@ -144,8 +146,10 @@ def start_hub(
     moto = start_moto(ports.aws)
     info = provision(moto.endpoint)
     api_url, meta_url = f"http://{HOST}:{ports.api}", f"http://{HOST}:{ports.meta}"
+    getchat_url = f"http://{HOST}:{ports.getchat}"
     os.environ.update(info.function_environment())
     os.environ["GRAPH_API_BASE_URL"] = meta_url
+    os.environ["GETCHAT_API_BASE_URL"] = getchat_url
     reset_all()
     report = seed(info, clock())
 
@@ -173,6 +177,8 @@ def start_hub(
         moto=moto,
     )
     hub.servers.append(serve(meta.app, HOST, ports.meta))
+    getchat = build_getchat_sandbox(GetChatState(), api_key=info.secret_values["GetChatApiKeySecret"])
+    hub.servers.append(serve(getchat, HOST, ports.getchat))
     verifier = JwtVerifier(info.jwks_url, info.issuer, info.user_pool_client_id)
     gateway = build_gateway(
         routes=http_routes(template), invoke=invoke, verifier=verifier, openapi=build_schema(), admin=hub.admin_routes()
@@ -184,7 +190,10 @@ def start_hub(
     # the Meta sandbox decides due reviews and sends their webhooks once a second
     hub.reviews = BackgroundLoop("meta-reviews", meta.tick, lambda _: 1.0)
     hub.reviews.start()
-    save_state({**info.state(), "api_url": api_url, "meta_url": meta_url, "pid": os.getpid()}, state_file)
+    save_state(
+        {**info.state(), "api_url": api_url, "meta_url": meta_url, "getchat_url": getchat_url, "pid": os.getpid()},
+        state_file,
+    )
     return hub
 
 

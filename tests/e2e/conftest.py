@@ -46,7 +46,19 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHubUnderTest]
     """`python -m local` on free loopback ports, in its own process (moto's state must not meet mock_aws)."""
     state_file = tmp_path_factory.mktemp("hub") / "hub.json"
     log = (tmp_path_factory.getbasetemp() / "hub.log").open("w")
-    command = [sys.executable, "-m", "local", "--port", "0", "--aws-port", "0", "--meta-port", "0"]
+    command = [
+        sys.executable,
+        "-m",
+        "local",
+        "--port",
+        "0",
+        "--aws-port",
+        "0",
+        "--meta-port",
+        "0",
+        "--getchat-port",
+        "0",
+    ]
     command += ["--review-delay", "1", "--state-file", str(state_file)]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603

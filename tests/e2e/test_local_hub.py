@@ -5,9 +5,11 @@ from __future__ import annotations
 import gzip
 import json
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jwt
 import moto
 import pytest
@@ -129,3 +131,20 @@ def test_the_openapi_document_and_swagger_ui_are_served(hub: LocalHubUnderTest) 
 def test_me_tells_each_role_what_it_is(hub: LocalHubUnderTest) -> None:
     for email, (role, _) in ROLES.items():
         assert hub.get("/v1/me", hub.token(email)).json()["role"] == role
+
+
+def test_the_templates_schedules_are_known_with_their_next_runs(hub: LocalHubUnderTest) -> None:
+    """The deletion job runs daily and on the month's last day (`cron(59 23 L * ? *)`)."""
+    jobs = {job["name"]: job["next_run"] for job in hub.get("/_local/jobs").json()["jobs"]}
+
+    assert {"DeletionJobDaily", "DeletionJobMonthEnd"} <= set(jobs)
+    month_end = datetime.fromisoformat(jobs["DeletionJobMonthEnd"])
+    assert (month_end.hour, month_end.minute) == (23, 59)
+    assert (month_end + timedelta(days=1)).day == 1
+
+
+def test_running_an_unknown_job_says_which_jobs_exist(hub: LocalHubUnderTest) -> None:
+    answer = httpx.post(f"{hub.api}/_local/jobs/NoSuchJob", timeout=30)
+
+    assert answer.status_code == 404
+    assert "DeletionJobDaily" in answer.json()["message"]

@@ -120,6 +120,7 @@ def test_provisioning_stores_the_secrets_under_the_names_the_template_gives_them
         "hub/cursor-signing-key",
         "hub/meta/app-secret",
         "hub/meta/verify-token",
+        "hub/getchat/api-key",
         "hub/stripe/secret-key",
         "hub/stripe/webhook-secret",
     }
@@ -130,6 +131,7 @@ def test_provisioning_stores_the_secrets_under_the_names_the_template_gives_them
     assert stored["hub/meta/system-user-token"] == cloud.meta_system_user_token
     assert stored["hub/stripe/webhook-secret"] == cloud.stripe_webhook_secret
     assert stored["hub/stripe/webhook-secret"].startswith("whsec_")
+    assert {name: stored[secret] for name, secret in cloud.secret_names.items()} == cloud.secret_values
 
 
 def test_the_function_environment_lets_the_shared_code_reach_the_local_cloud(
