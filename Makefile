@@ -70,8 +70,8 @@ token: setup ## Print an ID token of a seeded user of the running local hub: mak
 	@case "$(USER)" in *@*) ;; *) echo "usage: make token USER=<email of a seeded user> (see make run's list)" >&2; exit 2;; esac
 	@$(PY) -m local.tokens "$(USER)"
 
-job: setup ## Run one scheduled job now against the running local hub: make job NAME=<job> (no NAME: list)
-	@$(PY) -m local.jobs $(NAME)
+job: setup ## Run one scheduled job now against the running local hub: make job NAME=<job> [NOW=<RFC 3339>] (no NAME: list)
+	@$(PY) -m local.jobs $(NAME) $(if $(NOW),--now $(NOW))
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -8,6 +8,7 @@ in reverse order. `python -m local` (`make run`) is its command line.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import socket
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -110,10 +112,14 @@ class RunningHub:
             listing = [{"name": name, "next_run": _iso(due.get(name))} for name in sorted(self.scheduler.jobs())]
             return JSONResponse({"jobs": listing})
 
-        def run_job(request: Request) -> JSONResponse:
+        async def run_job(request: Request) -> JSONResponse:
             name = request.path_params["name"]
+            body = await request.body()
+            extra = json.loads(body) if body else None
+            if extra is not None and not isinstance(extra, dict):
+                return JSONResponse({"message": "the body, when given, must be a JSON object"}, 400)
             try:
-                result = self.scheduler.run_job(name)
+                result = await run_in_threadpool(self.scheduler.run_job, name, extra)
             except UnknownJob as unknown:
                 return JSONResponse({"message": str(unknown).strip("'\"")}, 404)
             return JSONResponse({"job": name, "result": _jsonable(result)})

@@ -19,6 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.jobs", description=__doc__)
     parser.add_argument("name", nargs="?", help="the job (its event name in infra/template.yaml)")
     parser.add_argument("--state", type=Path, default=STATE_FILE, help="the running hub's state file")
+    parser.add_argument(
+        "--now", help="the time the job takes as now, RFC 3339 (e.g. 2026-12-01T00:00:00Z: past the month's end)"
+    )
     args = parser.parse_args(argv)
     try:
         api = load_state(args.state)["api_url"]
@@ -32,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         for job in listing:
             print(f"{job['name']:<32} next run {job['next_run']}")
         return 0
-    answer = httpx.post(f"{api}/_local/jobs/{args.name}", timeout=300)
+    extra = {"now": args.now} if args.now else None
+    answer = httpx.post(f"{api}/_local/jobs/{args.name}", json=extra, timeout=300)
     print(json.dumps(answer.json(), indent=2))
     return 0 if answer.is_success else 1
 

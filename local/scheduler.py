@@ -279,12 +279,20 @@ class Scheduler:
         """When each enabled job fires next (None: never again)."""
         return dict(self._due)
 
-    def run_job(self, name: str) -> Any:
-        """Run the job `name` now (enabled or not) and answer what the function answered; its errors propagate."""
+    def run_job(self, name: str, extra: dict[str, Any] | None = None) -> Any:
+        """Run the job `name` now (enabled or not) and answer what the function answered; its errors propagate.
+
+        `extra` is merged into the event the schedule sends (for example a `now` the job should take as the time).
+        """
         if name not in self._jobs:
             raise UnknownJob(name, list(self._jobs))
         job = self._jobs[name]
-        return self._invoke(job.function, job.event(self._clock()))
+        event = job.event(self._clock())
+        if extra:
+            if not isinstance(event, dict):
+                raise TypeError(f"{name}'s event is not a JSON object; nothing can be merged into it")
+            event = {**event, **extra}
+        return self._invoke(job.function, event)
 
     def run_due(self) -> list[Run]:
         """Fire every job that is due now, once each, and schedule its next run."""

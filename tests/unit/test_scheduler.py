@@ -198,6 +198,20 @@ def test_running_a_scheduler_job_passes_its_input_with_the_context_attributes() 
     assert recorder.calls == [("NumbersFunction", {"job": "end_of_month_deletion", "at": "2026-01-31T00:05:00Z"})]
 
 
+def test_running_a_job_merges_extra_input_into_its_event() -> None:
+    recorder = Recorder()
+    scheduler = Scheduler(TEMPLATE, recorder, clock=FakeClock(at(2026, 1, 31, 0, 5)))
+
+    scheduler.run_job("DeletionJobDaily", {"now": "2026-02-01T00:00:00Z"})
+
+    assert recorder.calls == [
+        (
+            "NumbersFunction",
+            {"job": "end_of_month_deletion", "at": "2026-01-31T00:05:00Z", "now": "2026-02-01T00:00:00Z"},
+        )
+    ]
+
+
 def test_a_scheduler_job_without_input_receives_an_empty_object() -> None:
     recorder = Recorder()
     Scheduler(TEMPLATE, recorder).run_job("DisplayNamePolling")
