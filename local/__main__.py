@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--aws-port", type=int, default=defaults.aws, help="moto's port (0: any free port)")
     parser.add_argument("--meta-port", type=int, default=defaults.meta, help="the Meta sandbox's port (0: any)")
     parser.add_argument("--getchat-port", type=int, default=defaults.getchat, help="the get.chat sandbox's port")
+    parser.add_argument("--stripe-port", type=int, default=defaults.stripe, help="the Stripe sandbox's port")
     parser.add_argument("--review-delay", type=float, default=20.0, help="seconds before Meta's sandbox decides")
     parser.add_argument("--state-file", type=Path, default=STATE_FILE, help="where to write the running hub's state")
     args = parser.parse_args(argv)
@@ -26,7 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     print("Starting the Client Hub locally …", flush=True)
     try:
         hub = start_hub(
-            Ports(api=args.port, aws=args.aws_port, meta=args.meta_port, getchat=args.getchat_port),
+            Ports(
+                api=args.port,
+                aws=args.aws_port,
+                meta=args.meta_port,
+                getchat=args.getchat_port,
+                stripe=args.stripe_port,
+            ),
             state_file=args.state_file,
             review_delay_seconds=args.review_delay,
         )
@@ -52,6 +59,7 @@ Client Hub is running (local, no AWS account).
   API docs   {api}/docs   (OpenAPI: {api}/openapi.json)
   Meta       http://{HOST}:{hub.ports.meta}   (Graph API sandbox; admin: /_sandbox/state)
   get.chat   http://{HOST}:{hub.ports.getchat}   (inbox sandbox)
+  Stripe     http://{HOST}:{hub.ports.stripe}   (Stripe API sandbox, for the stripe SDK's api_base)
   AWS        http://{HOST}:{hub.ports.aws}   (moto)
   Jobs       make job NAME=<job>   (list: make job)
 

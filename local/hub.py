@@ -31,6 +31,7 @@ from local.gateway import JwtVerifier, Served, build_gateway, serve
 from local.loop import BackgroundLoop
 from local.sandboxes.getchat import GetChatState, build_getchat_sandbox
 from local.sandboxes.meta import MetaSandbox, MetaState
+from local.sandboxes.stripe import StripeState, build_stripe_sandbox
 from local.scheduler import Scheduler, UnknownJob
 from local.seed import SeedReport, seed
 from local.state import STATE_FILE, save_state
@@ -40,6 +41,7 @@ from tools.openapi import build_schema
 
 HOST = "127.0.0.1"
 META_WEBHOOK_ROUTE = ("POST", "/webhooks/meta")
+STRIPE_WEBHOOK_ROUTE = ("POST", "/webhooks/stripe")
 
 
 class PortBusy(Exception):
@@ -54,6 +56,7 @@ class Ports:
     aws: int = 8751
     meta: int = 8752
     getchat: int = 8753
+    stripe: int = 8754
 
     def resolved(self) -> Ports:
         """Every 0 replaced by a free port; a fixed port that is taken raises PortBusy."""
@@ -152,14 +155,16 @@ def start_hub(
     moto = start_moto(ports.aws)
     info = provision(moto.endpoint)
     api_url, meta_url = f"http://{HOST}:{ports.api}", f"http://{HOST}:{ports.meta}"
-    getchat_url = f"http://{HOST}:{ports.getchat}"
+    getchat_url, stripe_url = f"http://{HOST}:{ports.getchat}", f"http://{HOST}:{ports.stripe}"
     os.environ.update(info.function_environment())
     os.environ["GRAPH_API_BASE_URL"] = meta_url
     os.environ["GETCHAT_API_BASE_URL"] = getchat_url
+    os.environ["STRIPE_API_BASE"] = stripe_url
     reset_all()
     report = seed(info, clock())
 
-    has_meta_webhooks = any((r.method, r.path) == META_WEBHOOK_ROUTE for r in http_routes(template))
+    declared = {(r.method, r.path) for r in http_routes(template)}
+    has_meta_webhooks = META_WEBHOOK_ROUTE in declared
     meta = MetaSandbox(
         MetaState.from_story(),
         app_secret=info.meta_app_secret,
@@ -185,6 +190,12 @@ def start_hub(
     hub.servers.append(serve(meta.app, HOST, ports.meta))
     getchat = build_getchat_sandbox(GetChatState(), api_key=info.secret_values["GetChatApiKeySecret"])
     hub.servers.append(serve(getchat, HOST, ports.getchat))
+    stripe = build_stripe_sandbox(
+        StripeState(),
+        webhook_secret=info.stripe_webhook_secret,
+        webhook_url=f"{api_url}/webhooks/stripe" if STRIPE_WEBHOOK_ROUTE in declared else None,
+    )
+    hub.servers.append(serve(stripe, HOST, ports.stripe))
     verifier = JwtVerifier(info.jwks_url, info.issuer, info.user_pool_client_id)
     gateway = build_gateway(
         routes=http_routes(template), invoke=invoke, verifier=verifier, openapi=build_schema(), admin=hub.admin_routes()
@@ -197,7 +208,14 @@ def start_hub(
     hub.reviews = BackgroundLoop("meta-reviews", meta.tick, lambda _: 1.0)
     hub.reviews.start()
     save_state(
-        {**info.state(), "api_url": api_url, "meta_url": meta_url, "getchat_url": getchat_url, "pid": os.getpid()},
+        {
+            **info.state(),
+            "api_url": api_url,
+            "meta_url": meta_url,
+            "getchat_url": getchat_url,
+            "stripe_url": stripe_url,
+            "pid": os.getpid(),
+        },
         state_file,
     )
     return hub
