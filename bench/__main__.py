@@ -3,6 +3,7 @@
     python -m bench                 # every benchmark
     python -m bench cold_start      # one, by name
     python -m bench --runs 21       # more runs per side
+    python -m bench.deletion --help # the deletion job's own options (a smaller --numbers runs faster)
 
 A benchmark is a function `(runs) -> None` that prints its report; add one as a module in bench/ and
 register it in BENCHMARKS.
@@ -14,10 +15,11 @@ import argparse
 from collections.abc import Callable
 
 from bench.cold_start import cold_start
+from bench.deletion import deletion
 from bench.ingress import ingress
 
 Benchmark = Callable[[int], None]
-BENCHMARKS: dict[str, Benchmark] = {"cold_start": cold_start, "ingress": ingress}
+BENCHMARKS: dict[str, Benchmark] = {"cold_start": cold_start, "ingress": ingress, "deletion": deletion}
 
 
 def main(argv: list[str] | None = None) -> int:

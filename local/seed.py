@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from hub_numbers.models import Number
+from hub_numbers.onboarding_models import Waba, WabaType
+from hub_numbers.onboarding_store import OnboardingStore
 from hub_numbers.store import NumbersStore
 from hub_shared import aws
 from local import story
@@ -55,6 +57,11 @@ def seed(info: AwsInfo, now: datetime) -> SeedReport:
     store = NumbersStore(info.tables["NumbersTable"], dynamodb)
     for number in numbers:
         store.put(number)
+    registry = OnboardingStore(info.tables["NumbersTable"], dynamodb)
+    for waba in story.WABAS:
+        registry.put_waba(
+            Waba(waba_id=waba.waba_id, client_id=waba.client_id, type=WabaType(waba.type), name=waba.name)
+        )
     cognito: CognitoIdentityProviderClient = info.client("cognito-idp")
     for user in story.USERS:
         _put_user(cognito, info.user_pool_id, user)

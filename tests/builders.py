@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import boto3
+import httpx
 from botocore.config import Config
 
 from hub_numbers.models import AccountStatus, Number
 from hub_numbers.store import NumbersStore
 from hub_shared import aws
 from hub_shared.events import DomainEvent
+from hub_shared.graph import GraphClient
+from hub_shared.settings import Settings
 from local.functions import LocalLambdaContext
+from local.gateway import Served, serve
+from local.sandboxes.meta import MetaSandbox, MetaState
 from local.template import ROOT
 
 if TYPE_CHECKING:
@@ -224,3 +230,105 @@ def eventbridge_event(
         "resources": [],
         "detail": json.loads(detail.model_dump_json()),
     }
+
+
+# ---------------------------------------------------------------- adding, importing and the inbox (numbers)
+
+META_APP_SECRET_NAME = "hub/meta/app-secret"
+SANDBOX_REVIEW_DELAY_SECONDS = 3600.0
+Matcher = Callable[[httpx.Request], bool]
+
+
+class SandboxCalls(httpx.BaseTransport):
+    """The hub's HTTP transport to a sandbox, which records every request and runs an action (arm one of the
+    sandbox's faults, change its state) just before the first request a rule matches."""
+
+    def __init__(self, admin_url: str):
+        self._admin_url = admin_url
+        self._inner = httpx.HTTPTransport()
+        self._rules: list[tuple[Matcher, Callable[[], None]]] = []
+        self.seen: list[tuple[str, str]] = []
+
+    def before(self, matches: Matcher, action: Callable[[], None]) -> None:
+        self._rules.append((matches, action))
+
+    def fault_at(self, matches: Matcher, fault: dict[str, Any]) -> None:
+        """The sandbox's fault API (`POST /_sandbox/faults`), armed for the matching request only."""
+
+        def arm() -> None:
+            httpx.post(f"{self._admin_url}/_sandbox/faults", json={**fault, "count": 1}).raise_for_status()
+
+        self.before(matches, arm)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append((request.method, request.url.path))
+        for rule in list(self._rules):
+            if rule[0](request):
+                self._rules.remove(rule)
+                rule[1]()
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+@dataclass
+class MetaSandboxServer:
+    """The Meta sandbox (the story's state) on a loopback port, and a Graph client of the hub that calls it."""
+
+    sandbox: MetaSandbox
+    served: Served
+    calls: SandboxCalls
+
+    @property
+    def url(self) -> str:
+        return self.served.url
+
+    @property
+    def state(self) -> MetaState:
+        return self.sandbox.state
+
+    def graph_client(self, *, timeout_seconds: float = 0.2) -> GraphClient:
+        """No retries and no waits: a fault armed for a request is the hub's failure at once."""
+        settings = Settings(
+            graph_api_base_url=self.url,
+            graph_max_retries=0,
+            graph_max_backoff_seconds=0,
+            graph_timeout_seconds=timeout_seconds,
+        )
+        client = httpx.Client(transport=self.calls)
+        return GraphClient(settings=settings, client=client, token_provider=lambda: "EAAsystemusertoken")
+
+    def embedded_signup(self, waba_id: str, phone_number: str, name: str = "Acme Shop") -> dict[str, Any]:
+        """What Meta's Embedded Signup hands the front end (`code`, `waba_id`, `phone_number_id`)."""
+        body = {"waba_id": waba_id, "phone_number": phone_number, "verified_name": name}
+        answer = httpx.post(f"{self.url}/_sandbox/embedded_signup", json=body)
+        answer.raise_for_status()
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def stop(self) -> None:
+        self.calls.close()
+        self.served.stop()
+
+
+def serve_meta_sandbox() -> MetaSandboxServer:
+    sandbox = MetaSandbox(
+        MetaState.from_story(),
+        app_secret="sandbox-app-secret",
+        webhook_url=None,
+        review_delay_seconds=SANDBOX_REVIEW_DELAY_SECONDS,
+        clock=lambda: datetime.now(UTC),
+    )
+    served = serve(sandbox.app)
+    return MetaSandboxServer(sandbox=sandbox, served=served, calls=SandboxCalls(served.url))
+
+
+def outbox_events(items: list[dict[str, Any]], detail_type: str) -> list[dict[str, Any]]:
+    """The details of the outbox items of one detail type among a table's items."""
+    plain = [aws.from_item(item) for item in items]
+    return [
+        json.loads(item["detail"])
+        for item in plain
+        if str(item["pk"]).startswith("OUTBOX#") and item["detail_type"] == detail_type
+    ]

@@ -37,7 +37,9 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 # What each function may do in DynamoDB; a function not listed here has no DynamoDB access at all.
 READ, WRITE = "read", "write"
 TABLE_ACCESS: dict[str, dict[str, str]] = {
-    "NumbersFunction": {"NumbersTable": READ, "AccountsTable": READ},
+    "NumbersFunction": {"NumbersTable": WRITE, "AccountsTable": READ, "IdempotencyTable": WRITE},
+    "NumbersDeletionJobFunction": {"NumbersTable": WRITE},
+    "BillingNumberEventsFunction": {"BillingTable": WRITE, "AccountsTable": READ},
     "NumbersMetaEventsFunction": {"NumbersTable": WRITE},
     "NumbersOutboxFunction": {"NumbersTable": READ},  # its stream only
     "AccountsFunction": {"AccountsTable": READ},

@@ -116,6 +116,25 @@ class NumberAction(BaseModel):
     reason: str | None = Field(default=None, description="Why the action is not available now.")
 
 
+class Cancellation(BaseModel):
+    """A number's cancellation: it keeps messaging until `deletion_at`, then the deletion job deletes it."""
+
+    number_id: str = Field(description="Meta's phone number id.", examples=["106540352242922"])
+    status: AccountStatus = Field(description="pending_deletion while the cancellation stands.")
+    deletion_at: UtcDateTime = Field(
+        description="The last instant of the month the number was cancelled in (UTC).",
+        examples=["2026-11-30T23:59:59.999999Z"],
+    )
+    cancelled_at: UtcDateTime = Field(description="When the client cancelled it.")
+
+
+class WithdrawnCancellation(BaseModel):
+    """A cancellation withdrawn before `deletion_at`: the number is back in the status it had."""
+
+    number_id: str = Field(description="Meta's phone number id.", examples=["106540352242922"])
+    status: AccountStatus = Field(description="The status the number returned to, e.g. running.")
+
+
 class PhoneNumberView(BaseModel):
     """A phone number as the Numbers page shows it."""
 

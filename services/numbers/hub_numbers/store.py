@@ -5,10 +5,17 @@ client_id / `<e164>#<number_id>`) and across all clients (`AllNumbers`: list_pk 
 `<client_id>#<e164>#<number_id>`), so every list is a Query in a stable order; by WABA (`ByWaba`) and by
 its E.164 digits (`ByDisplayPhone`: phone_digits) for Meta's webhooks. The table also holds the service's
 outbox items (`hub_shared.outbox`), written in the same transaction as the change they announce.
+
+Lifecycle changes (cancel, withdraw, delete) are conditional updates of the attributes they own, each written
+with its event's outbox item in one TransactWriteItems: they answer False (nothing written) when the number is
+no longer as it was read. Due numbers are found through the sparse `DueForDeletion` index (KEYS_ONLY), shard by
+shard, and read back in batches.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
@@ -25,6 +32,9 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, UpdateTypeDef
 
 DELETION_SHARDS = 16
+DUE_FOR_DELETION = "DueForDeletion"
+BATCH_GET_LIMIT = 100
+BATCH_GET_ROUNDS = 10
 BY_CLIENT = "ByClient"
 BY_WABA = "ByWaba"
 BY_DISPLAY_PHONE = "ByDisplayPhone"
@@ -32,6 +42,10 @@ ALL_NUMBERS = "AllNumbers"
 ALL_PARTITION = "NUMBER"
 
 StartKey = dict[str, Any]
+
+
+class UnprocessedReads(Exception):
+    """BatchGetItem kept leaving keys unprocessed (DynamoDB throttling)."""
 
 
 def number_key(number_id: str) -> dict[str, dict[str, str]]:
@@ -153,6 +167,132 @@ class NumbersStore:
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": aws.to_item(values),
         }
+        return self._write(change, event)
+
+    def cancel(self, read: Number, *, at: datetime, deletion_at: datetime, event: DomainEvent) -> bool:
+        """`read` → pending_deletion until `deletion_at` (entering `DueForDeletion`), if its status is unchanged."""
+        return self._transition(
+            read,
+            expect={"account_status": read.account_status.value},
+            sets={
+                "account_status": AccountStatus.PENDING_DELETION.value,
+                "status_before_cancellation": read.account_status.value,
+                "cancelled_at": to_rfc3339(at),
+                "deletion_at": to_rfc3339(deletion_at),
+                "deletion_shard": deletion_shard(read.number_id),
+                "updated_at": to_rfc3339(at),
+            },
+            event=event,
+        )
+
+    def withdraw(self, read: Number, *, status: AccountStatus, at: datetime, event: DomainEvent) -> bool:
+        """Back to `status`, out of `DueForDeletion`, if the cancellation read still stands and is not yet due."""
+        return self._transition(
+            read,
+            expect={
+                "account_status": AccountStatus.PENDING_DELETION.value,
+                "cancelled_at": _stored(read.cancelled_at),
+            },
+            sets={"account_status": status.value, "updated_at": to_rfc3339(at)},
+            removes=("deletion_shard", "deletion_at", "cancelled_at", "status_before_cancellation"),
+            condition=("attribute_not_exists(deletion_at) OR deletion_at > :now", to_rfc3339(at)),
+            event=event,
+        )
+
+    def mark_deleted(self, read: Number, *, at: datetime, event: DomainEvent) -> bool:
+        """`read` → deleted and deregistered (leaving `DueForDeletion`), if still pending deletion and due at `at`."""
+        return self._transition(
+            read,
+            expect={"account_status": AccountStatus.PENDING_DELETION.value},
+            sets={
+                "account_status": AccountStatus.DELETED.value,
+                "registration_status": "DEREGISTERED",
+                "deleted_at": to_rfc3339(at),
+                "updated_at": to_rfc3339(at),
+            },
+            removes=("deletion_shard",),
+            condition=("deletion_at <= :now", to_rfc3339(at)),
+            event=event,
+        )
+
+    def due_for_deletion(self, shard: str, due_by: datetime, *, page_size: int) -> Iterator[list[str]]:
+        """Pages of the ids of the numbers of `shard` whose `deletion_at` is at or before `due_by` (a Query of the
+        eventually consistent `DueForDeletion` index, in `deletion_at` order)."""
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table,
+            IndexName=DUE_FOR_DELETION,
+            KeyConditionExpression="deletion_shard = :shard AND deletion_at <= :due",
+            ExpressionAttributeValues={":shard": {"S": shard}, ":due": {"S": to_rfc3339(due_by)}},
+            PaginationConfig={"PageSize": page_size},
+        )
+        for page in pages:
+            if page["Items"]:
+                yield [item["pk"]["S"].removeprefix("NUMBER#") for item in page["Items"]]
+
+    def get_many(self, number_ids: Iterable[str]) -> dict[str, Number]:
+        """The numbers of `number_ids` that exist, by id (strongly consistent BatchGetItem, 100 keys a call)."""
+        ids = list(dict.fromkeys(number_ids))
+        found: dict[str, Number] = {}
+        for start in range(0, len(ids), BATCH_GET_LIMIT):
+            keys: list[Any] = [number_key(number_id) for number_id in ids[start : start + BATCH_GET_LIMIT]]
+            for _ in range(BATCH_GET_ROUNDS):
+                answer = self._client.batch_get_item(RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}})
+                for item in answer["Responses"].get(self._table, []):
+                    number = Number.model_validate(aws.from_item(item))
+                    found[number.number_id] = number
+                unprocessed = answer.get("UnprocessedKeys", {})
+                keys = list(unprocessed[self._table]["Keys"]) if self._table in unprocessed else []
+                if not keys:
+                    break
+            else:
+                raise UnprocessedReads(f"{len(keys)} numbers stayed unprocessed after {BATCH_GET_ROUNDS} reads")
+        return found
+
+    def _transition(
+        self,
+        read: Number,
+        *,
+        expect: Mapping[str, str | None],
+        sets: Mapping[str, str],
+        removes: Iterable[str] = (),
+        condition: tuple[str, str] | None = None,
+        event: DomainEvent,
+    ) -> bool:
+        """Set and remove attributes of `read`'s item where each `expect` attribute still has its value (None: is
+        absent) and `condition` (an expression over `:now`, and its value) holds, with `event` in the outbox."""
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        checks: list[str] = []
+        for i, (attribute, value) in enumerate(expect.items()):
+            names[f"#e{i}"] = attribute
+            if value is None:
+                checks.append(f"attribute_not_exists(#e{i})")
+            else:
+                values[f":e{i}"] = value
+                checks.append(f"#e{i} = :e{i}")
+        if condition is not None:
+            checks.append(f"({condition[0]})")
+            values[":now"] = condition[1]
+        assignments = []
+        for i, (attribute, value) in enumerate(sets.items()):
+            names[f"#s{i}"], values[f":s{i}"] = attribute, value
+            assignments.append(f"#s{i} = :s{i}")
+        removed = []
+        for i, attribute in enumerate(removes):
+            names[f"#r{i}"] = attribute
+            removed.append(f"#r{i}")
+        change: UpdateTypeDef = {
+            "TableName": self._table,
+            "Key": number_key(read.number_id),
+            "UpdateExpression": f"SET {', '.join(assignments)}" + (f" REMOVE {', '.join(removed)}" if removed else ""),
+            "ConditionExpression": " AND ".join(checks),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": aws.to_item(values),
+        }
+        return self._write(change, event)
+
+    def _write(self, change: UpdateTypeDef, event: DomainEvent | None) -> bool:
+        """The conditional update, alone or with `event`'s outbox item in one transaction; False when refused."""
         try:
             if event is None:
                 self._client.update_item(**change)
@@ -168,6 +308,10 @@ class NumbersStore:
                 return False
             raise
         return True
+
+
+def _stored(moment: datetime | None) -> str | None:
+    return to_rfc3339(moment) if moment is not None else None
 
 
 def _condition_failed(error: ClientError) -> bool:

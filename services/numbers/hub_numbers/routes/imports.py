@@ -1,7 +1,133 @@
-"""Routes of the numbers service: imports."""
+"""Import a number from another BSP: POST /v1/numbers/imports, GET /v1/numbers/imports/{import_id},
+POST /v1/numbers/imports/{import_id}/verification and POST /v1/numbers/imports/{import_id}/code."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from hub_numbers.integrations.secrets import secrets_vault
+from hub_numbers.onboarding_deps import Clock, clock, meta_graph
+from hub_numbers.onboarding_models import (
+    IMPORT_ID_PATTERN,
+    ImportView,
+    ResendCodeRequest,
+    StartImportRequest,
+    VerifyImportRequest,
+)
+from hub_numbers.onboarding_store import idempotency_layer, onboarding_store
+from hub_numbers.routes.signup import IdempotencyKey
+from hub_numbers.usecases.imports import ImportDeps, get_import, resend_code, start_import, verify_import
+from hub_numbers.usecases.registration import Idempotency
+from hub_shared.api import current_principal
+from hub_shared.auth import Principal
+from hub_shared.graph import GraphClient
+from hub_shared.problems import problem_responses
+
 router = APIGatewayHttpRouter()
+
+Caller = Annotated[Principal, Depends(current_principal)]
+ImportId = Annotated[str, Path(pattern=IMPORT_ID_PATTERN, description="The import's id.")]
+CLIENTS_ONLY = "A partner (`partners-cannot-add-numbers`) or support agent (`client-users-only`)."
+
+
+def import_deps(
+    now: Annotated[Clock, Depends(clock)], graph: Annotated[GraphClient, Depends(meta_graph)]
+) -> ImportDeps:
+    return ImportDeps(
+        records=onboarding_store(),
+        graph=graph,
+        pins=secrets_vault(),
+        idempotency=Idempotency(idempotency_layer(), router.lambda_context),
+        now=now,
+    )
+
+
+Deps = Annotated[ImportDeps, Depends(import_deps)]
+
+
+@router.post(
+    "/v1/numbers/imports",
+    summary="Start importing a number from another BSP",
+    description="Client users only. Asks Meta to add the number to the WABA for migration, then sends a "
+    "verification code by SMS or voice. Two-step verification must be off at the previous provider. Starting "
+    "the same import again (same WABA and number) answers the open import (200).",
+    tags=["Numbers"],
+    responses={
+        200: {"description": "The import of this number was already under way."},
+        201: {"description": "The import started; a code was sent."},
+        **problem_responses(
+            404,
+            409,
+            429,
+            502,
+            503,
+            _403=CLIENTS_ONLY,
+            _409="The number is already on this WABA (`number-already-on-waba`).",
+        ),
+    },
+)
+def start_import_route(
+    request: Annotated[StartImportRequest, Body()], caller: Caller, deps: Deps, idempotency_key: IdempotencyKey = None
+) -> tuple[ImportView, int]:
+    started = start_import(request, caller, deps, idempotency_key=idempotency_key)
+    return started.view, started.status_code
+
+
+@router.get(
+    "/v1/numbers/imports/<import_id>",
+    summary="Read an import",
+    description="Its step, the verification attempts and Meta's last refusal in plain words.",
+    tags=["Numbers"],
+    responses={200: {"description": "The import."}, **problem_responses(404, _403=CLIENTS_ONLY)},
+)
+def get_import_route(import_id: ImportId, caller: Caller, deps: Deps) -> ImportView:
+    return get_import(import_id, caller, deps)
+
+
+@router.post(
+    "/v1/numbers/imports/<import_id>/verification",
+    summary="Verify an import's code and register the number",
+    description="Verifies the code Meta sent, registers the number and records it running (billable from now). "
+    "A step that failed is continued when posted again; a done import answers as it is.",
+    tags=["Numbers"],
+    responses={
+        200: {"description": "The import after verification (`step` done, or where it stopped)."},
+        **problem_responses(
+            404,
+            409,
+            429,
+            502,
+            503,
+            _403=CLIENTS_ONLY,
+            _409="No code was sent yet, or too many wrong codes (`too-many-attempts`): request a new code.",
+            _422="Invalid input, a wrong or expired code (`verification-code-rejected`), or a step Meta refused.",
+        ),
+    },
+)
+def verify_import_route(
+    import_id: ImportId, request: Annotated[VerifyImportRequest, Body()], caller: Caller, deps: Deps
+) -> ImportView:
+    return verify_import(import_id, request.code, caller, deps)
+
+
+@router.post(
+    "/v1/numbers/imports/<import_id>/code",
+    summary="Send a new verification code",
+    description="At most one code a minute (429 with `Retry-After` before that); resets the attempts.",
+    tags=["Numbers"],
+    responses={
+        200: {"description": "A new code was sent."},
+        **problem_responses(404, 409, 429, 502, 503, _403=CLIENTS_ONLY),
+    },
+)
+def resend_code_route(
+    import_id: ImportId,
+    caller: Caller,
+    deps: Deps,
+    request: Annotated[ResendCodeRequest | None, Body()] = None,
+) -> ImportView:
+    return resend_code(import_id, request.method if request else None, caller, deps)

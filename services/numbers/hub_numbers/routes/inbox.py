@@ -1,7 +1,69 @@
-"""Routes of the numbers service: inbox."""
+"""POST and GET /v1/numbers/{number_id}/inbox: Activate Inbox (get.chat)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from hub_numbers.integrations.getchat import GetChatInboxes
+from hub_numbers.models import NUMBER_ID_PATTERN
+from hub_numbers.onboarding_deps import Clock, clock, inboxes
+from hub_numbers.onboarding_models import InboxView
+from hub_numbers.onboarding_store import onboarding_store
+from hub_numbers.usecases.inbox import InboxDeps, activate_inbox, get_inbox
+from hub_shared.api import accounts_reader, current_principal
+from hub_shared.auth import Principal
+from hub_shared.problems import problem_responses
+
 router = APIGatewayHttpRouter()
+
+Caller = Annotated[Principal, Depends(current_principal)]
+NumberId = Annotated[str, Path(pattern=NUMBER_ID_PATTERN, description="Meta's phone number id.")]
+
+
+def inbox_deps(
+    now: Annotated[Clock, Depends(clock)], getchat: Annotated[GetChatInboxes, Depends(inboxes)]
+) -> InboxDeps:
+    return InboxDeps(records=onboarding_store(), inboxes=getchat, accounts=accounts_reader(), now=now)
+
+
+Deps = Annotated[InboxDeps, Depends(inbox_deps)]
+
+
+@router.post(
+    "/v1/numbers/<number_id>/inbox",
+    summary="Activate Inbox",
+    description="Client users of `direct` clients only, for a running number: provisions its get.chat inbox once "
+    "(201); asking again answers the inbox (200). When get.chat fails the inbox is `failed` and may be retried.",
+    tags=["Numbers"],
+    responses={
+        200: {"description": "The number's inbox was already active."},
+        201: {"description": "The inbox was provisioned."},
+        **problem_responses(
+            404,
+            409,
+            502,
+            503,
+            _403="A partner or support agent (`client-users-only`), or a partner-paid client "
+            "(`inbox-direct-clients-only`).",
+            _409="The number is not running, or another request is activating its inbox.",
+        ),
+    },
+)
+def activate_inbox_route(number_id: NumberId, caller: Caller, deps: Deps) -> tuple[InboxView, int]:
+    activated = activate_inbox(number_id, caller, deps)
+    return activated.view, activated.status_code
+
+
+@router.get(
+    "/v1/numbers/<number_id>/inbox",
+    summary="Read a number's inbox",
+    description="Its state (provisioning, active or failed) and where it opens.",
+    tags=["Numbers"],
+    responses={200: {"description": "The inbox."}, **problem_responses(404)},
+)
+def get_inbox_route(number_id: NumberId, caller: Caller, deps: Deps) -> InboxView:
+    return get_inbox(number_id, caller, deps)

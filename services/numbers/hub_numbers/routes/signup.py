@@ -1,7 +1,81 @@
-"""Routes of the numbers service: signup."""
+"""POST /v1/numbers: add a number with the result of Meta's Embedded Signup."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from hub_numbers.integrations.secrets import secrets_vault
+from hub_numbers.onboarding_deps import Clock, clock, meta_app, meta_graph
+from hub_numbers.onboarding_models import AddedNumberView, AddNumberRequest
+from hub_numbers.onboarding_store import idempotency_layer, onboarding_store
+from hub_numbers.usecases.registration import Idempotency
+from hub_numbers.usecases.signup import SignupDeps, add_number
+from hub_shared.api import accounts_reader, current_principal
+from hub_shared.auth import Principal
+from hub_shared.graph import GraphClient
+from hub_shared.problems import problem_responses
+
 router = APIGatewayHttpRouter()
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias=IDEMPOTENCY_KEY,
+        min_length=1,
+        max_length=255,
+        description="Makes a retried request safe: the same key (per client) answers the first answer.",
+    ),
+]
+
+
+def signup_deps(
+    now: Annotated[Clock, Depends(clock)], graph: Annotated[GraphClient, Depends(meta_graph)]
+) -> SignupDeps:
+    return SignupDeps(
+        records=onboarding_store(),
+        graph=graph,
+        vault=secrets_vault(),
+        accounts=accounts_reader(),
+        app=meta_app(),
+        idempotency=Idempotency(idempotency_layer(), router.lambda_context),
+        now=now,
+    )
+
+
+@router.post(
+    "/v1/numbers",
+    summary="Add a number (Embedded Signup)",
+    description="Client users only. Exchanges the signup code, subscribes the hub to the WABA, registers the number "
+    "and records it: 201 running (billable from now), 202 while Meta has not connected it yet (post again "
+    "later). A failed step is recorded on the number (`onboarding_step`, `onboarding_error`); posting the same "
+    "`phone_number_id` again continues from it, and a number already set up answers 200.",
+    tags=["Numbers"],
+    responses={
+        200: {"description": "The number was already set up."},
+        201: {"description": "The number was added and runs."},
+        202: {"description": "The number was added; Meta has not connected it yet."},
+        **problem_responses(
+            404,
+            409,
+            429,
+            502,
+            503,
+            _403="A partner (`partners-cannot-add-numbers`) or support agent (`client-users-only`).",
+            _422="Invalid input, a signup code Meta refused (`signup-code-rejected`), a number not in the WABA "
+            "(`number-not-in-waba`), a step Meta refused, or an Idempotency-Key used with another body.",
+        ),
+    },
+)
+def add_number_route(
+    request: Annotated[AddNumberRequest, Body()],
+    caller: Annotated[Principal, Depends(current_principal)],
+    deps: Annotated[SignupDeps, Depends(signup_deps)],
+    idempotency_key: IdempotencyKey = None,
+) -> tuple[AddedNumberView, int]:
+    added = add_number(request, caller, deps, idempotency_key=idempotency_key)
+    return added.number, added.status_code

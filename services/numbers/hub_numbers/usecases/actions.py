@@ -1,19 +1,29 @@
-"""Which actions a caller may take on a number now (the Numbers page's buttons)."""
+"""Which actions a caller may take on a number now (the Numbers page's buttons).
+
+Cancelling and withdrawing follow the rules of `usecases.cancellation` (the same reasons the API's 409s give);
+withdrawal is offered on cancelled numbers only, and is available until their `deletion_at`.
+"""
 
 from __future__ import annotations
 
-from hub_numbers.models import CANCELLABLE, AccountStatus, Number, NumberAction
+from datetime import datetime
+
+from hub_numbers.models import AccountStatus, Number, NumberAction
+from hub_numbers.usecases.cancellation import cancel_refusal, withdrawal_refusal
 from hub_shared.accounts import BillingModel, ClientAccount
 from hub_shared.auth import Action, Principal, Role
+from hub_shared.clock import utc_now
 
 SIGNALS_NOT_YET = "Signals is not available yet."
 
 
-def actions_for(number: Number, principal: Principal, account: ClientAccount | None) -> list[NumberAction]:
+def actions_for(
+    number: Number, principal: Principal, account: ClientAccount | None, now: datetime | None = None
+) -> list[NumberAction]:
     out = [NumberAction(name="manage", available=principal.can(Action.NUMBERS_READ, number.client_id))]
     out.append(_cancel(number, principal))
     if number.account_status is AccountStatus.PENDING_DELETION:
-        out.append(_withdraw(number, principal))
+        out.append(_withdraw(number, principal, now or utc_now()))
     if account is not None and account.billing_model is BillingModel.DIRECT:
         out.append(_inbox(number, principal))
     out.append(NumberAction(name="signals", available=False, reason=SIGNALS_NOT_YET))
@@ -32,13 +42,12 @@ def _cancel(number: Number, principal: Principal) -> NumberAction:
     reason = _client_only(principal, "cancel a number")
     if reason is None and number.account_status is AccountStatus.PENDING_DELETION:
         reason = "The number is already cancelled."
-    elif reason is None and number.account_status not in CANCELLABLE:
-        reason = f"A number that is {number.account_status.value} cannot be cancelled."
+    reason = reason or cancel_refusal(number)
     return NumberAction(name="cancel", available=reason is None, reason=reason)
 
 
-def _withdraw(number: Number, principal: Principal) -> NumberAction:
-    reason = _client_only(principal, "withdraw a cancellation")
+def _withdraw(number: Number, principal: Principal, now: datetime) -> NumberAction:
+    reason = _client_only(principal, "withdraw a cancellation") or withdrawal_refusal(number, now)
     return NumberAction(name="withdraw_cancellation", available=reason is None, reason=reason)
 
 

@@ -1,0 +1,367 @@
+"""The end-of-month deletion job over 100,000 due numbers, against the Meta sandbox with 50 ms injected latency.
+
+    python -m bench deletion                                  # as `make bench` runs it
+    python -m bench.deletion --numbers 20000 --sample 300     # smaller, faster
+
+Set-up (not timed): DynamoDB is moto in this process (`mock_aws`; the numbers table from the template, without its
+stream, which the job does not read); the Meta sandbox (local/sandboxes/meta) runs in a child process on loopback
+with the numbers registered, and its fault API adds `--latency-ms` to every Graph call.
+
+Two sides, the same job code (`NumberDeletion`: index pages → BatchGetItem → deregister at Meta → conditional
+transaction with the outbox event):
+- baseline: the job with one worker — a sequential loop — over a sample of `--sample` numbers, run first, on a
+  table holding only them. A sequential pass over 100,000 × 50 ms would take over 80 minutes, so it is measured on
+  the sample and scaled linearly to `--numbers` (an extrapolation, and said so in the report);
+- subject: the job as deployed (DEFAULT_CONCURRENCY workers) over `--numbers` numbers.
+The report gives the time ratio, DynamoDB requests per deleted number (botocore calls, counted with an event hook),
+and what the time went to: the latency floor (numbers × latency / workers), this process's CPU time (the job,
+botocore and moto share one GIL), and the time inside DynamoDB and Graph calls.
+
+moto 5.2.5 deep-copies every table a TransactWriteItems touches (for its rollback): O(table) per transaction, which
+makes 100,000 transactions on a 100,000-item table impossible. The bench replaces that snapshot with none (the job's
+transactions here never fail; the bench checks every number ends deleted with one event); moto's Query also walks
+the whole table for each page of an index, which the report shows as its share of the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+from unittest import mock
+
+import boto3
+import httpx
+from moto import mock_aws
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.table import Table
+
+from bench.harness import REGION, child_environment
+from hub_numbers.models import AccountStatus, Number
+from hub_numbers.store import NumbersStore, number_item
+from hub_numbers.usecases.deletion import DEFAULT_CONCURRENCY, NumberDeletion, Outcome, RetryMessage
+from hub_shared.graph import GraphClient
+from hub_shared.settings import Settings
+from local.moto_fixes import serialize_dynamodb
+from local.template import create_tables, load_template
+
+NUMBERS = 100_000
+SAMPLE = 500
+LATENCY_MS = 50
+FIRST_ID = 1_900_000_000_000_000
+WABA_ID = "102290129340398"
+SAMPLE_DUE = datetime(2026, 10, 31, 23, 59, 59, 999999, tzinfo=UTC)
+NUMBERS_DUE = datetime(2026, 11, 30, 23, 59, 59, 999999, tzinfo=UTC)
+AFTER_SAMPLE, AFTER_ALL = datetime(2026, 11, 1, 0, 15, tzinfo=UTC), datetime(2026, 12, 1, 0, 15, tzinfo=UTC)
+TABLE = "hub-numbers"
+TOKEN = "EAAbenchSystemUserToken"  # noqa: S105 - any bearer token will do for the sandbox
+APP_SECRET = "bench-meta-app-secret"  # noqa: S105 - signs the sandbox's webhooks, which it sends nowhere here
+SANDBOX_START_SECONDS = 120
+
+
+@dataclass
+class Calls:
+    """Botocore or Graph calls: how many of each kind, and the wall time spent inside them (summed over threads)."""
+
+    count: Counter[str] = field(default_factory=Counter)
+    seconds: Counter[str] = field(default_factory=Counter)
+    _started: threading.local = field(default_factory=threading.local)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def begin(self) -> None:
+        self._started.at = time.perf_counter()
+
+    def end(self, kind: str) -> None:
+        elapsed = time.perf_counter() - self._started.at
+        with self._lock:
+            self.count[kind] += 1
+            self.seconds[kind] += elapsed
+
+
+class TimedMeta:
+    """The Graph client, timing each call."""
+
+    def __init__(self, graph: GraphClient, calls: Calls):
+        self._graph, self._calls = graph, calls
+
+    def post(self, path: str) -> dict[str, Any]:
+        self._calls.begin()
+        try:
+            return self._graph.post(path)
+        finally:
+            self._calls.end("deregister")
+
+
+class NoRetries:
+    def send(self, message: RetryMessage, delay_seconds: int) -> None:
+        raise SystemExit(f"deletion benchmark: number {message.number_id} failed and would be retried")
+
+
+@dataclass(frozen=True)
+class Run:
+    numbers: int
+    seconds: float
+    cpu_seconds: float
+    outcomes: Counter[Outcome]
+    dynamodb: Calls
+    meta: Calls
+
+
+def deletion(runs: int) -> None:
+    """`python -m bench` entry: one run at the defaults (the job over 100,000 numbers is itself the repetition)."""
+    report(measure(NUMBERS, SAMPLE, LATENCY_MS), NUMBERS, SAMPLE, LATENCY_MS)
+
+
+def measure(numbers: int, sample: int, latency_ms: int) -> tuple[Run, Run]:
+    """(baseline over the sample, subject over `numbers`)."""
+    ids = [str(FIRST_ID + n) for n in range(sample + numbers)]
+    with (
+        mock.patch.dict(os.environ, child_environment()),
+        _meta_sandbox(ids, latency_ms) as meta_url,
+        mock_aws(),
+        _no_table_snapshots(),
+        _quiet(),
+    ):
+        serialize_dynamodb()
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        create_tables(dynamodb, _without_streams())
+        settings = Settings(graph_api_base_url=meta_url, graph_timeout_seconds=10.0)
+        graph = GraphClient(settings=settings, token_provider=lambda: TOKEN)
+        store = NumbersStore(TABLE, dynamodb, "hub")
+        calls = Calls()
+        dynamodb.meta.events.register("before-call.dynamodb", lambda **_: calls.begin())
+        dynamodb.meta.events.register("after-call.dynamodb", lambda model, **_: calls.end(model.name))
+
+        print(f"  seeding {sample:,} sample numbers …", flush=True)
+        _seed(ids[:sample], SAMPLE_DUE)
+        baseline = _run(store, graph, calls, 1, AFTER_SAMPLE, sample)
+        print(f"  baseline done: {baseline.seconds:,.1f} s; seeding {numbers:,} numbers …", flush=True)
+        _seed(ids[sample:], NUMBERS_DUE)
+        subject = _run(store, graph, calls, DEFAULT_CONCURRENCY, AFTER_ALL, numbers)
+        _check_deleted_once(store, dynamodb, ids[sample:])
+    return baseline, subject
+
+
+def _run(store: NumbersStore, graph: GraphClient, calls: Calls, workers: int, now: datetime, numbers: int) -> Run:
+    calls.count.clear()
+    calls.seconds.clear()
+    meta = Calls()
+    job = NumberDeletion(store, TimedMeta(graph, meta), NoRetries(), concurrency=workers)
+    cpu, started = time.process_time(), time.perf_counter()
+    outcomes = job.run(now)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if outcomes != Counter({Outcome.DELETED: numbers}):
+        raise SystemExit(f"deletion benchmark: expected {numbers} deleted, got {dict(outcomes)}")
+    return Run(numbers, seconds, cpu, outcomes, Calls(Counter(calls.count), Counter(calls.seconds)), meta)
+
+
+def report(runs: tuple[Run, Run], numbers: int, sample: int, latency_ms: int) -> None:
+    baseline, subject = runs
+    per_number = baseline.seconds / baseline.numbers
+    scaled = per_number * numbers
+    requests = sum(subject.dynamodb.count.values())
+    # One worker, DynamoDB in this process: time inside a call is the call's own cost (botocore + moto).
+    dynamodb_ms = sum(baseline.dynamodb.seconds.values()) / baseline.numbers * 1000
+    graph_ms = baseline.meta.seconds["deregister"] / baseline.numbers * 1000
+    wall_ms, cpu_ms = subject.seconds / numbers * 1000, subject.cpu_seconds / numbers * 1000
+    floor_ms = latency_ms / DEFAULT_CONCURRENCY
+    line = "  {:<62}{:>12}"
+    print(f"deletion — the end-of-month job over {numbers:,} due numbers, Meta sandbox with {latency_ms} ms latency")
+    print(line.format("baseline  one worker (a sequential loop), measured on a sample", f"{sample:,} numbers"))
+    print(line.format("          per number", f"{per_number * 1000:,.1f} ms"))
+    print(line.format(f"          scaled linearly to {numbers:,} numbers (extrapolated)", f"{scaled:,.0f} s"))
+    print(line.format(f"subject   {DEFAULT_CONCURRENCY} workers (as deployed), measured", f"{subject.seconds:,.1f} s"))
+    print(line.format("          numbers deleted per second", f"{numbers / subject.seconds:,.0f}"))
+    print(line.format("time ratio  baseline (scaled) / subject", f"{scaled / subject.seconds:,.1f} ×"))
+    print(line.format("DynamoDB requests per deleted number", f"{requests / numbers:,.3f}"))
+    for operation, count in sorted(subject.dynamodb.count.items()):
+        print(line.format(f"          {operation}", f"{count:,}"))
+    print("  where the time goes, per number")
+    print(line.format("  sequential: inside DynamoDB calls (botocore + moto, in process)", f"{dynamodb_ms:,.2f} ms"))
+    print(line.format(f"  sequential: inside the Graph call ({latency_ms} ms of it latency)", f"{graph_ms:,.2f} ms"))
+    print(line.format(f"  subject: wall time ({DEFAULT_CONCURRENCY} workers)", f"{wall_ms:,.2f} ms"))
+    print(
+        line.format(
+            f"  subject: latency floor ({latency_ms} ms / {DEFAULT_CONCURRENCY} workers)", f"{floor_ms:,.2f} ms"
+        )
+    )
+    print(line.format("  subject: CPU time of this process (one GIL for all)", f"{cpu_ms:,.2f} ms"))
+    query_s = subject.dynamodb.seconds["Query"]
+    print(line.format("  subject: index Queries in all (moto walks the whole table)", f"{query_s:,.1f} s"))
+    if cpu_ms > floor_ms:
+        share = min(dynamodb_ms / cpu_ms, 1.0)
+        print(
+            f"  dominates: CPU in this process, not Meta's latency: the workers wait for the GIL; about {share:.0%} of"
+            " that CPU is DynamoDB through botocore and moto (real DynamoDB costs this process only botocore's part)"
+        )
+    else:
+        print("  dominates: Meta's latency (the workers are busy waiting on Meta)")
+
+
+def _seed(ids: list[str], deletion_at: datetime) -> None:
+    """Put the cancelled numbers straight into moto's table (not timed; botocore's round trip would only slow it)."""
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].get_table(TABLE)
+    for number_id in ids:
+        table.put_item(number_item(_cancelled(number_id, deletion_at)))
+
+
+def _cancelled(number_id: str, deletion_at: datetime) -> Number:
+    return Number(
+        number_id=number_id,
+        client_id=f"client-{int(number_id) % 1000}",
+        waba_id=WABA_ID,
+        phone_e164=f"+{number_id}",
+        display_phone_number=f"+{number_id}",
+        account_status=AccountStatus.PENDING_DELETION,
+        status_before_cancellation=AccountStatus.RUNNING,
+        registration_status="REGISTERED",
+        deletion_at=deletion_at,
+        cancelled_at=deletion_at.replace(day=1),
+        created_at=deletion_at.replace(day=1),
+        updated_at=deletion_at.replace(day=1),
+    )
+
+
+def _check_deleted_once(store: NumbersStore, dynamodb: Any, ids: list[str]) -> None:
+    found = store.get_many(ids)
+    if any(number.account_status is not AccountStatus.DELETED for number in found.values()) or len(found) != len(ids):
+        raise SystemExit("deletion benchmark: not every number ended deleted")
+    events: Counter[str] = Counter()
+    for page in dynamodb.get_paginator("scan").paginate(
+        TableName=TABLE, ProjectionExpression="pk, detail_type, detail"
+    ):
+        for item in page["Items"]:
+            if item.get("detail_type", {}).get("S") == "NumberDeleted":
+                events[json.loads(item["detail"]["S"])["number_id"]] += 1
+    if any(events[number_id] != 1 for number_id in ids):
+        raise SystemExit("deletion benchmark: a number does not have exactly one NumberDeleted")
+
+
+def _without_streams() -> dict[str, Any]:
+    template = copy.deepcopy(load_template())
+    template["Resources"]["NumbersTable"]["Properties"].pop("StreamSpecification")
+    return template
+
+
+@contextlib.contextmanager
+def _no_table_snapshots() -> Iterator[None]:
+    """moto's TransactWriteItems without its whole-table deep copy (see the module's doc)."""
+
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+    with mock.patch("moto.dynamodb.models.copy", SimpleNamespace(deepcopy=deepcopy)):
+        yield
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """No INFO lines (the Graph client logs each call)."""
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+@contextlib.contextmanager
+def _meta_sandbox(ids: list[str], latency_ms: int) -> Iterator[str]:
+    """The Meta sandbox in a child process with `ids` registered, every call delayed `latency_ms`; its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bench.deletion",
+            "--serve-meta",
+            str(port),
+            "--first-id",
+            ids[0],
+            "--count",
+            str(len(ids)),
+        ],
+        env=child_environment(),
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _configure(url, child, latency_ms)
+        yield url
+    finally:
+        child.terminate()
+        child.wait(30)
+
+
+def _configure(url: str, child: subprocess.Popen[bytes], latency_ms: int) -> None:
+    deadline = time.monotonic() + SANDBOX_START_SECONDS
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise SystemExit("deletion benchmark: the Meta sandbox did not start")
+        try:
+            httpx.post(f"{url}/_sandbox/faults", json={"latency_ms": latency_ms}, timeout=5).raise_for_status()
+            return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise SystemExit(f"deletion benchmark: the Meta sandbox did not listen within {SANDBOX_START_SECONDS} s")
+
+
+def serve_meta(port: int, first_id: int, count: int) -> None:
+    """The child: the sandbox's story plus `count` registered numbers from `first_id`, served until terminated."""
+    import dataclasses  # noqa: PLC0415 - the child's own imports
+
+    import uvicorn  # noqa: PLC0415
+
+    from local.sandboxes.meta import MetaSandbox, MetaState  # noqa: PLC0415
+
+    state = MetaState.from_story()
+    model = state.numbers["106540352242922"]
+    for number_id in range(first_id, first_id + count):
+        state.numbers[str(number_id)] = dataclasses.replace(model, id=str(number_id), registration_calls=[])
+    sandbox = MetaSandbox(
+        state,
+        app_secret=APP_SECRET,
+        webhook_url=None,
+        review_delay_seconds=3600,
+        clock=lambda: datetime.now(UTC),
+    )
+    uvicorn.run(sandbox.app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.deletion", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--numbers", type=int, default=NUMBERS, help=f"due numbers (default {NUMBERS:,})")
+    parser.add_argument(
+        "--sample", type=int, default=SAMPLE, help=f"the sequential baseline's sample (default {SAMPLE})"
+    )
+    parser.add_argument("--latency-ms", type=int, default=LATENCY_MS, help=f"Meta's latency (default {LATENCY_MS})")
+    parser.add_argument("--serve-meta", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--first-id", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve_meta is not None:
+        serve_meta(args.serve_meta, args.first_id, args.count)
+        return 0
+    if args.numbers < 1 or args.sample < 1:
+        parser.error("--numbers and --sample must be at least 1")
+    report(measure(args.numbers, args.sample, args.latency_ms), args.numbers, args.sample, args.latency_ms)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""The Numbers list's cancel / withdraw actions follow the cancellation rules, with the API's reasons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from hub_numbers.models import AccountStatus, NumberAction
+from hub_numbers.usecases.actions import actions_for
+from hub_shared.auth import Principal, Role
+from tests.builders import a_number
+
+S = AccountStatus
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+MONTH_END = datetime(2026, 11, 30, 23, 59, 59, 999999, tzinfo=UTC)
+CLIENT = Principal(subject="anna", role=Role.CLIENT, client_id="acme")
+PARTNER = Principal(
+    subject="pat", role=Role.PARTNER, partner_id="bluewave", grants=lambda p, c: frozenset({"numbers:read"})
+)
+
+
+def actions(status: AccountStatus, principal: Principal = CLIENT, now: datetime = NOW) -> dict[str, NumberAction]:
+    number = a_number(account_status=status, deletion_at=MONTH_END if status is S.PENDING_DELETION else None)
+    return {action.name: action for action in actions_for(number, principal, None, now)}
+
+
+@pytest.mark.parametrize("status", [S.RUNNING, S.RESTRICTED, S.FLAGGED])
+def test_a_client_may_cancel_a_running_restricted_or_flagged_number(status: AccountStatus) -> None:
+    cancel = actions(status)["cancel"]
+
+    assert (cancel.available, cancel.reason) == (True, None)
+    assert "withdraw_cancellation" not in actions(status)
+
+
+@pytest.mark.parametrize(
+    ("status", "why"),
+    [
+        (S.ONBOARDING, "still being set up"),
+        (S.DELETED, "deleted already"),
+        (S.BANNED, "banned"),
+        (S.DISCONNECTED, "lost access"),
+        (S.PENDING_DELETION, "already cancelled"),
+    ],
+)
+def test_cancel_is_unavailable_with_the_reason_the_api_gives(status: AccountStatus, why: str) -> None:
+    cancel = actions(status)["cancel"]
+
+    assert cancel.available is False
+    assert cancel.reason is not None and why in cancel.reason
+
+
+def test_a_cancelled_number_may_be_withdrawn_until_its_deletion_time() -> None:
+    assert actions(S.PENDING_DELETION)["withdraw_cancellation"].available is True
+
+    late = actions(S.PENDING_DELETION, now=MONTH_END)["withdraw_cancellation"]
+
+    assert late.available is False
+    assert late.reason == "The cancellation took effect at the end of the month; the number is being deleted."
+
+
+def test_partners_see_why_they_may_neither_cancel_nor_withdraw() -> None:
+    assert actions(S.RUNNING, PARTNER)["cancel"].reason == "Partners cannot cancel a number for a client."
+    withdraw = actions(S.PENDING_DELETION, PARTNER)["withdraw_cancellation"]
+    assert (withdraw.available, withdraw.reason) == (False, "Partners cannot withdraw a cancellation for a client.")
