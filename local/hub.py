@@ -29,6 +29,7 @@ from local.cloud import AwsInfo, MotoHandle, provision, start_moto
 from local.functions import invoke
 from local.gateway import JwtVerifier, Served, build_gateway, serve
 from local.loop import BackgroundLoop
+from local.queues import QueuePoller
 from local.sandboxes.getchat import GetChatState, build_getchat_sandbox
 from local.sandboxes.meta import MetaSandbox, MetaState
 from local.sandboxes.stripe import StripeState, build_stripe_sandbox
@@ -89,6 +90,7 @@ class RunningHub:
     meta: MetaSandbox
     router: EventRouter
     relay: StreamRelay
+    queues: QueuePoller
     scheduler: Scheduler
     moto: MotoHandle
     servers: list[Served] = field(default_factory=list)
@@ -99,7 +101,7 @@ class RunningHub:
         return f"http://{HOST}:{self.ports.api}"
 
     def stop(self) -> None:
-        for part in (self.reviews, self.scheduler, self.relay, self.router):
+        for part in (self.reviews, self.scheduler, self.queues, self.relay, self.router):
             if part is not None:
                 part.stop()
         for server in reversed(self.servers):
@@ -176,6 +178,8 @@ def start_hub(
     router.install()
     relay = StreamRelay(info.endpoint, template, invoke)
     relay.open()
+    queues = QueuePoller(info.endpoint, template, invoke)
+    queues.open()
     hub = RunningHub(
         ports=ports,
         state_file=state_file,
@@ -184,6 +188,7 @@ def start_hub(
         meta=meta,
         router=router,
         relay=relay,
+        queues=queues,
         scheduler=Scheduler(template, invoke, clock=clock),
         moto=moto,
     )
@@ -203,6 +208,7 @@ def start_hub(
     hub.servers.append(serve(gateway, HOST, ports.api))
     router.start()
     relay.start()
+    queues.start()
     hub.scheduler.start()
     # the Meta sandbox decides due reviews and sends their webhooks once a second
     hub.reviews = BackgroundLoop("meta-reviews", meta.tick, lambda _: 1.0)
