@@ -8,6 +8,7 @@ import pytest
 
 from hub_numbers.models import AccountStatus, NumberAction
 from hub_numbers.usecases.actions import actions_for
+from hub_shared.accounts import BillingModel, ClientAccount
 from hub_shared.auth import Principal, Role
 from tests.builders import a_number
 
@@ -63,3 +64,14 @@ def test_partners_see_why_they_may_neither_cancel_nor_withdraw() -> None:
     assert actions(S.RUNNING, PARTNER)["cancel"].reason == "Partners cannot cancel a number for a client."
     withdraw = actions(S.PENDING_DELETION, PARTNER)["withdraw_cancellation"]
     assert (withdraw.available, withdraw.reason) == (False, "Partners cannot withdraw a cancellation for a client.")
+
+
+def test_a_failed_inbox_activation_may_be_retried_and_an_active_one_not() -> None:
+    client = Principal(subject="s", role=Role.CLIENT, client_id="acme")
+    account = ClientAccount("acme", "Acme", BillingModel.DIRECT)
+
+    def inbox(status: str | None) -> bool:
+        actions = {a.name: a for a in actions_for(a_number(inbox_status=status), client, account)}
+        return actions["activate_inbox"].available
+
+    assert (inbox(None), inbox("failed"), inbox("active"), inbox("provisioning")) == (True, True, False, False)

@@ -53,7 +53,7 @@ def _withdraw(number: Number, principal: Principal, now: datetime) -> NumberActi
 
 def _inbox(number: Number, principal: Principal) -> NumberAction:
     reason = _client_only(principal, "activate an inbox")
-    if reason is None and number.inbox_status is not None:
+    if reason is None and number.inbox_status not in (None, "failed"):  # a failed activation may be retried
         reason = "The inbox is already activated."
     elif reason is None and number.account_status is not AccountStatus.RUNNING:
         reason = "An inbox can be activated for a running number only."
