@@ -131,7 +131,7 @@ class World:
         )
 
     def job(
-        self, *, concurrency: int = 4, page_size: int = 1000, meta: Any = None, retries: Any = None
+        self, *, concurrency: int = 4, page_size: int | None = None, meta: Any = None, retries: Any = None
     ) -> NumberDeletion:
         return NumberDeletion(
             self.store,
@@ -502,3 +502,22 @@ def test_the_scheduled_handler_takes_now_from_its_input_and_reports_counts(
 def test_the_scheduled_handler_refuses_a_job_it_does_not_run(world: World) -> None:
     with pytest.raises(ValueError, match="end-of-month-deletion"):
         job_module.handler({"job": "template-sync"}, context("NumbersDeletionJobFunction"))
+
+
+def test_a_future_now_is_refused_outside_the_local_and_test_stages(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (number_id,) = world.due(1, deletion_at=datetime(2099, 1, 31, 23, 59, 59, 999999, tzinfo=UTC))
+    monkeypatch.setattr(job_module, "number_deletion", world.job)
+    monkeypatch.setattr(job_module, "get_settings", lambda: Settings(stage="prod"))
+
+    with pytest.raises(ValueError, match="refused in stage prod"):
+        job_module.handler({"job": "end-of-month-deletion", "now": "2099-02-01T00:00:00Z"}, context("Job"))
+
+    assert world.status(number_id) is S.PENDING_DELETION
+    assert (
+        job_module.handler({"job": "end-of-month-deletion", "now": "2026-01-01T00:00:00Z"}, context("Job"))["outcomes"][
+            "deleted"
+        ]
+        == 0
+    )

@@ -215,15 +215,16 @@ class NumbersStore:
             event=event,
         )
 
-    def due_for_deletion(self, shard: str, due_by: datetime, *, page_size: int) -> Iterator[list[str]]:
+    def due_for_deletion(self, shard: str, due_by: datetime, *, page_size: int | None = None) -> Iterator[list[str]]:
         """Pages of the ids of the numbers of `shard` whose `deletion_at` is at or before `due_by` (a Query of the
-        eventually consistent `DueForDeletion` index, in `deletion_at` order)."""
+        eventually consistent `DueForDeletion` index, in `deletion_at` order; pages of `page_size` keys, or of
+        DynamoDB's 1 MB)."""
         pages = self._client.get_paginator("query").paginate(
             TableName=self._table,
             IndexName=DUE_FOR_DELETION,
             KeyConditionExpression="deletion_shard = :shard AND deletion_at <= :due",
             ExpressionAttributeValues={":shard": {"S": shard}, ":due": {"S": to_rfc3339(due_by)}},
-            PaginationConfig={"PageSize": page_size},
+            PaginationConfig={"PageSize": page_size} if page_size else {},
         )
         for page in pages:
             if page["Items"]:

@@ -2,7 +2,8 @@
 
 - Scheduler input `{"job": "end-of-month-deletion"}`, optionally with `"now": "<RFC 3339>"` (the time the run takes
   as now; locally `make job NAME=DeletionJobDaily NOW=2099-01-01T00:00:00Z` shows a month's end): one run of
-  `NumberDeletion` over every due number, answering its counts per outcome.
+  `NumberDeletion` over every due number, answering its counts per outcome. A `now` later than the clock would
+  delete numbers before their time, so it is refused outside the local and test stages.
 - SQS `{"Records": [{"eventSource": "aws:sqs", "body": "{\"number_id\": ..., \"attempt\": ...}"}]}` from the retry
   queue: each number is tried again; the ones that fail again are answered as `batchItemFailures`, so SQS
   delivers them again after the visibility timeout and its redrive policy moves them to the dead-letter queue
@@ -11,7 +12,7 @@
 
 from __future__ import annotations
 
-import json
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 JOB = "end-of-month-deletion"
+CLOCK_STAGES = frozenset({"local", "test"})
+"""Stages where the input's `now` may be later than the clock."""
 
 obs = observability("numbers")
 
@@ -84,7 +87,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         )
         return answer
     job = JobInput.model_validate(event)
-    now = job.now or utc_now()
+    now = _now(job)
     counts = number_deletion().run(now)
     summary = {outcome.value: counts[outcome] for outcome in Outcome}
     obs.logger.info("deletion job finished", extra={"now": to_rfc3339(now), **summary})
@@ -93,8 +96,17 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return {"job": JOB, "now": to_rfc3339(now), "outcomes": summary}
 
 
+def _now(job: JobInput) -> datetime:
+    clock = utc_now()
+    if job.now is None:
+        return clock
+    if job.now > clock and get_settings().stage not in CLOCK_STAGES:
+        raise ValueError(f"a `now` in the future deletes numbers early; refused in stage {get_settings().stage}")
+    return job.now
+
+
 def _retry_record(record: SQSRecord) -> None:
-    message = RetryMessage.model_validate(json.loads(record.body))
+    message = RetryMessage.model_validate_json(record.body)
     attempt = message.attempt + int(record.attributes.approximate_receive_count)
     outcome = number_deletion().retry(message, utc_now())
     obs.logger.info(

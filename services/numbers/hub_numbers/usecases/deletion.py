@@ -1,8 +1,9 @@
 """The end-of-month deletion of cancelled numbers (SPEC §3 Numbers; Meta facts §7.2, §9).
 
 A run (`NumberDeletion.run(now)`) reads the sparse `DueForDeletion` index shard by shard — numbers whose
-`deletion_at` is at or before `now`, a page of keys at a time, never a Scan — reads those numbers back in batches,
-and handles each on a pool of `concurrency` threads:
+`deletion_at` is at or before `now`, a page of keys at a time (DynamoDB's 1 MB page, about 6,000 keys, unless
+`page_size` says fewer), never a Scan — reads those numbers back in batches of 100, and handles each on a pool
+of `concurrency` threads:
 1. a number that is no longer pending deletion, or no longer due, is left alone (deleted already, or the client
    withdrew the cancellation);
 2. it is deregistered at Meta (`POST /{phone_number_id}/deregister`, the system-user token). Meta's "not registered"
@@ -47,8 +48,6 @@ from hub_shared.graph import DEFAULT_RETRY_AFTER_SECONDS, MetaRefused
 DEFAULT_CONCURRENCY = 16
 """Deregistrations in flight at once: 16 × Meta's latency (~50-300 ms) keeps a 100,000-number month end within a
 few 15-minute runs while staying far below Meta's app call budget."""
-QUERY_PAGE_SIZE = 1000
-"""Keys per Query page of the KEYS_ONLY index (about 100 kB)."""
 NOT_REGISTERED = (100, 2207051)
 """Meta's (code, subcode) for deregistering a number that is not registered."""
 REGISTRATION_RATE_LIMIT = 133016
@@ -89,7 +88,7 @@ class DeletionNumbers(Protocol):
 
     def get_many(self, number_ids: Iterable[str]) -> dict[str, Number]: ...
 
-    def due_for_deletion(self, shard: str, due_by: datetime, *, page_size: int) -> Iterator[list[str]]: ...
+    def due_for_deletion(self, shard: str, due_by: datetime, *, page_size: int | None) -> Iterator[list[str]]: ...
 
     def mark_deleted(self, read: Number, *, at: datetime, event: DomainEvent) -> bool: ...
 
@@ -110,7 +109,7 @@ class NumberDeletion:
         retries: RetryQueue,
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
-        page_size: int = QUERY_PAGE_SIZE,
+        page_size: int | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
         self._numbers = numbers
