@@ -17,48 +17,26 @@ The report gives the time ratio, DynamoDB requests per deleted number (botocore 
 and what the time went to: the latency floor (numbers × latency / workers), this process's CPU time (the job,
 botocore and moto share one GIL), and the time inside DynamoDB and Graph calls.
 
-moto 5.2.5 deep-copies every table a TransactWriteItems touches (for its rollback): O(table) per transaction, which
-makes 100,000 transactions on a 100,000-item table impossible. The bench replaces that snapshot with none (the job's
-transactions here never fail; the bench checks every number ends deleted with one event); moto's Query also walks
-the whole table for each page of an index, which the report shows as its share of the run.
+moto's TransactWriteItems runs without its whole-table snapshot (see bench/jobs.py; the bench checks every number
+ends deleted with one event); moto's Query also walks the whole table for each page of an index, which the report
+shows as its share of the run.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import copy
+import dataclasses
 import json
-import logging
-import os
-import socket
-import subprocess
-import sys
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
-from unittest import mock
 
-import boto3
-import httpx
-from moto import mock_aws
-from moto.core.models import DEFAULT_ACCOUNT_ID
-from moto.dynamodb.models import dynamodb_backends
-from moto.dynamodb.models.table import Table
-
-from bench.harness import REGION, child_environment
+from bench.jobs import BUS, TABLE, Calls, Cloud, cli, cloud, create_numbers_table, numbers_table, serve_meta
 from hub_numbers.models import AccountStatus, Number
 from hub_numbers.store import NumbersStore, number_item
 from hub_numbers.usecases.deletion import DEFAULT_CONCURRENCY, NumberDeletion, Outcome, RetryMessage
 from hub_shared.graph import GraphClient
-from hub_shared.settings import Settings
-from local.moto_fixes import serialize_dynamodb
-from local.template import create_tables, load_template
 
 NUMBERS = 100_000
 SAMPLE = 500
@@ -68,29 +46,6 @@ WABA_ID = "102290129340398"
 SAMPLE_DUE = datetime(2026, 10, 31, 23, 59, 59, 999999, tzinfo=UTC)
 NUMBERS_DUE = datetime(2026, 11, 30, 23, 59, 59, 999999, tzinfo=UTC)
 AFTER_SAMPLE, AFTER_ALL = datetime(2026, 11, 1, 0, 15, tzinfo=UTC), datetime(2026, 12, 1, 0, 15, tzinfo=UTC)
-TABLE = "hub-numbers"
-TOKEN = "EAAbenchSystemUserToken"  # noqa: S105 - any bearer token will do for the sandbox
-APP_SECRET = "bench-meta-app-secret"  # noqa: S105 - signs the sandbox's webhooks, which it sends nowhere here
-SANDBOX_START_SECONDS = 120
-
-
-@dataclass
-class Calls:
-    """Botocore or Graph calls: how many of each kind, and the wall time spent inside them (summed over threads)."""
-
-    count: Counter[str] = field(default_factory=Counter)
-    seconds: Counter[str] = field(default_factory=Counter)
-    _started: threading.local = field(default_factory=threading.local)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def begin(self) -> None:
-        self._started.at = time.perf_counter()
-
-    def end(self, kind: str) -> None:
-        elapsed = time.perf_counter() - self._started.at
-        with self._lock:
-            self.count[kind] += 1
-            self.seconds[kind] += elapsed
 
 
 class TimedMeta:
@@ -136,45 +91,30 @@ def bench(numbers: int, sample: int, latency_ms: int) -> None:
 def measure(numbers: int, sample: int, latency_ms: int) -> tuple[Run, Run]:
     """(baseline over the sample, subject over `numbers`)."""
     ids = [str(FIRST_ID + n) for n in range(sample + numbers)]
-    with (
-        mock.patch.dict(os.environ, child_environment()),
-        _meta_sandbox(ids, latency_ms) as meta_url,
-        mock_aws(),
-        _no_table_snapshots(),
-        _quiet(),
-    ):
-        serialize_dynamodb()
-        dynamodb = boto3.client("dynamodb", region_name=REGION)
-        create_tables(dynamodb, _without_streams())
-        settings = Settings(graph_api_base_url=meta_url, graph_timeout_seconds=10.0)
-        graph = GraphClient(settings=settings, token_provider=lambda: TOKEN)
-        store = NumbersStore(TABLE, dynamodb, "hub")
-        calls = Calls()
-        dynamodb.meta.events.register("before-call.dynamodb", lambda **_: calls.begin())
-        dynamodb.meta.events.register("after-call.dynamodb", lambda model, **_: calls.end(model.name))
-
+    with cloud("bench.deletion", FIRST_ID, len(ids), latency_ms) as hub:
+        create_numbers_table(hub.dynamodb)
         print(f"  seeding {sample:,} sample numbers …", flush=True)
         _seed(ids[:sample], SAMPLE_DUE)
-        baseline = _run(store, graph, calls, 1, AFTER_SAMPLE, sample)
+        baseline = _run(hub, 1, AFTER_SAMPLE, sample)
         print(f"  baseline done: {baseline.seconds:,.1f} s; seeding {numbers:,} numbers …", flush=True)
         _seed(ids[sample:], NUMBERS_DUE)
         print(f"  the job over {numbers:,} numbers …", flush=True)
-        subject = _run(store, graph, calls, DEFAULT_CONCURRENCY, AFTER_ALL, numbers)
+        subject = _run(hub, DEFAULT_CONCURRENCY, AFTER_ALL, numbers)
         _check_deleted_once(ids[sample:])
     return baseline, subject
 
 
-def _run(store: NumbersStore, graph: GraphClient, calls: Calls, workers: int, now: datetime, numbers: int) -> Run:
-    calls.count.clear()
-    calls.seconds.clear()
+def _run(hub: Cloud, workers: int, now: datetime, numbers: int) -> Run:
     meta = Calls()
-    job = NumberDeletion(store, TimedMeta(graph, meta), NoRetries(), concurrency=workers)
+    store = NumbersStore(TABLE, hub.dynamodb, BUS)
+    job = NumberDeletion(store, TimedMeta(hub.graph, meta), NoRetries(), concurrency=workers)
+    hub.dynamodb_calls.clear()
     cpu, started = time.process_time(), time.perf_counter()
     outcomes = job.run(now)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     if outcomes != Counter({Outcome.DELETED: numbers}):
         raise SystemExit(f"deletion benchmark: expected {numbers} deleted, got {dict(outcomes)}")
-    return Run(numbers, seconds, cpu, outcomes, Calls(Counter(calls.count), Counter(calls.seconds)), meta)
+    return Run(numbers, seconds, cpu, outcomes, hub.dynamodb_calls.snapshot(), meta)
 
 
 def report(runs: tuple[Run, Run], numbers: int, sample: int, latency_ms: int) -> None:
@@ -222,7 +162,7 @@ def report(runs: tuple[Run, Run], numbers: int, sample: int, latency_ms: int) ->
 
 def _seed(ids: list[str], deletion_at: datetime) -> None:
     """Put the cancelled numbers straight into moto's table (not timed; botocore's round trip would only slow it)."""
-    table = _table()
+    table = numbers_table()
     for number_id in ids:
         table.put_item(number_item(_cancelled(number_id, deletion_at)))
 
@@ -248,7 +188,7 @@ def _check_deleted_once(ids: list[str]) -> None:
     """Every number deleted, with exactly one NumberDeleted in the outbox (read in moto's table, not timed)."""
     status: dict[str, str] = {}
     events: Counter[str] = Counter()
-    for item in _table().all_items():
+    for item in numbers_table().all_items():
         attrs = {name: value.value for name, value in item.attrs.items()}
         if attrs["pk"].startswith("NUMBER#"):
             status[attrs["number_id"]] = attrs["account_status"]
@@ -258,119 +198,27 @@ def _check_deleted_once(ids: list[str]) -> None:
         raise SystemExit("deletion benchmark: a number is not deleted, or has not exactly one NumberDeleted")
 
 
-def _table() -> Table:
-    return dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].get_table(TABLE)
-
-
-def _without_streams() -> dict[str, Any]:
-    template = copy.deepcopy(load_template())
-    template["Resources"]["NumbersTable"]["Properties"].pop("StreamSpecification")
-    return template
-
-
-@contextlib.contextmanager
-def _no_table_snapshots() -> Iterator[None]:
-    """moto's TransactWriteItems without its whole-table deep copy (see the module's doc)."""
-
-    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
-        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
-
-    with mock.patch("moto.dynamodb.models.copy", SimpleNamespace(deepcopy=deepcopy)):
-        yield
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """No INFO lines (the Graph client logs each call)."""
-    logging.disable(logging.INFO)
-    try:
-        yield
-    finally:
-        logging.disable(logging.NOTSET)
-
-
-@contextlib.contextmanager
-def _meta_sandbox(ids: list[str], latency_ms: int) -> Iterator[str]:
-    """The Meta sandbox in a child process with `ids` registered, every call delayed `latency_ms`; its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bench.deletion",
-            "--serve-meta",
-            str(port),
-            "--first-id",
-            ids[0],
-            "--count",
-            str(len(ids)),
-        ],
-        env=child_environment(),
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _configure(url, child, latency_ms)
-        yield url
-    finally:
-        child.terminate()
-        child.wait(30)
-
-
-def _configure(url: str, child: subprocess.Popen[bytes], latency_ms: int) -> None:
-    deadline = time.monotonic() + SANDBOX_START_SECONDS
-    while time.monotonic() < deadline:
-        if child.poll() is not None:
-            raise SystemExit("deletion benchmark: the Meta sandbox did not start")
-        try:
-            httpx.post(f"{url}/_sandbox/faults", json={"latency_ms": latency_ms}, timeout=5).raise_for_status()
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise SystemExit(f"deletion benchmark: the Meta sandbox did not listen within {SANDBOX_START_SECONDS} s")
-
-
-def serve_meta(port: int, first_id: int, count: int) -> None:
+def serve_meta_numbers(port: int, first_id: int, count: int) -> None:
     """The child: the sandbox's story plus `count` registered numbers from `first_id`, served until terminated."""
-    import dataclasses  # noqa: PLC0415 - the child's own imports
-
-    import uvicorn  # noqa: PLC0415
-
-    from local.sandboxes.meta import MetaSandbox, MetaState  # noqa: PLC0415
+    from local.sandboxes.meta import MetaState  # noqa: PLC0415 - the child's own import
 
     state = MetaState.from_story()
     model = state.numbers["106540352242922"]
     for number_id in range(first_id, first_id + count):
         state.numbers[str(number_id)] = dataclasses.replace(model, id=str(number_id), registration_calls=[])
-    sandbox = MetaSandbox(
-        state,
-        app_secret=APP_SECRET,
-        webhook_url=None,
-        review_delay_seconds=3600,
-        clock=lambda: datetime.now(UTC),
-    )
-    uvicorn.run(sandbox.app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    serve_meta(state, port)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.deletion", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--numbers", type=int, default=NUMBERS, help=f"due numbers (default {NUMBERS:,})")
-    parser.add_argument(
-        "--sample", type=int, default=SAMPLE, help=f"the sequential baseline's sample (default {SAMPLE})"
+    return cli(
+        argv,
+        prog="python -m bench.deletion",
+        doc=__doc__,
+        what="due numbers",
+        defaults=(NUMBERS, SAMPLE, LATENCY_MS),
+        bench=bench,
+        serve_meta_numbers=serve_meta_numbers,
     )
-    parser.add_argument("--latency-ms", type=int, default=LATENCY_MS, help=f"Meta's latency (default {LATENCY_MS})")
-    parser.add_argument("--serve-meta", type=int, metavar="PORT", help=argparse.SUPPRESS)
-    parser.add_argument("--first-id", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.serve_meta is not None:
-        serve_meta(args.serve_meta, args.first_id, args.count)
-        return 0
-    if args.numbers < 1 or args.sample < 1:
-        parser.error("--numbers and --sample must be at least 1")
-    bench(args.numbers, args.sample, args.latency_ms)
-    return 0
 
 
 if __name__ == "__main__":

@@ -13,13 +13,19 @@ from urllib.parse import urlencode
 import boto3
 import httpx
 from botocore.config import Config
+from starlette.testclient import TestClient
 
+from hub_numbers.display_name_models import DisplayNameRequest, RequestStatus
 from hub_numbers.models import AccountStatus, Number
 from hub_numbers.store import NumbersStore
+from hub_numbers.usecases.display_names import request_id_at
 from hub_shared import aws
 from hub_shared.events import DomainEvent
 from hub_shared.graph import GraphClient
+from hub_shared.meta_events import detail_type
 from hub_shared.settings import Settings
+from hub_webhooks.usecases.notifications import parse_notification, stored_changes
+from hub_webhooks.usecases.publishing import meta_change
 from local.functions import LocalLambdaContext
 from local.gateway import Served, serve
 from local.sandboxes.meta import MetaSandbox, MetaState
@@ -332,3 +338,95 @@ def outbox_events(items: list[dict[str, Any]], detail_type: str) -> list[dict[st
         for item in plain
         if str(item["pk"]).startswith("OUTBOX#") and item["detail_type"] == detail_type
     ]
+
+
+# ---------------------------------------------------------------- display names (numbers)
+
+ACME_NUMBER = "106540352242922"
+"""Acme's running number in the Meta sandbox's story (+49 1511 2345001, "Acme Retail")."""
+
+
+def acme_number(**overrides: Any) -> Number:
+    """ACME_NUMBER as the hub stores it, with the sandbox's phone number (webhooks name numbers by their digits)."""
+    values: dict[str, Any] = {"phone_e164": "+4915112345001", "display_phone_number": "+49 1511 2345001"}
+    return a_number(ACME_NUMBER, **{**values, **overrides})
+
+
+def a_name_request(number: Number, submitted_at: datetime, **overrides: Any) -> DisplayNameRequest:
+    """A display-name request of `number`, as `DisplayNamesStore` records it (approved unless told)."""
+    values: dict[str, Any] = {
+        "request_id": request_id_at(submitted_at),
+        "number_id": number.number_id,
+        "client_id": number.client_id,
+        "display_name": "Acme Garden",
+        "previous_name": number.display_name,
+        "status": RequestStatus.APPROVED,
+        "submitted_at": submitted_at,
+        "submitted_by": "user-acme",
+        "send_attempts": 1,
+    }
+    return DisplayNameRequest.model_validate({**values, **overrides})
+
+
+class InProcessMeta:
+    """The Meta sandbox in process, on the hub's clock, behind a Graph client of the hub (no retries, no waits).
+
+    `fault(...)` arms the sandbox's own fault API (Meta's error envelopes); `lose_next_answer()` lets Meta take the
+    next call but the hub never hears back (a read timeout). Meta's webhooks are kept by the sandbox (it has no URL):
+    `webhooks()` answers the new ones as the webhooks relay publishes them on the bus."""
+
+    def __init__(self, clock: Callable[[], datetime], *, review_delay_seconds: float = 3600) -> None:
+        self.sandbox = MetaSandbox(
+            MetaState.from_story(),
+            app_secret="sandbox-app-secret",
+            webhook_url=None,
+            review_delay_seconds=review_delay_seconds,
+            clock=clock,
+        )
+        self.sandbox.state.reviews.clear()  # only the test's names are reviewed, not the story's pending ones
+        self._http = TestClient(self.sandbox.app)
+        self._answers_to_lose = 0
+        self._webhooks_seen = 0
+        self.calls: list[tuple[str, str]] = []
+        settings = Settings(graph_api_base_url="http://meta.sandbox", graph_max_retries=0, graph_max_backoff_seconds=0)
+        transport = httpx.MockTransport(self._reply)
+        self.graph = GraphClient(
+            settings=settings,
+            client=httpx.Client(transport=transport),
+            token_provider=lambda: "EAAsandboxToken",
+            sleep=lambda _: None,
+        )
+
+    @property
+    def state(self) -> MetaState:
+        return self.sandbox.state
+
+    def fault(self, count: int = 1, **fault: Any) -> None:
+        self._http.post("/_sandbox/faults", json={**fault, "count": count}).raise_for_status()
+
+    def lose_next_answer(self) -> None:
+        self._answers_to_lose += 1
+
+    def review(self, now: datetime) -> int:
+        """Meta decides every review due at `now` (its webhooks wait in `webhooks()`)."""
+        return self.sandbox.process_due(now)
+
+    def webhooks(self) -> list[dict[str, Any]]:
+        """The bus events of the webhooks Meta sent since the last call (lost ones never arrive)."""
+        fresh = self.state.webhooks[self._webhooks_seen :]
+        self._webhooks_seen = len(self.state.webhooks)
+        return [event for delivery in fresh if delivery.status != "lost" for event in relayed(delivery.body.encode())]
+
+    def _reply(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append((request.method, request.url.path.removeprefix("/v23.0/")))
+        answer = self._http.request(request.method, str(request.url), content=request.content, headers=request.headers)
+        if self._answers_to_lose:
+            self._answers_to_lose -= 1
+            raise httpx.ReadTimeout("Meta took the call but did not answer in time", request=request)
+        return httpx.Response(answer.status_code, content=answer.content, headers=answer.headers)
+
+
+def relayed(body: bytes) -> list[dict[str, Any]]:
+    """A webhook body's changes as the webhooks service stores them and its relay publishes them (`meta.<field>`)."""
+    changes = stored_changes(parse_notification(body), now=NOW, correlation_id="webhook-request-1")
+    return [eventbridge_event(meta_change(change), detail_type=detail_type(change.field)) for change in changes]

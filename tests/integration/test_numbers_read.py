@@ -128,6 +128,7 @@ def test_number_view_carries_every_field_of_the_numbers_page(world: AwsWorld) ->
         "cancel",
         "withdraw_cancellation",
         "activate_inbox",
+        "edit_display_name",
         "signals",
     }
 

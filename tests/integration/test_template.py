@@ -39,6 +39,7 @@ READ, WRITE = "read", "write"
 TABLE_ACCESS: dict[str, dict[str, str]] = {
     "NumbersFunction": {"NumbersTable": WRITE, "AccountsTable": READ, "IdempotencyTable": WRITE},
     "NumbersDeletionJobFunction": {"NumbersTable": WRITE},
+    "NumbersDisplayNamePollingFunction": {"NumbersTable": WRITE},
     "BillingNumberEventsFunction": {"BillingTable": WRITE, "AccountsTable": READ},
     "NumbersMetaEventsFunction": {"NumbersTable": WRITE},
     "NumbersOutboxFunction": {"NumbersTable": READ},  # its stream only

@@ -196,7 +196,11 @@ class MetaSandbox:
                 del self.state.reviews[review.target_id]
                 if review.kind == "display_name":
                     number = self.state.numbers[review.target_id]
-                    waba_id, field, value = number.waba_id, "phone_number_name_update", decide_display_name(number)
+                    waba_id, field = number.waba_id, "phone_number_name_update"
+                    decided = decide_display_name(number)
+                    if decided is None:
+                        continue
+                    value = decided
                 else:
                     template = self.state.templates[review.target_id]
                     waba_id, field = template.waba_id, "message_template_status_update"

@@ -2,7 +2,8 @@
 
 Display names: a name containing "reject" (any case) or written in capitals with more than 5 letters is
 REJECTED (`NAME_FORMAT_UNACCEPTABLE`); one containing "defer" is DEFERRED (it stays `PENDING_REVIEW` and
-is never decided); any other is APPROVED.
+is never decided); one containing "expire" is dropped by Meta without a webhook (`new_name_status` EXPIRED,
+what the hub's polling job finds out); any other is APPROVED.
 Templates: a body containing "free money" is REJECTED as `PROMOTIONAL`; one containing "reject" or two
 adjacent variables (`{{1}}{{2}}`) is REJECTED as `INVALID_FORMAT`; any other is APPROVED.
 """
@@ -20,6 +21,8 @@ from local.sandboxes.meta.state import DeliveryStatus, MetaState, NumberRecord, 
 
 _ADJACENT_VARIABLES = re.compile(r"\}\}\s*\{\{")
 MIN_SHOUTED_LETTERS = 6
+EXPIRED = "EXPIRED"
+"""A review Meta drops: no decision, no webhook."""
 
 
 def name_decision(name: str) -> tuple[str, str | None]:
@@ -29,6 +32,8 @@ def name_decision(name: str) -> tuple[str, str | None]:
         return "REJECTED", "NAME_FORMAT_UNACCEPTABLE"
     if "defer" in name.lower():
         return "DEFERRED", None
+    if "expire" in name.lower():
+        return EXPIRED, None
     return "APPROVED", None
 
 
@@ -42,11 +47,16 @@ def template_decision(components: list[dict[str, Any]]) -> tuple[str, str]:
     return "APPROVED", "NONE"
 
 
-def decide_display_name(number: NumberRecord) -> dict[str, Any]:
-    """Decide the pending name of `number` (a change request, else a new number's name); the webhook value."""
+def decide_display_name(number: NumberRecord) -> dict[str, Any] | None:
+    """Decide the pending name of `number` (a change request, else a new number's name); the webhook value, or
+    None when Meta drops the review (no webhook)."""
     is_change = number.new_name_status == "PENDING_REVIEW"
     requested = number.new_display_name if is_change and number.new_display_name else number.verified_name
     decision, reason = name_decision(requested)
+    if decision == EXPIRED:
+        if is_change:
+            number.new_name_status = EXPIRED
+        return None
     if decision != "DEFERRED":
         status = "APPROVED" if decision == "APPROVED" else "DECLINED"
         if is_change:

@@ -72,3 +72,47 @@ class NumberDeleted(DomainEvent):
     client_id: str
     waba_id: str
     deleted_at: UtcDateTime
+
+
+class DisplayNameRequested(DomainEvent):
+    """Meta accepted a display-name change request for review (`pending_review`)."""
+
+    SOURCE: ClassVar[str] = SOURCE
+    DETAIL_TYPE: ClassVar[str] = "DisplayNameRequested"
+
+    number_id: str
+    client_id: str
+    request_id: str
+    display_name: str = Field(description="The requested name.")
+    previous_name: str | None = Field(default=None, description="The name the number has meanwhile.")
+
+
+class DisplayNameApproved(DomainEvent):
+    """Meta approved the requested name: it is the number's display name now (re-registration due)."""
+
+    SOURCE: ClassVar[str] = SOURCE
+    DETAIL_TYPE: ClassVar[str] = "DisplayNameApproved"
+
+    number_id: str
+    client_id: str
+    request_id: str
+    display_name: str = Field(description="The approved, now current, name.")
+    previous_name: str | None = None
+    reregister_by: UtcDateTime = Field(description="Meta wants the number registered again by then.")
+    decided_by: str = Field(description="How the hub learnt it: webhook or polling.")
+
+
+class DisplayNameRejected(DomainEvent):
+    """Meta rejected the requested name: the number keeps its name."""
+
+    SOURCE: ClassVar[str] = SOURCE
+    DETAIL_TYPE: ClassVar[str] = "DisplayNameRejected"
+
+    number_id: str
+    client_id: str
+    request_id: str
+    display_name: str = Field(description="The rejected name.")
+    rejection_reason: str | None = Field(
+        default=None, description="Meta's reason, e.g. NAME_FORMAT_UNACCEPTABLE (None when learnt by polling)."
+    )
+    decided_by: str = Field(description="How the hub learnt it: webhook or polling.")

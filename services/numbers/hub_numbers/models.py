@@ -53,6 +53,16 @@ class Number(BaseModel):
     meta_status: str | None = None
     display_name: str | None = None
     display_name_status: str | None = None
+    display_name_request: str | None = Field(
+        default=None, description="The display-name request under way (its id), if any."
+    )
+    display_name_requests: int = Field(default=0, description="Display-name requests so far (a write guard).")
+    name_decision_time: int | None = Field(
+        default=None, description="Meta's time (Unix s) of its last decision on the current name."
+    )
+    reregister_by: UtcDateTime | None = Field(
+        default=None, description="An approved name wants the number registered again by then (Meta: 14 days)."
+    )
     quality_rating: str = "UNKNOWN"
     messaging_limit: str | None = None
     platform_type: str = "CLOUD_API"
@@ -107,7 +117,7 @@ class MetaNumberUpdate(BaseModel):
         return self.status is not self.number.account_status
 
 
-ActionName = Literal["manage", "cancel", "withdraw_cancellation", "activate_inbox", "signals"]
+ActionName = Literal["manage", "cancel", "withdraw_cancellation", "activate_inbox", "edit_display_name", "signals"]
 
 
 class NumberAction(BaseModel):
@@ -152,6 +162,9 @@ class PhoneNumberView(BaseModel):
     hosting_platform: str = Field(description="CLOUD_API, ON_PREMISE or NOT_APPLICABLE.")
     registration_status: str = Field(description="REGISTERED, PENDING or DEREGISTERED.")
     deletion_at: UtcDateTime | None = Field(default=None, description="When a cancelled number will be deleted.")
+    reregister_by: UtcDateTime | None = Field(
+        default=None, description="A new display name was approved: register the number again by then (Meta's rule)."
+    )
     actions: list[NumberAction] = Field(description="What the caller may do with the number now.")
     created_at: UtcDateTime
     updated_at: UtcDateTime

@@ -1,4 +1,5 @@
-"""Meta's webhooks on the bus (source `hub.meta`: account_update, phone_number_quality_update) → the numbers.
+"""Meta's webhooks on the bus (source `hub.meta`: account_update, phone_number_quality_update,
+phone_number_name_update) → the numbers and their display-name requests.
 
 A detail that is not a `MetaChange`, or a value not shaped like its field, is logged and raised: EventBridge
 retries it, then dead-letters it. Fields and events the rules do not know are logged and ignored.
@@ -13,11 +14,14 @@ from aws_lambda_powertools.utilities.parser import ValidationError, parse
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from hub_numbers.deps import numbers_store
+from hub_numbers.deps import display_names_store, numbers_store
+from hub_numbers.usecases.display_names import apply_name_update
 from hub_numbers.usecases.meta_changes import handle_meta_change
 from hub_shared.clock import utc_now
-from hub_shared.meta_events import MetaChange
+from hub_shared.meta_events import MetaChange, PhoneNumberNameUpdate
 from hub_shared.observability import EVENTBRIDGE_CORRELATION_PATH, observability
+
+NAME_UPDATE = "phone_number_name_update"
 
 obs = observability("numbers")
 
@@ -30,6 +34,13 @@ class MetaChangeEvent(EventBridgeModel):
 def handler(event: dict[str, Any], context: LambdaContext) -> None:
     try:
         change = parse(event=event, model=MetaChangeEvent).detail
+        if change.field == NAME_UPDATE:
+            update = PhoneNumberNameUpdate.model_validate(change.value)
+            decided = apply_name_update(
+                change, update, numbers=numbers_store(), requests=display_names_store(), now=utc_now()
+            )
+            obs.metrics.add_metric(name="DisplayNameDecisionsByWebhook", unit=MetricUnit.Count, value=decided)
+            return
         changed = handle_meta_change(change, numbers=numbers_store(), now=utc_now())
     except ValidationError:
         obs.logger.exception(

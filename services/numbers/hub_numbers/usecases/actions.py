@@ -1,7 +1,9 @@
 """Which actions a caller may take on a number now (the Numbers page's buttons).
 
 Cancelling and withdrawing follow the rules of `usecases.cancellation` (the same reasons the API's 409s give);
-withdrawal is offered on cancelled numbers only, and is available until their `deletion_at`.
+withdrawal is offered on cancelled numbers only, and is available until their `deletion_at`. Editing the display name
+follows `usecases.display_names` (who may, the number's status, a request under review); the 30-day window is
+checked by the display-name page and its POST.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from datetime import datetime
 
 from hub_numbers.models import AccountStatus, Number, NumberAction
 from hub_numbers.usecases.cancellation import cancel_refusal, withdrawal_refusal
+from hub_numbers.usecases.display_names import edit_action_refusal
 from hub_shared.accounts import BillingModel, ClientAccount
 from hub_shared.auth import Action, Principal, Role
 from hub_shared.clock import utc_now
@@ -26,6 +29,8 @@ def actions_for(
         out.append(_withdraw(number, principal, now or utc_now()))
     if account is not None and account.billing_model is BillingModel.DIRECT:
         out.append(_inbox(number, principal))
+    reason = edit_action_refusal(number, principal)
+    out.append(NumberAction(name="edit_display_name", available=reason is None, reason=reason))
     out.append(NumberAction(name="signals", available=False, reason=SIGNALS_NOT_YET))
     return out
 

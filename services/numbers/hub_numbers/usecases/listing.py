@@ -116,6 +116,7 @@ def to_view(number: Number, principal: Principal, account: ClientAccount | None)
         hosting_platform=number.platform_type,
         registration_status=number.registration_status,
         deletion_at=number.deletion_at,
+        reregister_by=number.reregister_by,
         actions=actions_for(number, principal, account),
         created_at=number.created_at,
         updated_at=number.updated_at,

@@ -1,0 +1,282 @@
+"""DynamoDB access to display-name requests, kept in the numbers table beside their number.
+
+A request is `pk=NUMBER#<number_id>`, `sk=DISPLAY_NAME#<request_id>` (ids sort by time: a number's history, or
+the requests of the last 30 days, is one Query). An open request (submitting, pending_review, deferred) also has
+`dn_pending_shard` and `dn_submitted_at`, the keys of the sparse KEYS_ONLY `PendingDisplayName` index the polling
+job reads shard by shard; a final request drops them.
+
+Every change is one TransactWriteItems: the request's conditional update (its status is still the one read), the
+number's (it still points at the request; opening one needs it to point at none and its request counter to be
+unchanged), and the outbox item of the event the change announces. Any condition failing writes nothing and
+answers False.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from botocore.exceptions import ClientError
+
+from hub_numbers.display_name_models import EDITABLE, DisplayNameRequest, RequestDecision
+from hub_numbers.models import Number
+from hub_numbers.store import BATCH_GET_LIMIT, BATCH_GET_ROUNDS, UnprocessedReads, number_key
+from hub_shared import aws
+from hub_shared.clock import to_rfc3339
+from hub_shared.events import DomainEvent
+from hub_shared.outbox import outbox_put
+from hub_shared.settings import get_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+PENDING_DISPLAY_NAME = "PendingDisplayName"
+PENDING_SHARDS = 16
+REQUEST_PREFIX = "DISPLAY_NAME#"
+
+RequestKey = tuple[str, str]
+"""(number_id, request_id)."""
+
+
+def pending_shard(number_id: str) -> str:
+    return str(int(number_id) % PENDING_SHARDS)
+
+
+def request_key(number_id: str, request_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"NUMBER#{number_id}"}, "sk": {"S": f"{REQUEST_PREFIX}{request_id}"}}
+
+
+def request_item(request: DisplayNameRequest) -> dict[str, Any]:
+    values = request.model_dump(mode="json", exclude_none=True)
+    values.update(pk=f"NUMBER#{request.number_id}", sk=f"{REQUEST_PREFIX}{request.request_id}")
+    if not request.status.is_final:
+        values.update(dn_pending_shard=pending_shard(request.number_id), dn_submitted_at=values["submitted_at"])
+    return aws.to_item(values)
+
+
+class DisplayNamesStore:
+    def __init__(self, table: str | None = None, client: DynamoDBClient | None = None, bus_name: str | None = None):
+        self._table = table or get_settings().numbers_table
+        self._client = client or aws.dynamodb()
+        self._bus = bus_name or get_settings().event_bus_name
+
+    def get(self, number_id: str, request_id: str) -> DisplayNameRequest | None:
+        item = self._client.get_item(
+            TableName=self._table, Key=request_key(number_id, request_id), ConsistentRead=True
+        ).get("Item")
+        return DisplayNameRequest.model_validate(aws.from_item(item)) if item else None
+
+    def history(self, number_id: str, *, limit: int, since: str | None = None) -> list[DisplayNameRequest]:
+        """A number's requests, newest first: at most `limit`, with ids at or after `since` when given."""
+        condition = "pk = :pk AND begins_with(sk, :prefix)"
+        values: dict[str, Any] = {":pk": {"S": f"NUMBER#{number_id}"}, ":prefix": {"S": REQUEST_PREFIX}}
+        if since is not None:
+            condition = "pk = :pk AND sk BETWEEN :from AND :to"
+            values = {
+                ":pk": values[":pk"],
+                ":from": {"S": f"{REQUEST_PREFIX}{since}"},
+                ":to": {"S": f"{REQUEST_PREFIX}\uffff"},
+            }
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            ScanIndexForward=False,
+            ConsistentRead=True,
+            PaginationConfig={"MaxItems": limit},
+        )
+        return [DisplayNameRequest.model_validate(aws.from_item(item)) for page in pages for item in page["Items"]]
+
+    def open(self, number: Number, request: DisplayNameRequest) -> bool:
+        """Record `request` and point `number` at it, if the number (as read) is editable and has none open."""
+        number_change = {
+            "Update": {
+                "TableName": self._table,
+                "Key": number_key(number.number_id),
+                "UpdateExpression": "SET display_name_request = :id, display_name_requests = :next, updated_at = :at",
+                "ConditionExpression": "attribute_not_exists(display_name_request) AND account_status IN "
+                f"({', '.join(f':s{i}' for i in range(len(EDITABLE)))}) AND "
+                "(attribute_not_exists(display_name_requests) OR display_name_requests = :count)",
+                "ExpressionAttributeValues": aws.to_item(
+                    {
+                        ":id": request.request_id,
+                        ":next": number.display_name_requests + 1,
+                        ":count": number.display_name_requests,
+                        ":at": to_rfc3339(request.submitted_at),
+                        **{f":s{i}": status.value for i, status in enumerate(sorted(EDITABLE))},
+                    }
+                ),
+            }
+        }
+        request_put = {
+            "Put": {
+                "TableName": self._table,
+                "Item": request_item(request),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+        return self._transact([number_change, request_put])
+
+    def decide(
+        self,
+        read: DisplayNameRequest,
+        decision: RequestDecision,
+        *,
+        number_sets: Mapping[str, Any] | None = None,
+        sent: bool = False,
+        event: DomainEvent | None = None,
+    ) -> bool:
+        """Move `read` to `decision.status`, if it still has the status it was read with (and, for a decision of
+        Meta's, no later one was recorded). A final status releases the number (setting `number_sets` on it) and
+        leaves the pending index; `sent` records that Meta accepted the request now."""
+        names = {"#status": "status"}
+        values: dict[str, Any] = {":read": read.status.value, ":status": decision.status.value}
+        sets = ["#status = :status"]
+        removes: list[str] = []
+        condition = "#status = :read"
+        recorded = {
+            "meta_decision": decision.meta_decision,
+            "decision_time": decision.decision_time,
+            "rejection_reason": decision.rejection_reason,
+            "failure": decision.failure,
+        }
+        for attribute, value in recorded.items():
+            if value is not None:
+                names[f"#{attribute}"], values[f":{attribute}"] = attribute, value
+                sets.append(f"#{attribute} = :{attribute}")
+        if decision.decision_time is not None and not decision.status.is_final:  # a final decision always wins
+            condition += " AND (attribute_not_exists(#decision_time) OR #decision_time < :decision_time)"
+        if sent:
+            names["#sent"], values[":sent"] = "sent_to_meta_at", to_rfc3339(decision.at)
+            sets.append("#sent = :sent")
+        if decision.status.is_final:
+            names.update({"#decided_at": "decided_at", "#decided_by": "decided_by"})
+            values.update({":decided_at": to_rfc3339(decision.at), ":decided_by": decision.by.value})
+            sets += ["#decided_at = :decided_at", "#decided_by = :decided_by"]
+            removes += ["dn_pending_shard", "dn_submitted_at"]
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": request_key(read.number_id, read.request_id),
+                    "UpdateExpression": f"SET {', '.join(sets)}" + (f" REMOVE {', '.join(removes)}" if removes else ""),
+                    "ConditionExpression": condition,
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": aws.to_item(values),
+                }
+            }
+        ]
+        if decision.status.is_final:
+            items.append(self._release(read, decision.at, number_sets or {}))
+        if event is not None:
+            items.append(outbox_put(self._table, event, self._bus))
+        return self._transact(items)
+
+    def count_send(self, read: DisplayNameRequest) -> bool:
+        """One more send of a `submitting` request (before the Graph call, so attempts are never undercounted)."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=request_key(read.number_id, read.request_id),
+                UpdateExpression="SET send_attempts = :next",
+                ConditionExpression="#status = :read AND send_attempts = :count",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=aws.to_item(
+                    {":read": read.status.value, ":next": read.send_attempts + 1, ":count": read.send_attempts}
+                ),
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def name_decided(self, number: Number, *, name_status: str, time: int, at: datetime) -> bool:
+        """Meta's decision on the number's current name (no request of the hub's): set `display_name_status`, if the
+        name is still the one decided, no request is open and no later decision was recorded."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=number_key(number.number_id),
+                UpdateExpression="SET display_name_status = :status, name_decision_time = :time, updated_at = :at",
+                ConditionExpression="display_name = :name AND attribute_not_exists(display_name_request) AND "
+                "(attribute_not_exists(name_decision_time) OR name_decision_time < :time)",
+                ExpressionAttributeValues=aws.to_item(
+                    {":status": name_status, ":time": time, ":at": to_rfc3339(at), ":name": number.display_name}
+                ),
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def pending(self, shard: str) -> Iterator[list[RequestKey]]:
+        """Pages of the open requests of `shard` (the `PendingDisplayName` index, oldest first)."""
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table,
+            IndexName=PENDING_DISPLAY_NAME,
+            KeyConditionExpression="dn_pending_shard = :shard",
+            ExpressionAttributeValues={":shard": {"S": shard}},
+        )
+        for page in pages:
+            if page["Items"]:
+                yield [
+                    (item["pk"]["S"].removeprefix("NUMBER#"), item["sk"]["S"].removeprefix(REQUEST_PREFIX))
+                    for item in page["Items"]
+                ]
+
+    def get_many(self, keys: Iterable[RequestKey]) -> list[DisplayNameRequest]:
+        """The requests of `keys` that exist (strongly consistent BatchGetItem, 100 keys a call)."""
+        wanted = list(dict.fromkeys(keys))
+        found: list[DisplayNameRequest] = []
+        for start in range(0, len(wanted), BATCH_GET_LIMIT):
+            batch: list[Any] = [request_key(*key) for key in wanted[start : start + BATCH_GET_LIMIT]]
+            for _ in range(BATCH_GET_ROUNDS):
+                answer = self._client.batch_get_item(
+                    RequestItems={self._table: {"Keys": batch, "ConsistentRead": True}}
+                )
+                found += [
+                    DisplayNameRequest.model_validate(aws.from_item(item))
+                    for item in answer["Responses"].get(self._table, [])
+                ]
+                unprocessed = answer.get("UnprocessedKeys", {})
+                batch = list(unprocessed[self._table]["Keys"]) if self._table in unprocessed else []
+                if not batch:
+                    break
+            else:
+                raise UnprocessedReads(f"{len(batch)} display-name requests stayed unprocessed")
+        return found
+
+    def _release(self, read: DisplayNameRequest, at: datetime, sets: Mapping[str, Any]) -> dict[str, Any]:
+        """The number's update that ends `read`: it no longer points at it, and takes `sets`."""
+        names = {"#request": "display_name_request", "#at": "updated_at"}
+        values: dict[str, Any] = {":id": read.request_id, ":at": to_rfc3339(at)}
+        assignments = ["#at = :at"]
+        for i, (attribute, value) in enumerate(sets.items()):
+            names[f"#n{i}"], values[f":n{i}"] = attribute, value
+            assignments.append(f"#n{i} = :n{i}")
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": number_key(read.number_id),
+                "UpdateExpression": f"SET {', '.join(assignments)} REMOVE #request",
+                "ConditionExpression": "#request = :id",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": aws.to_item(values),
+            }
+        }
+
+    def _transact(self, items: list[dict[str, Any]]) -> bool:
+        try:
+            self._client.transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", items))
+        except ClientError as error:
+            reasons = error.response.get("CancellationReasons") or []
+            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException" and any(
+                reason.get("Code") == "ConditionalCheckFailed" for reason in reasons
+            ):
+                return False
+            raise
+        return True

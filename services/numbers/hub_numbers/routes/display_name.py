@@ -1,0 +1,81 @@
+"""GET and POST /v1/numbers/{number_id}/display-name: the WABA Manager's "Edit display name"."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from hub_numbers.deps import display_name_graph, display_names_store, numbers_store
+from hub_numbers.display_name_models import DisplayNameChange, DisplayNameRequestView, DisplayNameView
+from hub_numbers.models import NUMBER_ID_PATTERN
+from hub_numbers.onboarding_deps import Clock, clock
+from hub_numbers.usecases.display_names import DisplayNameDeps, read_display_name, request_display_name
+from hub_shared.api import current_principal
+from hub_shared.auth import Principal
+from hub_shared.graph import GraphClient
+from hub_shared.problems import problem_responses
+
+router = APIGatewayHttpRouter()
+
+Caller = Annotated[Principal, Depends(current_principal)]
+NumberId = Annotated[str, Path(pattern=NUMBER_ID_PATTERN, description="Meta's phone number id.")]
+
+
+def display_name_deps(graph: Annotated[GraphClient, Depends(display_name_graph)]) -> DisplayNameDeps:
+    return DisplayNameDeps(numbers=numbers_store(), requests=display_names_store(), graph=graph)
+
+
+Deps = Annotated[DisplayNameDeps, Depends(display_name_deps)]
+Now = Annotated[Clock, Depends(clock)]
+
+
+@router.get(
+    "/v1/numbers/<number_id>/display-name",
+    summary="Read a number's display name",
+    description="The current name and Meta's status of it, the request under review, the recent requests with "
+    "Meta's decisions, the changes left in Meta's window (10 per 30 days) and whether the caller may edit now.",
+    tags=["Numbers"],
+    responses={200: {"description": "The display name."}, **problem_responses(404)},
+)
+def read_display_name_route(number_id: NumberId, caller: Caller, deps: Deps, now: Now) -> DisplayNameView:
+    return read_display_name(number_id, caller, deps, now())
+
+
+@router.post(
+    "/v1/numbers/<number_id>/display-name",
+    summary="Ask Meta to change a number's display name",
+    description="Clients, and partners granted `display_name:write`. The name is checked against the hub's rules "
+    "(see the body), then sent to Meta for review: 201 `pending_review` when Meta took it; 202 `submitting` when "
+    "Meta was too slow to answer — the request is kept and sent again by the polling job, never lost. Meta's "
+    "decision arrives by webhook (or the polling job, every 15 minutes); an approved name must be followed by a "
+    "re-registration within 14 days.",
+    tags=["Numbers"],
+    responses={
+        201: {"description": "Meta accepted the request for review."},
+        202: {"description": "Recorded; Meta has not confirmed it yet (it is sent again until it does)."},
+        **problem_responses(
+            404,
+            409,
+            429,
+            _403="A partner without `display_name:write` (`display-name-write-not-granted`), a support agent, or "
+            "Meta refusing the hub access to the number.",
+            _409="Edit not available: another request is under review (`display-name-edit-not-available`), or the "
+            "number is onboarding, deleted, banned or disconnected (`display-name-not-changeable`).",
+            _422="The name breaks a rule (`display-name-invalid`, on `body.display_name`) or Meta refused it "
+            "(`display-name-refused-by-meta`).",
+            _429="Meta's 10 changes in 30 days are used (`display-name-changes-used`; `Retry-After`).",
+        ),
+    },
+)
+def request_display_name_route(
+    number_id: NumberId,
+    change: Annotated[DisplayNameChange, Body()],
+    caller: Caller,
+    deps: Deps,
+    now: Now,
+) -> tuple[DisplayNameRequestView, int]:
+    submitted = request_display_name(number_id, change, caller, deps, now())
+    return submitted.request, submitted.status_code
