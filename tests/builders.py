@@ -294,7 +294,7 @@ class MetaSandboxServer:
     def state(self) -> MetaState:
         return self.sandbox.state
 
-    def graph_client(self, *, timeout_seconds: float = 0.2) -> GraphClient:
+    def graph_client(self, *, timeout_seconds: float = 0.75) -> GraphClient:
         """No retries and no waits: a fault armed for a request is the hub's failure at once."""
         settings = Settings(
             graph_api_base_url=self.url,
