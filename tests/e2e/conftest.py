@@ -58,6 +58,8 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHubUnderTest]
         "0",
         "--getchat-port",
         "0",
+        "--stripe-port",
+        "0",
     ]
     command += ["--review-delay", "1", "--state-file", str(state_file)]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
