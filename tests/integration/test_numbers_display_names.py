@@ -357,6 +357,16 @@ def test_a_partner_granted_display_name_write_may_ask(aws: AwsWorld, meta: InPro
     assert requests_of(aws)[0].submitted_by == "user-partner"
 
 
+def test_a_partner_granted_only_display_name_write_may_read_and_ask(aws: AwsWorld, meta: InProcessMeta) -> None:
+    aws.grant("acme", "bluewave", "display_name:write")
+
+    assert page(PARTNER)["edit"] == {"available": True, "reason": None, "retry_after": None}
+    status, body, _ = ask("Acme Garden", PARTNER)
+
+    assert (status, body["status"]) == (201, "pending_review")
+    assert page(PARTNER)["pending"]["display_name"] == "Acme Garden"
+
+
 def test_failed_requests_do_not_use_up_the_window(aws: AwsWorld, meta: InProcessMeta) -> None:
     full_window(aws, failed=2)
 

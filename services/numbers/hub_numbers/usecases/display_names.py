@@ -1,6 +1,6 @@
 """Display names: read, request a change, and apply Meta's decisions (SPEC §3 Numbers; Meta facts §2).
 
-Who: client users on their numbers, partners with `display_name:write` (reading needs `numbers:read`), support
+Who: client users on their numbers, partners with `display_name:write` (or `numbers:read` to read only), support
 agents read only. Another tenant's number is 404.
 
 Request (`request_display_name`), in this order: the number is found and the caller may change it (404/403); the
@@ -600,8 +600,12 @@ class DisplayNamePolling:
 
 
 def _visible(number_id: str, principal: Principal, numbers: NumberNames) -> Number:
+    """The number, if the caller may know it: whoever sees the client's numbers, or a partner the client granted
+    `display_name:write` alone (the scope of this page)."""
     number = numbers.get(number_id, consistent=True)
-    if number is None or not principal.sees(number.client_id):
+    if number is None or not (
+        principal.sees(number.client_id) or principal.can(Action.DISPLAY_NAME_WRITE, number.client_id)
+    ):
         raise NotFound(f"Number {number_id} was not found.")
     return number
 
