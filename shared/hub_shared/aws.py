@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from hub_shared.settings import get_settings
 from hub_shared.singletons import singleton
@@ -67,3 +68,15 @@ def to_item(values: dict[str, Any]) -> dict[str, Any]:
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+def failed_conditions(error: ClientError) -> frozenset[int]:
+    """The positions of the writes whose condition failed: {0} for a refused single conditional write, the
+    cancelled items of a TransactWriteItems; empty when `error` is no condition failure (the caller re-raises)."""
+    code = error.response.get("Error", {}).get("Code")
+    if code == "ConditionalCheckFailedException":
+        return frozenset({0})
+    if code != "TransactionCanceledException":
+        return frozenset()
+    reasons = error.response.get("CancellationReasons") or []
+    return frozenset(i for i, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed")

@@ -100,10 +100,10 @@ class BillingStore:
         try:
             self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
-            if reasons[:1] == ["ConditionalCheckFailed"]:
+            failed = aws.failed_conditions(error)
+            if 0 in failed:
                 return Written.DUPLICATE
-            if reasons[1:2] == ["ConditionalCheckFailed"]:
+            if 1 in failed:
                 return Written.CONFLICT
             raise
         return Written.WRITTEN

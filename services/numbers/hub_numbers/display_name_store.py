@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 from hub_numbers.display_name_models import EDITABLE, DisplayNameRequest, RequestDecision
 from hub_numbers.models import Number
-from hub_numbers.store import BATCH_GET_LIMIT, BATCH_GET_ROUNDS, UnprocessedReads, number_key
+from hub_numbers.store import batch_get, number_key
 from hub_shared import aws
 from hub_shared.clock import to_rfc3339
 from hub_shared.events import DomainEvent
@@ -176,42 +176,28 @@ class DisplayNamesStore:
 
     def count_send(self, read: DisplayNameRequest) -> bool:
         """One more send of a `submitting` request (before the Graph call, so attempts are never undercounted)."""
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=request_key(read.number_id, read.request_id),
-                UpdateExpression="SET send_attempts = :next",
-                ConditionExpression="#status = :read AND send_attempts = :count",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=aws.to_item(
-                    {":read": read.status.value, ":next": read.send_attempts + 1, ":count": read.send_attempts}
-                ),
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return self._update(
+            Key=request_key(read.number_id, read.request_id),
+            UpdateExpression="SET send_attempts = :next",
+            ConditionExpression="#status = :read AND send_attempts = :count",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues=aws.to_item(
+                {":read": read.status.value, ":next": read.send_attempts + 1, ":count": read.send_attempts}
+            ),
+        )
 
     def name_decided(self, number: Number, *, name_status: str, time: int, at: datetime) -> bool:
         """Meta's decision on the number's current name (no request of the hub's): set `display_name_status`, if the
         name is still the one decided, no request is open and no later decision was recorded."""
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=number_key(number.number_id),
-                UpdateExpression="SET display_name_status = :status, name_decision_time = :time, updated_at = :at",
-                ConditionExpression="display_name = :name AND attribute_not_exists(display_name_request) AND "
-                "(attribute_not_exists(name_decision_time) OR name_decision_time < :time)",
-                ExpressionAttributeValues=aws.to_item(
-                    {":status": name_status, ":time": time, ":at": to_rfc3339(at), ":name": number.display_name}
-                ),
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return self._update(
+            Key=number_key(number.number_id),
+            UpdateExpression="SET display_name_status = :status, name_decision_time = :time, updated_at = :at",
+            ConditionExpression="display_name = :name AND attribute_not_exists(display_name_request) AND "
+            "(attribute_not_exists(name_decision_time) OR name_decision_time < :time)",
+            ExpressionAttributeValues=aws.to_item(
+                {":status": name_status, ":time": time, ":at": to_rfc3339(at), ":name": number.display_name}
+            ),
+        )
 
     def pending(self, shard: str) -> Iterator[list[RequestKey]]:
         """Pages of the open requests of `shard` (the `PendingDisplayName` index, oldest first)."""
@@ -229,26 +215,10 @@ class DisplayNamesStore:
                 ]
 
     def get_many(self, keys: Iterable[RequestKey]) -> list[DisplayNameRequest]:
-        """The requests of `keys` that exist (strongly consistent BatchGetItem, 100 keys a call)."""
-        wanted = list(dict.fromkeys(keys))
-        found: list[DisplayNameRequest] = []
-        for start in range(0, len(wanted), BATCH_GET_LIMIT):
-            batch: list[Any] = [request_key(*key) for key in wanted[start : start + BATCH_GET_LIMIT]]
-            for _ in range(BATCH_GET_ROUNDS):
-                answer = self._client.batch_get_item(
-                    RequestItems={self._table: {"Keys": batch, "ConsistentRead": True}}
-                )
-                found += [
-                    DisplayNameRequest.model_validate(aws.from_item(item))
-                    for item in answer["Responses"].get(self._table, [])
-                ]
-                unprocessed = answer.get("UnprocessedKeys", {})
-                batch = list(unprocessed[self._table]["Keys"]) if self._table in unprocessed else []
-                if not batch:
-                    break
-            else:
-                raise UnprocessedReads(f"{len(batch)} display-name requests stayed unprocessed")
-        return found
+        """The requests of `keys` that exist."""
+        wanted = [request_key(*key) for key in dict.fromkeys(keys)]
+        items = batch_get(self._client, self._table, wanted)
+        return [DisplayNameRequest.model_validate(aws.from_item(item)) for item in items]
 
     def _release(self, read: DisplayNameRequest, at: datetime, sets: Mapping[str, Any]) -> dict[str, Any]:
         """The number's update that ends `read`: it no longer points at it, and takes `sets`."""
@@ -269,14 +239,22 @@ class DisplayNamesStore:
             }
         }
 
+    def _update(self, **change: Any) -> bool:
+        """One conditional UpdateItem on the table; False when its condition failed."""
+        try:
+            self._client.update_item(TableName=self._table, **change)
+        except ClientError as error:
+            if aws.failed_conditions(error):
+                return False
+            raise
+        return True
+
     def _transact(self, items: list[dict[str, Any]]) -> bool:
+        """All or nothing; False when any item's condition failed."""
         try:
             self._client.transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", items))
         except ClientError as error:
-            reasons = error.response.get("CancellationReasons") or []
-            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException" and any(
-                reason.get("Code") == "ConditionalCheckFailed" for reason in reasons
-            ):
+            if aws.failed_conditions(error):
                 return False
             raise
         return True

@@ -153,16 +153,10 @@ class OnboardingStore:
             else:
                 self._client.transact_write_items(TransactItems=[cast("TransactWriteItemTypeDef", w) for w in writes])
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code")
-            if code == "ConditionalCheckFailedException":
-                return 0
-            if code != "TransactionCanceledException":
-                raise
-            reasons = error.response.get("CancellationReasons") or []
-            failed = [i for i, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"]
+            failed = aws.failed_conditions(error)
             if not failed:
                 raise
-            return failed[0]
+            return min(failed)
         return None
 
 

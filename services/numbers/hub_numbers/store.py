@@ -48,6 +48,22 @@ class UnprocessedReads(Exception):
     """BatchGetItem kept leaving keys unprocessed (DynamoDB throttling)."""
 
 
+def batch_get(client: DynamoDBClient, table: str, keys: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The items of `keys` that exist: strongly consistent BatchGetItem, 100 keys a call, the keys DynamoDB leaves
+    unprocessed read again (BATCH_GET_ROUNDS times at most, then UnprocessedReads)."""
+    for start in range(0, len(keys), BATCH_GET_LIMIT):
+        batch: list[Any] = keys[start : start + BATCH_GET_LIMIT]
+        for _ in range(BATCH_GET_ROUNDS):
+            answer = client.batch_get_item(RequestItems={table: {"Keys": batch, "ConsistentRead": True}})
+            yield from answer["Responses"].get(table, [])
+            unprocessed = answer.get("UnprocessedKeys", {})
+            batch = list(unprocessed[table]["Keys"]) if table in unprocessed else []
+            if not batch:
+                break
+        else:
+            raise UnprocessedReads(f"{len(batch)} keys of {table} stayed unprocessed after {BATCH_GET_ROUNDS} reads")
+
+
 def number_key(number_id: str) -> dict[str, dict[str, str]]:
     return {"pk": {"S": f"NUMBER#{number_id}"}, "sk": {"S": "NUMBER"}}
 
@@ -231,23 +247,10 @@ class NumbersStore:
                 yield [item["pk"]["S"].removeprefix("NUMBER#") for item in page["Items"]]
 
     def get_many(self, number_ids: Iterable[str]) -> dict[str, Number]:
-        """The numbers of `number_ids` that exist, by id (strongly consistent BatchGetItem, 100 keys a call)."""
-        ids = list(dict.fromkeys(number_ids))
-        found: dict[str, Number] = {}
-        for start in range(0, len(ids), BATCH_GET_LIMIT):
-            keys: list[Any] = [number_key(number_id) for number_id in ids[start : start + BATCH_GET_LIMIT]]
-            for _ in range(BATCH_GET_ROUNDS):
-                answer = self._client.batch_get_item(RequestItems={self._table: {"Keys": keys, "ConsistentRead": True}})
-                for item in answer["Responses"].get(self._table, []):
-                    number = Number.model_validate(aws.from_item(item))
-                    found[number.number_id] = number
-                unprocessed = answer.get("UnprocessedKeys", {})
-                keys = list(unprocessed[self._table]["Keys"]) if self._table in unprocessed else []
-                if not keys:
-                    break
-            else:
-                raise UnprocessedReads(f"{len(keys)} numbers stayed unprocessed after {BATCH_GET_ROUNDS} reads")
-        return found
+        """The numbers of `number_ids` that exist, by id."""
+        keys = [number_key(number_id) for number_id in dict.fromkeys(number_ids)]
+        numbers = (Number.model_validate(aws.from_item(item)) for item in batch_get(self._client, self._table, keys))
+        return {number.number_id: number for number in numbers}
 
     def _transition(
         self,
@@ -305,7 +308,7 @@ class NumbersStore:
                     ]
                 )
         except ClientError as error:
-            if _condition_failed(error):
+            if 0 in aws.failed_conditions(error):  # the change's own condition (not its outbox item's)
                 return False
             raise
         return True
@@ -313,12 +316,3 @@ class NumbersStore:
 
 def _stored(moment: datetime | None) -> str | None:
     return to_rfc3339(moment) if moment is not None else None
-
-
-def _condition_failed(error: ClientError) -> bool:
-    """A conditional write refused (alone, or as the first item of a transaction)."""
-    code = error.response.get("Error", {}).get("Code")
-    if code == "ConditionalCheckFailedException":
-        return True
-    reasons = error.response.get("CancellationReasons") or [{}]
-    return code == "TransactionCanceledException" and reasons[0].get("Code") == "ConditionalCheckFailed"
