@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bench.jobs import BUS, TABLE, Calls, Cloud, cli, cloud, create_numbers_table, numbers_table, serve_meta
+from bench.jobs import BUS, TABLE, Calls, Cloud, cli, cloud, create_numbers_table, numbers_table, run_bench, serve_meta
 from hub_numbers.models import AccountStatus, Number
 from hub_numbers.store import NumbersStore, number_item
 from hub_numbers.usecases.deletion import DEFAULT_CONCURRENCY, NumberDeletion, Outcome, RetryMessage
@@ -79,13 +79,7 @@ class Run:
 
 def deletion(runs: int) -> None:
     """`python -m bench` entry: one run at the defaults (the job over 100,000 numbers is itself the repetition)."""
-    bench(NUMBERS, SAMPLE, LATENCY_MS)
-
-
-def bench(numbers: int, sample: int, latency_ms: int) -> None:
-    started = time.perf_counter()
-    report(measure(numbers, sample, latency_ms), numbers, sample, latency_ms)
-    print(f"  (the whole benchmark, set-up and checks included, took {time.perf_counter() - started:,.0f} s)")
+    run_bench(measure, report, (NUMBERS, SAMPLE, LATENCY_MS))
 
 
 def measure(numbers: int, sample: int, latency_ms: int) -> tuple[Run, Run]:
@@ -216,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         doc=__doc__,
         what="due numbers",
         defaults=(NUMBERS, SAMPLE, LATENCY_MS),
-        bench=bench,
+        measure=measure,
+        report=report,
         serve_meta_numbers=serve_meta_numbers,
     )
 

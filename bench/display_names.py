@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.jobs import BUS, TABLE, Calls, Cloud, cli, cloud, create_numbers_table, numbers_table, serve_meta
+from bench.jobs import BUS, TABLE, Calls, Cloud, cli, cloud, create_numbers_table, numbers_table, run_bench, serve_meta
 from hub_numbers.display_name_models import DecisionSource, DisplayNameRequest, RequestStatus
 from hub_numbers.display_name_store import PENDING_SHARDS, DisplayNamesStore, request_item
 from hub_numbers.models import AccountStatus, Number
@@ -99,13 +99,7 @@ class Run:
 
 def display_names(runs: int) -> None:
     """`python -m bench` entry: one run at the defaults (the job over 10,000 requests is itself the repetition)."""
-    bench(NUMBERS, SAMPLE, LATENCY_MS)
-
-
-def bench(numbers: int, sample: int, latency_ms: int) -> None:
-    started = time.perf_counter()
-    report(measure(numbers, sample, latency_ms), numbers, sample, latency_ms)
-    print(f"  (the whole benchmark, set-up and checks included, took {time.perf_counter() - started:,.0f} s)")
+    run_bench(measure, report, (NUMBERS, SAMPLE, LATENCY_MS))
 
 
 def measure(numbers: int, sample: int, latency_ms: int) -> tuple[Run, Run]:
@@ -309,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         doc=__doc__,
         what="pending requests",
         defaults=(NUMBERS, SAMPLE, LATENCY_MS),
-        bench=bench,
+        measure=measure,
+        report=report,
         serve_meta_numbers=serve_meta_numbers,
     )
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from unittest import mock
 
 import boto3
@@ -187,6 +187,20 @@ def serve_meta(state: MetaState, port: int) -> None:
     uvicorn.run(sandbox.app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
+Runs = TypeVar("Runs")
+
+
+def run_bench(
+    measure: Callable[[int, int, int], Runs],
+    report: Callable[[Runs, int, int, int], None],
+    defaults: tuple[int, int, int],
+) -> None:
+    """Measure and report a job benchmark at (numbers, sample, latency_ms), saying how long the whole run took."""
+    started = time.perf_counter()
+    report(measure(*defaults), *defaults)
+    print(f"  (the whole benchmark, set-up and checks included, took {time.perf_counter() - started:,.0f} s)")
+
+
 def cli(
     argv: list[str] | None,
     *,
@@ -194,11 +208,12 @@ def cli(
     doc: str,
     what: str,
     defaults: tuple[int, int, int],
-    bench: Callable[[int, int, int], None],
+    measure: Callable[[int, int, int], Runs],
+    report: Callable[[Runs, int, int, int], None],
     serve_meta_numbers: Callable[[int, int, int], None],
 ) -> int:
     """The command line of a job benchmark: `--numbers`, `--sample`, `--latency-ms` (`defaults`, in that order) run
-    `bench`; the hidden `--serve-meta PORT --first-id N --count N` is how `cloud` starts the child sandbox."""
+    `run_bench`; the hidden `--serve-meta PORT --first-id N --count N` is how `cloud` starts the child sandbox."""
     numbers, sample, latency_ms = defaults
     parser = argparse.ArgumentParser(prog=prog, description=doc.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--numbers", type=int, default=numbers, help=f"{what} (default {numbers:,})")
@@ -215,5 +230,5 @@ def cli(
         return 0
     if args.numbers < 1 or args.sample < 1:
         parser.error("--numbers and --sample must be at least 1")
-    bench(args.numbers, args.sample, args.latency_ms)
+    run_bench(measure, report, (args.numbers, args.sample, args.latency_ms))
     return 0
