@@ -1,4 +1,5 @@
-"""The hub's benchmarks, each reported against a baseline measured in the same run (never a test: exits 0).
+"""The hub's benchmarks, each reported against a baseline measured in the same run (never a timing assertion;
+a benchmark exits non-zero only when its own check of the work fails).
 
     python -m bench                       # every benchmark
     python -m bench cold_start            # one, by name
