@@ -3,7 +3,7 @@
 A run (`NumberDeletion.run(now)`) reads the sparse `DueForDeletion` index shard by shard — numbers whose
 `deletion_at` is at or before `now`, a page of keys at a time (DynamoDB's 1 MB page, about 6,000 keys, unless
 `page_size` says fewer), never a Scan — reads those numbers back in batches of 100, and handles each on a pool
-of `concurrency` threads:
+of `concurrency` threads (`fan_out`: the next page is read while the pool works):
 1. a number that is no longer pending deletion, or no longer due, is left alone (deleted already, or the client
    withdrew the cancellation);
 2. it is deregistered at Meta (`POST /{phone_number_id}/deregister`, the system-user token). Meta's "not registered"
@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
@@ -41,6 +42,7 @@ from pydantic import BaseModel, Field
 from hub_numbers.events import NumberDeleted
 from hub_numbers.models import AccountStatus, Number
 from hub_numbers.store import DELETION_SHARDS
+from hub_numbers.usecases.fan_out import fan_out
 from hub_shared.errors import QuotaExceeded, UpstreamError
 from hub_shared.events import DomainEvent
 from hub_shared.graph import DEFAULT_RETRY_AFTER_SECONDS, MetaRefused
@@ -125,13 +127,16 @@ class NumberDeletion:
         totals: Counter[Outcome] = Counter()
         with ThreadPoolExecutor(self._concurrency, thread_name_prefix="deletion") as pool:
             for shard in map(str, range(DELETION_SHARDS)):
-                counts: Counter[Outcome] = Counter()
-                for ids in self._numbers.due_for_deletion(shard, now, page_size=self._page_size):
-                    found = self._numbers.get_many(ids)
-                    counts.update(pool.map(self._scheduled, ids, [found.get(i) for i in ids], [now] * len(ids)))
+                counts = Counter(fan_out(self._due(shard, now), partial(self._scheduled, now), pool, self._concurrency))
                 logger.info("deletion shard done", extra={"shard": shard, **_named(counts)})
                 totals += counts
         return totals
+
+    def _due(self, shard: str, now: datetime) -> Iterator[list[tuple[str, Number | None]]]:
+        """Pages of the due numbers of `shard`: (id, the number as read back, or None when it is gone)."""
+        for ids in self._numbers.due_for_deletion(shard, now, page_size=self._page_size):
+            found = self._numbers.get_many(ids)
+            yield [(number_id, found.get(number_id)) for number_id in ids]
 
     def retry(self, message: RetryMessage, now: datetime) -> Outcome | Failure:
         """Try a number of the retry queue again."""
@@ -160,7 +165,8 @@ class NumberDeletion:
         )
         return Outcome.WITHDRAWN
 
-    def _scheduled(self, number_id: str, number: Number | None, now: datetime) -> Outcome:
+    def _scheduled(self, now: datetime, due: tuple[str, Number | None]) -> Outcome:
+        number_id, number = due
         try:
             result = self.delete(number_id, number, now)
         except Exception as error:

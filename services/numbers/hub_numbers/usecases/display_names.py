@@ -32,9 +32,9 @@ shows (`new_display_name`, `new_name_status`, `verified_name`, `name_status`) �
 from __future__ import annotations
 
 import secrets
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -60,6 +60,7 @@ from hub_numbers.display_name_models import (
 from hub_numbers.events import DisplayNameApproved, DisplayNameRejected, DisplayNameRequested
 from hub_numbers.models import AccountStatus, Number
 from hub_numbers.usecases.display_name_rules import FIELD, checked_display_name
+from hub_numbers.usecases.fan_out import fan_out
 from hub_shared.auth import Action, Principal, Role
 from hub_shared.clock import to_rfc3339
 from hub_shared.errors import (
@@ -85,8 +86,6 @@ SUBMIT_GIVE_UP = timedelta(hours=24)
 """A request Meta could not be reached for during this long is failed (the client may ask again)."""
 DEFAULT_CONCURRENCY = 16
 """Graph calls in flight at once in a polling run: 10,000 requests × ~100 ms / 16 ≈ 1 minute."""
-IN_FLIGHT_PER_WORKER = 4
-"""Requests queued per worker ahead of the pool while the next index page and batch are read."""
 META_NAME_FIELDS = "verified_name,name_status,new_display_name,new_name_status"
 WEBHOOK_DECISIONS = {
     "APPROVED": RequestStatus.APPROVED,
@@ -570,20 +569,10 @@ class DisplayNamePolling:
         self._concurrency = concurrency
 
     def run(self, now: datetime) -> Counter[PollOutcome]:
-        """Reading goes on while the workers poll: up to IN_FLIGHT_PER_WORKER × `concurrency` requests are queued
-        ahead of them, across pages and shards, so the pool stays busy however the requests are spread."""
-        counts: Counter[PollOutcome] = Counter()
-        poll = self._one(now)
-        in_flight: deque[Future[PollOutcome]] = deque()
+        """The pages of every shard in one fan-out, so the pool stays busy however the requests are spread."""
+        pages = (self._requests.get_many(keys) for shard in self._shards for keys in self._requests.pending(shard))
         with ThreadPoolExecutor(max_workers=self._concurrency, thread_name_prefix="dn-poll") as pool:
-            for shard in self._shards:
-                for keys in self._requests.pending(shard):
-                    for request in self._requests.get_many(keys):
-                        in_flight.append(pool.submit(poll, request))
-                        while len(in_flight) > IN_FLIGHT_PER_WORKER * self._concurrency:
-                            counts[in_flight.popleft().result()] += 1
-            counts.update(future.result() for future in in_flight)
-        return counts
+            return Counter(fan_out(pages, self._one(now), pool, self._concurrency))
 
     def _one(self, now: datetime) -> Callable[[DisplayNameRequest], PollOutcome]:
         def poll(request: DisplayNameRequest) -> PollOutcome:
