@@ -68,21 +68,12 @@ class DisplayNamesStore:
         ).get("Item")
         return DisplayNameRequest.model_validate(aws.from_item(item)) if item else None
 
-    def history(self, number_id: str, *, limit: int, since: str | None = None) -> list[DisplayNameRequest]:
-        """A number's requests, newest first: at most `limit`, with ids at or after `since` when given."""
-        condition = "pk = :pk AND begins_with(sk, :prefix)"
-        values: dict[str, Any] = {":pk": {"S": f"NUMBER#{number_id}"}, ":prefix": {"S": REQUEST_PREFIX}}
-        if since is not None:
-            condition = "pk = :pk AND sk BETWEEN :from AND :to"
-            values = {
-                ":pk": values[":pk"],
-                ":from": {"S": f"{REQUEST_PREFIX}{since}"},
-                ":to": {"S": f"{REQUEST_PREFIX}\uffff"},
-            }
+    def history(self, number_id: str, *, limit: int) -> list[DisplayNameRequest]:
+        """A number's `limit` most recent requests, newest first."""
         pages = self._client.get_paginator("query").paginate(
             TableName=self._table,
-            KeyConditionExpression=condition,
-            ExpressionAttributeValues=values,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": {"S": f"NUMBER#{number_id}"}, ":prefix": {"S": REQUEST_PREFIX}},
             ScanIndexForward=False,
             ConsistentRead=True,
             PaginationConfig={"MaxItems": limit},

@@ -80,6 +80,8 @@ from hub_shared.meta_events import MetaChange, PhoneNumberNameUpdate
 logger = Logger(child=True)
 
 MAX_ATTEMPTS = 3
+WINDOW_READ = 4 * MAX_CHANGES_PER_WINDOW
+"""The most recent requests read to count Meta's window (failed ones do not count, so more than 10 are read)."""
 MAX_CLOCK_SKEW = timedelta(minutes=1)
 """How far before a request's submission a decision on its name may be timed and still be about it."""
 SUBMIT_GIVE_UP = timedelta(hours=24)
@@ -131,7 +133,7 @@ class NumberNames(Protocol):
 class NameRequests(Protocol):
     def get(self, number_id: str, request_id: str) -> DisplayNameRequest | None: ...
 
-    def history(self, number_id: str, *, limit: int, since: str | None = ...) -> list[DisplayNameRequest]: ...
+    def history(self, number_id: str, *, limit: int) -> list[DisplayNameRequest]: ...
 
     def open(self, number: Number, request: DisplayNameRequest) -> bool: ...
 
@@ -180,12 +182,13 @@ class Submitted:
 
 
 def request_id_at(moment: datetime) -> str:
-    """A new request id: the time in milliseconds (12 hex digits, so ids sort by time) and 12 random hex digits."""
-    return f"{int(moment.timestamp() * 1000):012x}{secrets.token_hex(6)}"
+    """A new request id: its time prefix and 12 random hex digits."""
+    return f"{_time_prefix(moment)}{secrets.token_hex(6)}"
 
 
-def _window_start_id(now: datetime) -> str:
-    return f"{int((now - timedelta(days=WINDOW_DAYS)).timestamp() * 1000):012x}"
+def _time_prefix(moment: datetime) -> str:
+    """The time in milliseconds, 12 hex digits: request ids sort by it, and compare with it."""
+    return f"{int(moment.timestamp() * 1000):012x}"
 
 
 def write_refusal(number: Number, principal: Principal) -> str | None:
@@ -228,9 +231,10 @@ def edit_action_refusal(number: Number, principal: Principal) -> str | None:
 
 def read_display_name(number_id: str, principal: Principal, deps: DisplayNameDeps, now: datetime) -> DisplayNameView:
     number = _visible(number_id, principal, deps.numbers)
-    history = deps.requests.history(number_id, limit=HISTORY_LIMIT)
+    recent = deps.requests.history(number_id, limit=max(HISTORY_LIMIT, WINDOW_READ))
+    history = recent[:HISTORY_LIMIT]
     pending = _pending_of(number, history, deps.requests)
-    used, frees_at = _window(number_id, deps.requests, now)
+    used, frees_at = _window(recent, now)
     edit = EditAvailability(available=True)
     reason = write_refusal(number, principal) or state_refusal(number) or pending_refusal(number, pending)
     if reason is not None:
@@ -263,10 +267,11 @@ def _pending_of(number: Number, history: list[DisplayNameRequest], requests: Nam
     return requests.get(number.number_id, number.display_name_request)
 
 
-def _window(number_id: str, requests: NameRequests, now: datetime) -> tuple[int, datetime | None]:
-    """Changes counted in Meta's window (every request but the failed), and when the oldest of them leaves it."""
-    recent = requests.history(number_id, limit=4 * MAX_CHANGES_PER_WINDOW, since=_window_start_id(now))
-    counted = sorted(r.submitted_at for r in recent if r.status is not RequestStatus.FAILED)
+def _window(recent: list[DisplayNameRequest], now: datetime) -> tuple[int, datetime | None]:
+    """Changes counted in Meta's window (every request but the failed) among the WINDOW_READ most `recent`, and
+    when the oldest of them leaves it."""
+    start = _time_prefix(now - timedelta(days=WINDOW_DAYS))
+    counted = sorted(r.submitted_at for r in recent if r.request_id >= start and r.status is not RequestStatus.FAILED)
     full = len(counted) >= MAX_CHANGES_PER_WINDOW
     frees_at = counted[-MAX_CHANGES_PER_WINDOW] + timedelta(days=WINDOW_DAYS) if full else None
     return len(counted), frees_at
@@ -312,7 +317,7 @@ def _check_can_open(number: Number, requests: NameRequests, now: datetime) -> No
     if number.display_name_request is not None:
         pending = requests.get(number.number_id, number.display_name_request)
         raise DisplayNameEditNotAvailable(str(pending_refusal(number, pending)))
-    used, frees_at = _window(number.number_id, requests, now)
+    used, frees_at = _window(requests.history(number.number_id, limit=WINDOW_READ), now)
     if used >= MAX_CHANGES_PER_WINDOW:
         wait = int((frees_at - now).total_seconds()) + 1 if frees_at else WINDOW_DAYS * 86400
         raise DisplayNameChangesUsed(_window_used(frees_at), retry_after=max(1, wait))
