@@ -5,6 +5,7 @@ Tests and the local cloud call `hub_shared.singletons.reset_all()` after changin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -80,3 +81,23 @@ def failed_conditions(error: ClientError) -> frozenset[int]:
         return frozenset()
     reasons = error.response.get("CancellationReasons") or []
     return frozenset(i for i, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed")
+
+
+def update_clause(changes: Mapping[str, Any]) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """An UpdateExpression that sets each attribute of `changes` to its value and removes those whose value is
+    None, with its attribute names (`#u0`, …) and plain values (`:u0`, …) to merge with a condition's."""
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    sets: list[str] = []
+    removes: list[str] = []
+    for i, (attribute, value) in enumerate(changes.items()):
+        names[f"#u{i}"] = attribute
+        if value is None:
+            removes.append(f"#u{i}")
+        else:
+            values[f":u{i}"] = value
+            sets.append(f"#u{i} = :u{i}")
+    clauses = [f"SET {', '.join(sets)}"] if sets else []
+    if removes:
+        clauses.append(f"REMOVE {', '.join(removes)}")
+    return " ".join(clauses), names, values

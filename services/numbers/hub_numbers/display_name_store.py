@@ -122,37 +122,37 @@ class DisplayNamesStore:
         """Move `read` to `decision.status`, if it still has the status it was read with (and, for a decision of
         Meta's, no later one was recorded). A final status releases the number (setting `number_sets` on it) and
         leaves the pending index; `sent` records that Meta accepted the request now."""
-        names = {"#status": "status"}
-        values: dict[str, Any] = {":read": read.status.value, ":status": decision.status.value}
-        sets = ["#status = :status"]
-        removes: list[str] = []
-        condition = "#status = :read"
         recorded = {
             "meta_decision": decision.meta_decision,
             "decision_time": decision.decision_time,
             "rejection_reason": decision.rejection_reason,
             "failure": decision.failure,
         }
-        for attribute, value in recorded.items():
-            if value is not None:
-                names[f"#{attribute}"], values[f":{attribute}"] = attribute, value
-                sets.append(f"#{attribute} = :{attribute}")
-        if decision.decision_time is not None and not decision.status.is_final:  # a final decision always wins
-            condition += " AND (attribute_not_exists(#decision_time) OR #decision_time < :decision_time)"
+        changes: dict[str, Any] = {
+            "status": decision.status.value,
+            **{attribute: value for attribute, value in recorded.items() if value is not None},
+        }
         if sent:
-            names["#sent"], values[":sent"] = "sent_to_meta_at", to_rfc3339(decision.at)
-            sets.append("#sent = :sent")
+            changes["sent_to_meta_at"] = to_rfc3339(decision.at)
         if decision.status.is_final:
-            names.update({"#decided_at": "decided_at", "#decided_by": "decided_by"})
-            values.update({":decided_at": to_rfc3339(decision.at), ":decided_by": decision.by.value})
-            sets += ["#decided_at = :decided_at", "#decided_by = :decided_by"]
-            removes += ["dn_pending_shard", "dn_submitted_at"]
+            changes.update(
+                decided_at=to_rfc3339(decision.at),
+                decided_by=decision.by.value,
+                dn_pending_shard=None,
+                dn_submitted_at=None,
+            )
+        expression, names, values = aws.update_clause(changes)
+        names["#status"], values[":read"] = "status", read.status.value
+        condition = "#status = :read"
+        if decision.decision_time is not None and not decision.status.is_final:  # a final decision always wins
+            names["#decision_time"], values[":decision_time"] = "decision_time", decision.decision_time
+            condition += " AND (attribute_not_exists(#decision_time) OR #decision_time < :decision_time)"
         items: list[dict[str, Any]] = [
             {
                 "Update": {
                     "TableName": self._table,
                     "Key": request_key(read.number_id, read.request_id),
-                    "UpdateExpression": f"SET {', '.join(sets)}" + (f" REMOVE {', '.join(removes)}" if removes else ""),
+                    "UpdateExpression": expression,
                     "ConditionExpression": condition,
                     "ExpressionAttributeNames": names,
                     "ExpressionAttributeValues": aws.to_item(values),
@@ -213,20 +213,17 @@ class DisplayNamesStore:
 
     def _release(self, read: DisplayNameRequest, at: datetime, sets: Mapping[str, Any]) -> dict[str, Any]:
         """The number's update that ends `read`: it no longer points at it, and takes `sets`."""
-        names = {"#request": "display_name_request", "#at": "updated_at"}
-        values: dict[str, Any] = {":id": read.request_id, ":at": to_rfc3339(at)}
-        assignments = ["#at = :at"]
-        for i, (attribute, value) in enumerate(sets.items()):
-            names[f"#n{i}"], values[f":n{i}"] = attribute, value
-            assignments.append(f"#n{i} = :n{i}")
+        expression, names, values = aws.update_clause(
+            {"updated_at": to_rfc3339(at), **sets, "display_name_request": None}
+        )
         return {
             "Update": {
                 "TableName": self._table,
                 "Key": number_key(read.number_id),
-                "UpdateExpression": f"SET {', '.join(assignments)} REMOVE #request",
+                "UpdateExpression": expression,
                 "ConditionExpression": "#request = :id",
-                "ExpressionAttributeNames": names,
-                "ExpressionAttributeValues": aws.to_item(values),
+                "ExpressionAttributeNames": {**names, "#request": "display_name_request"},
+                "ExpressionAttributeValues": aws.to_item({**values, ":id": read.request_id}),
             }
         }
 

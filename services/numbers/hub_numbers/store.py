@@ -160,28 +160,23 @@ class NumbersStore:
         The write is conditional: the number still has the status it was read with, and the aspect's last Meta
         time is older than the update's. Answers False (nothing written) when that no longer holds.
         """
-        names = {"#status": "account_status", "#time": update.aspect.value, "#at": "updated_at"}
-        values: dict[str, Any] = {
-            ":read": update.number.account_status.value,
-            ":status": update.status.value,
-            ":time": update.time,
-            ":at": to_rfc3339(update.at),
-        }
-        sets, removes = ["#status = :status", "#time = :time", "#at = :at"], []
-        for i, (attribute, value) in enumerate(sorted(update.recorded.items())):
-            names[f"#r{i}"] = attribute
-            if value is None:
-                removes.append(f"#r{i}")
-            else:
-                values[f":r{i}"] = value
-                sets.append(f"#r{i} = :r{i}")
+        expression, names, values = aws.update_clause(
+            {
+                "account_status": update.status.value,
+                update.aspect.value: update.time,
+                "updated_at": to_rfc3339(update.at),
+                **update.recorded,
+            }
+        )
         change: UpdateTypeDef = {
             "TableName": self._table,
             "Key": number_key(update.number.number_id),
-            "UpdateExpression": f"SET {', '.join(sets)}" + (f" REMOVE {', '.join(removes)}" if removes else ""),
+            "UpdateExpression": expression,
             "ConditionExpression": "#status = :read AND (attribute_not_exists(#time) OR #time < :time)",
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": aws.to_item(values),
+            "ExpressionAttributeNames": {**names, "#status": "account_status", "#time": update.aspect.value},
+            "ExpressionAttributeValues": aws.to_item(
+                {**values, ":read": update.number.account_status.value, ":time": update.time}
+            ),
         }
         return self._write(change, event)
 
@@ -277,21 +272,14 @@ class NumbersStore:
         if condition is not None:
             checks.append(f"({condition[0]})")
             values[":now"] = condition[1]
-        assignments = []
-        for i, (attribute, value) in enumerate(sets.items()):
-            names[f"#s{i}"], values[f":s{i}"] = attribute, value
-            assignments.append(f"#s{i} = :s{i}")
-        removed = []
-        for i, attribute in enumerate(removes):
-            names[f"#r{i}"] = attribute
-            removed.append(f"#r{i}")
+        expression, update_names, update_values = aws.update_clause({**sets, **dict.fromkeys(removes)})
         change: UpdateTypeDef = {
             "TableName": self._table,
             "Key": number_key(read.number_id),
-            "UpdateExpression": f"SET {', '.join(assignments)}" + (f" REMOVE {', '.join(removed)}" if removed else ""),
+            "UpdateExpression": expression,
             "ConditionExpression": " AND ".join(checks),
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": aws.to_item(values),
+            "ExpressionAttributeNames": {**names, **update_names},
+            "ExpressionAttributeValues": aws.to_item({**values, **update_values}),
         }
         return self._write(change, event)
 
