@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from hub_shared.clock import UtcDateTime
 
 NUMBER_ID_PATTERN = r"^[0-9]{1,20}$"
+DELETION_SHARDS = 16
+"""Partitions of the sparse `DueForDeletion` index that cancelled numbers are spread over."""
 
 
 class AccountStatus(StrEnum):

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
-from hub_numbers.models import AccountStatus, MetaNumberUpdate, Number
+from hub_numbers.models import DELETION_SHARDS, AccountStatus, MetaNumberUpdate, Number
 from hub_shared import aws
 from hub_shared.clock import to_rfc3339
 from hub_shared.events import DomainEvent
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, UpdateTypeDef
 
-DELETION_SHARDS = 16
 DUE_FOR_DELETION = "DueForDeletion"
 BATCH_GET_LIMIT = 100
 BATCH_GET_ROUNDS = 10

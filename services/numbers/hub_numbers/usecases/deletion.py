@@ -40,8 +40,7 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel, Field
 
 from hub_numbers.events import NumberDeleted
-from hub_numbers.models import AccountStatus, Number
-from hub_numbers.store import DELETION_SHARDS
+from hub_numbers.models import DELETION_SHARDS, AccountStatus, Number
 from hub_numbers.usecases.fan_out import fan_out
 from hub_shared.errors import QuotaExceeded, UpstreamError
 from hub_shared.events import DomainEvent
