@@ -37,6 +37,7 @@ from tests.builders import (
     PARTNER,
     SUPPORT,
     AwsWorld,
+    FrozenClock,
     InProcessMeta,
     a_name_request,
     acme_number,
@@ -55,21 +56,13 @@ S = AccountStatus
 Answer = tuple[int, dict[str, Any], dict[str, str]]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
+@pytest.fixture
+def time() -> FrozenClock:
+    return FrozenClock(START)
 
 
 @pytest.fixture
-def time() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def meta(aws: AwsWorld, time: Clock) -> Iterator[InProcessMeta]:
+def meta(aws: AwsWorld, time: FrozenClock) -> Iterator[InProcessMeta]:
     """Acme (direct) with its running number, Globex, Bluewave reading Acme's numbers; the routes on the Meta
     sandbox and the test's clock."""
     aws.add_client("acme")
@@ -207,7 +200,7 @@ def test_the_page_shows_the_pending_request_the_history_with_decisions_and_the_w
     assert shown["edit"]["reason"].startswith("Edit not available: “Acme Garden Center” is under review")
 
 
-def test_reregister_by_is_shown_until_it_has_passed(aws: AwsWorld, meta: InProcessMeta, time: Clock) -> None:
+def test_reregister_by_is_shown_until_it_has_passed(aws: AwsWorld, meta: InProcessMeta, time: FrozenClock) -> None:
     aws.add_number(acme_number(reregister_by=START + timedelta(days=14)))
 
     assert page()["reregister_by"] == "2026-12-04T12:00:00.000000Z"
@@ -580,7 +573,7 @@ def test_meta_refusing_the_hub_fails_the_request_and_frees_the_number(
     "fault", [{"status": 503}, {"status": 429, "code": 80007, "retry_after": 600}], ids=["5xx", "throttled"]
 )
 def test_meta_down_is_202_submitting_and_the_polling_job_sends_it(
-    aws: AwsWorld, meta: InProcessMeta, time: Clock, fault: dict[str, Any]
+    aws: AwsWorld, meta: InProcessMeta, time: FrozenClock, fault: dict[str, Any]
 ) -> None:
     serialize_dynamodb()
     meta.fault(**fault)
@@ -608,7 +601,7 @@ def test_meta_down_is_202_submitting_and_the_polling_job_sends_it(
 
 
 def test_meta_too_slow_to_answer_is_202_and_the_polling_job_finds_it_under_review_without_sending_again(
-    aws: AwsWorld, meta: InProcessMeta, time: Clock
+    aws: AwsWorld, meta: InProcessMeta, time: FrozenClock
 ) -> None:
     meta.lose_next_answer()
 

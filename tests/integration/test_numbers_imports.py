@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -24,6 +24,7 @@ from tests.builders import (
     PARTNER,
     SUPPORT,
     AwsWorld,
+    FrozenClock,
     Matcher,
     MetaSandboxServer,
     a_number,
@@ -40,17 +41,6 @@ PROBLEMS = "https://docs.client-hub.example/problems/"
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 Answer = tuple[int, dict[str, Any], dict[str, str]]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -71,8 +61,8 @@ def meta(aws: AwsWorld) -> Iterator[MetaSandboxServer]:
 
 
 @pytest.fixture
-def time(meta: MetaSandboxServer) -> Clock:
-    fake = Clock()
+def time(meta: MetaSandboxServer) -> FrozenClock:
+    fake = FrozenClock(START)
     app.dependency_overrides[clock] = lambda: fake
     return fake
 
@@ -122,7 +112,9 @@ def sandbox_number(meta: MetaSandboxServer) -> str:
 # --- the migration --------------------------------------------------------------------------------------------------
 
 
-def test_a_number_migrates_with_the_otp_after_a_wrong_code(aws: AwsWorld, meta: MetaSandboxServer, time: Clock) -> None:
+def test_a_number_migrates_with_the_otp_after_a_wrong_code(
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
+) -> None:
     status, started, _ = start()
 
     assert status == 201, started
@@ -152,7 +144,7 @@ def test_a_number_migrates_with_the_otp_after_a_wrong_code(aws: AwsWorld, meta: 
 
 
 def test_starting_the_same_import_again_answers_it_without_asking_meta(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
 ) -> None:
     _, first, _ = start()
     calls = len(meta.calls.seen)
@@ -166,7 +158,7 @@ def test_starting_the_same_import_again_answers_it_without_asking_meta(
 
 
 def test_the_same_idempotency_key_with_another_body_is_refused(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
 ) -> None:
     body = {"phone_number": PHONE, "waba_id": ACME_WABA, "method": "SMS"}
     event = http_event("POST", "/v1/numbers/imports", claims=CLIENT_ACME, body=body, headers={"idempotency-key": "k"})
@@ -183,7 +175,7 @@ def test_the_same_idempotency_key_with_another_body_is_refused(
 
 
 def test_wrong_codes_are_limited_then_a_new_code_after_the_cool_down_is_accepted(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
 ) -> None:
     import_id = start()[1]["import_id"]
     answers = [verify(import_id, f"00000{i}") for i in range(5)]
@@ -229,7 +221,7 @@ def test_a_malformed_e164_number_answers_422_and_asks_nothing(
 
 @pytest.mark.parametrize("code", ["12345", "1234567", "abcdef"])
 def test_a_code_that_is_not_six_digits_answers_422_and_counts_no_attempt(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock, code: str
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock, code: str
 ) -> None:
     import_id = start()[1]["import_id"]
 
@@ -252,7 +244,7 @@ def test_a_number_already_on_the_waba_answers_409_and_asks_nothing(aws: AwsWorld
 
 
 def test_a_deleted_number_of_the_waba_may_be_imported_again(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
 ) -> None:
     aws.add_number(
         a_number("106540352242925", "acme", waba_id=ACME_WABA, digits="12345095", account_status=AccountStatus.DELETED)
@@ -264,7 +256,7 @@ def test_a_deleted_number_of_the_waba_may_be_imported_again(
 
 
 def test_two_step_verification_still_on_at_the_old_bsp_is_said_in_plain_words(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
 ) -> None:
     import_id = start()[1]["import_id"]
 
@@ -295,7 +287,7 @@ def test_two_step_verification_still_on_at_the_old_bsp_is_said_in_plain_words(
     ids=["partner", "support"],
 )
 def test_only_the_clients_users_may_import(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock, claims: dict[str, str], slug: str
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock, claims: dict[str, str], slug: str
 ) -> None:
     aws.grant("acme", "bluewave", "numbers:read")
     import_id = start()[1]["import_id"]
@@ -308,7 +300,9 @@ def test_only_the_clients_users_may_import(
     assert stored(aws, "IMPORT#") == before
 
 
-def test_partners_cannot_read_imports_and_support_can(aws: AwsWorld, meta: MetaSandboxServer, time: Clock) -> None:
+def test_partners_cannot_read_imports_and_support_can(
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
+) -> None:
     aws.grant("acme", "bluewave", "numbers:read")
     import_id = start()[1]["import_id"]
 
@@ -320,7 +314,9 @@ def test_partners_cannot_read_imports_and_support_can(aws: AwsWorld, meta: MetaS
     assert (support_status, seen["import_id"]) == (200, import_id)
 
 
-def test_another_clients_import_and_waba_are_not_found(aws: AwsWorld, meta: MetaSandboxServer, time: Clock) -> None:
+def test_another_clients_import_and_waba_are_not_found(
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
+) -> None:
     import_id = start()[1]["import_id"]
     before = stored(aws, "IMPORT#")
 
@@ -357,7 +353,7 @@ FAULTS = {
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_meta_failing_to_add_the_number_leaves_nothing_and_a_retry_starts_it(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock, fault: str
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock, fault: str
 ) -> None:
     armed, expected = FAULTS[fault]
     meta.calls.fault_at(ending("/phone_numbers"), armed)
@@ -373,7 +369,9 @@ def test_meta_failing_to_add_the_number_leaves_nothing_and_a_retry_starts_it(
     assert len([n for n in meta.state.numbers.values() if n.phone_digits == PHONE[1:]]) == 1
 
 
-def test_a_number_meta_already_added_to_the_waba_is_taken(aws: AwsWorld, meta: MetaSandboxServer, time: Clock) -> None:
+def test_a_number_meta_already_added_to_the_waba_is_taken(
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
+) -> None:
     first = httpx.post(
         f"{meta.url}/v23.0/{ACME_WABA}/phone_numbers",
         headers={"Authorization": "Bearer EAAtoken"},
@@ -388,7 +386,7 @@ def test_a_number_meta_already_added_to_the_waba_is_taken(aws: AwsWorld, meta: M
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_meta_failing_to_send_the_code_is_recorded_and_starting_again_sends_it(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock, fault: str
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock, fault: str
 ) -> None:
     armed, expected = FAULTS[fault]
     meta.calls.fault_at(ending("/request_code"), armed)
@@ -411,7 +409,7 @@ def test_meta_failing_to_send_the_code_is_recorded_and_starting_again_sends_it(
     ("step", "kept"), [("verify_code", "code_requested"), ("register", "verified"), ("details", "registered")]
 )
 def test_meta_failing_during_verification_keeps_the_step_and_a_retry_finishes_once(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock, step: str, kept: str, fault: str
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock, step: str, kept: str, fault: str
 ) -> None:
     import_id = start()[1]["import_id"]
     armed, expected = FAULTS[fault]
@@ -435,7 +433,7 @@ def test_meta_failing_during_verification_keeps_the_step_and_a_retry_finishes_on
 
 
 def test_a_number_meta_has_not_connected_finishes_when_verified_again(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
 ) -> None:
     import_id = start()[1]["import_id"]
 
@@ -455,7 +453,7 @@ def test_a_number_meta_has_not_connected_finishes_when_verified_again(
 
 
 def test_a_refusal_meta_gives_no_reason_for_is_told_with_its_code_and_leaves_nothing(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
 ) -> None:
     meta.calls.fault_at(ending("/phone_numbers"), {"status": 400, "code": 131000})
 
@@ -467,7 +465,7 @@ def test_a_refusal_meta_gives_no_reason_for_is_told_with_its_code_and_leaves_not
 
 
 def test_a_refused_verification_that_is_not_a_wrong_code_costs_no_attempt(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
 ) -> None:
     import_id = start()[1]["import_id"]
     meta.calls.fault_at(ending("/verify_code"), {"status": 400, "code": 136024})
@@ -481,7 +479,7 @@ def test_a_refused_verification_that_is_not_a_wrong_code_costs_no_attempt(
 
 
 def test_codes_are_verified_only_once_sent_and_not_resent_once_verified(
-    aws: AwsWorld, meta: MetaSandboxServer, time: Clock
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
 ) -> None:
     meta.calls.fault_at(ending("/request_code"), {"status": 503})
     assert start()[0] == 503

@@ -7,7 +7,7 @@ import hmac
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from local.sandboxes.meta import SANDBOX_OTP, MetaSandbox, MetaState, build_meta_sandbox
+from tests.builders import FrozenClock
 
 APP_SECRET = "meta-app-secret"
 WEBHOOK_URL = "http://hub.local/webhooks/meta"
@@ -24,17 +25,7 @@ PENDING_NUMBER_ID = "106540352242923"  # Acme Outlet, name under review since st
 WABA_ID = "102290129340398"
 OBO_WABA_ID = "104996122399160"
 TEMPLATE_ID = "1689556908129832"  # order_update en_US, APPROVED
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+SANDBOX_START = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -57,7 +48,7 @@ class Hub:
 class Meta:
     client: TestClient
     sandbox: MetaSandbox
-    clock: Clock
+    clock: FrozenClock
     hub: Hub
 
     @property
@@ -71,7 +62,7 @@ class Meta:
 
 @pytest.fixture
 def meta() -> Iterator[Meta]:
-    clock, hub = Clock(), Hub()
+    clock, hub = FrozenClock(SANDBOX_START), Hub()
     sandbox = MetaSandbox(
         MetaState.from_story(),
         app_secret=APP_SECRET,
@@ -327,7 +318,7 @@ def test_undelivered_webhooks_are_retried_by_later_ticks_five_times_at_most(meta
 
 
 def test_without_a_webhook_url_decisions_are_recorded_unsent() -> None:
-    clock = Clock()
+    clock = FrozenClock(SANDBOX_START)
     app = build_meta_sandbox(
         MetaState.from_story(), app_secret=APP_SECRET, webhook_url=None, review_delay_seconds=0, clock=clock
     )
@@ -789,7 +780,11 @@ def test_state_dump_shows_numbers_templates_reviews_and_webhooks(meta: Meta) -> 
 
 def test_the_app_factory_exposes_its_sandbox_for_the_runner() -> None:
     app = build_meta_sandbox(
-        MetaState.from_story(), app_secret=APP_SECRET, webhook_url=None, review_delay_seconds=1, clock=Clock()
+        MetaState.from_story(),
+        app_secret=APP_SECRET,
+        webhook_url=None,
+        review_delay_seconds=1,
+        clock=FrozenClock(SANDBOX_START),
     )
 
     assert isinstance(app.state.sandbox, MetaSandbox)
