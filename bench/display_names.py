@@ -37,13 +37,26 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.jobs import BUS, TABLE, Calls, Cloud, cli, cloud, create_numbers_table, numbers_table, run_bench, serve_meta
-from hub_numbers.display_name_models import DecisionSource, DisplayNameRequest, RequestStatus
-from hub_numbers.display_name_store import PENDING_SHARDS, DisplayNamesStore, request_item
-from hub_numbers.models import AccountStatus, Number
-from hub_numbers.store import number_item
-from hub_numbers.usecases.display_names import DEFAULT_CONCURRENCY, DisplayNamePolling, PollOutcome, request_id_at
-from hub_shared.graph import GraphClient
+from bench.jobs import (
+    BUS,
+    TABLE,
+    Calls,
+    Cloud,
+    TimedGraph,
+    cli,
+    cloud,
+    create_numbers_table,
+    numbers_table,
+    run_bench,
+    serve_meta,
+)
+from hub_numbers.models.display_names import DecisionSource, DisplayNameRequest, RequestStatus
+from hub_numbers.models.numbers import AccountStatus, Number, RegistrationStatus
+from hub_numbers.store.display_names import PENDING_SHARDS, DisplayNamesStore, request_item
+from hub_numbers.store.numbers import number_item
+from hub_numbers.usecases.display_names.decisions import Outcome as PollOutcome
+from hub_numbers.usecases.display_names.polling import DEFAULT_CONCURRENCY, DisplayNamePolling
+from hub_numbers.usecases.display_names.rules import request_id_at
 
 NUMBERS = 10_000
 SAMPLE = 500
@@ -67,25 +80,6 @@ def old_name(number_id: str) -> str:
 
 def new_name(number_id: str) -> str:
     return f"Lucky Shrub Garden {number_id[-6:]}"
-
-
-class TimedMeta:
-    """The Graph client, timing each call; the polled requests are all known to Meta, so none is sent."""
-
-    def __init__(self, graph: GraphClient, calls: Calls):
-        self._graph, self._calls = graph, calls
-
-    def get(self, path: str, params: Any = None, token: str | None = None) -> dict[str, Any]:
-        self._calls.begin()
-        try:
-            return self._graph.get(path, params=params, token=token)
-        finally:
-            self._calls.end("GET number")
-
-    def post(
-        self, path: str, json: Any = None, params: Any = None, data: Any = None, token: str | None = None
-    ) -> dict[str, Any]:
-        raise SystemExit(f"display-name benchmark: the job would send number {path}'s request to Meta again")
 
 
 @dataclass(frozen=True)
@@ -120,7 +114,7 @@ def _run(hub: Cloud, ids: list[str], workers: int) -> Run:
     meta = Calls()
     store = DisplayNamesStore(TABLE, hub.dynamodb, BUS)
     shards = [str(shard) for shard in range(PENDING_SHARDS)]
-    job = DisplayNamePolling(store, TimedMeta(hub.graph, meta), shards=shards, concurrency=workers)
+    job = DisplayNamePolling(store, TimedGraph(hub.graph, meta), shards=shards, concurrency=workers)
     hub.dynamodb_calls.clear()
     cpu, started = time.process_time(), time.perf_counter()
     outcomes = job.run(POLLED_AT)
@@ -129,6 +123,8 @@ def _run(hub: Cloud, ids: list[str], workers: int) -> Run:
     expected = Counter(EXPECTED[meta_word(number_id)] for number_id in ids)
     if outcomes != expected:
         raise SystemExit(f"display-name benchmark: expected {dict(expected)}, got {dict(outcomes)}")
+    if meta.count["POST"]:  # every polled request is known to Meta: none may be sent again
+        raise SystemExit(f"display-name benchmark: the job sent {meta.count['POST']} requests to Meta again")
     _check(seeded)
     hub.dynamodb.delete_table(TableName=TABLE)
     return Run(len(ids), seconds, cpu, dynamodb, meta)
@@ -141,7 +137,7 @@ def report(runs: tuple[Run, Run], numbers: int, sample: int, latency_ms: int) ->
     calls = sum(subject.dynamodb.count.values())
     # One worker, DynamoDB in this process: time inside a call is the call's own cost (botocore + moto).
     dynamodb_ms = sum(baseline.dynamodb.seconds.values()) / baseline.requests * 1000
-    graph_ms = baseline.meta.seconds["GET number"] / baseline.requests * 1000
+    graph_ms = baseline.meta.seconds["GET"] / baseline.requests * 1000
     wall_ms, cpu_ms = subject.seconds / numbers * 1000, subject.cpu_seconds / numbers * 1000
     floor_ms = latency_ms / DEFAULT_CONCURRENCY
     # The job reads the next pages while its workers poll; in process, those reads are CPU under the same GIL.
@@ -214,7 +210,7 @@ def _number(number_id: str, request_id: str) -> Number:
         display_name_status="APPROVED",
         display_name_request=request_id,
         display_name_requests=1,
-        registration_status="REGISTERED",
+        registration_status=RegistrationStatus.REGISTERED,
         created_at=SUBMITTED_AT - timedelta(days=90),
         updated_at=SUBMITTED_AT,
     )

@@ -34,7 +34,7 @@ from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.table import Table
 
 from bench.harness import REGION, child_environment
-from hub_shared.graph import GraphClient
+from hub_shared.graph import GraphClient, JsonBody, Params
 from hub_shared.settings import Settings
 from local.moto_fixes import serialize_dynamodb
 from local.template import create_tables, load_template
@@ -75,6 +75,36 @@ class Calls:
     def clear(self) -> None:
         self.count.clear()
         self.seconds.clear()
+
+
+class TimedGraph:
+    """A Graph client that times each call in `calls`, by method (`GET`, `POST`, `DELETE`)."""
+
+    def __init__(self, graph: GraphClient, calls: Calls):
+        self._graph, self._calls = graph, calls
+
+    def get(self, path: str, params: Params | None = None, token: str | None = None) -> dict[str, Any]:
+        return self._timed("GET", lambda: self._graph.get(path, params=params, token=token))
+
+    def post(
+        self,
+        path: str,
+        json: JsonBody | None = None,
+        params: Params | None = None,
+        data: JsonBody | None = None,
+        token: str | None = None,
+    ) -> dict[str, Any]:
+        return self._timed("POST", lambda: self._graph.post(path, json=json, params=params, data=data, token=token))
+
+    def delete(self, path: str, params: Params | None = None, token: str | None = None) -> dict[str, Any]:
+        return self._timed("DELETE", lambda: self._graph.delete(path, params=params, token=token))
+
+    def _timed(self, method: str, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        self._calls.begin()
+        try:
+            return call()
+        finally:
+            self._calls.end(method)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from moto.server import ThreadedMotoServer
 
+from local.moto_fixes import serialize_dynamodb
 from local.template import create_tables, load_template, resources, table_name
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def start_moto(port: int = 0) -> MotoHandle:
     """A moto server on 127.0.0.1; port 0 lets the OS pick a free port (read back once it is bound)."""
     # werkzeug logs every request at INFO; keep the runner's output to what matters.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    serialize_dynamodb()  # the gateway, the relays and the jobs call it from many threads
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     host, bound = server.get_host_and_port()

@@ -1,5 +1,8 @@
 """Make moto's DynamoDB safe for concurrent callers (the local cloud, tests and benchmarks with threads).
 
+Applied where moto runs: `local.cloud.start_moto` (the local hub's moto server), the test session (`tests/conftest.py`)
+and the job benchmarks (`bench.jobs`).
+
 moto 5.2.5 handles each DynamoDB call on the caller's thread without a lock, and its TransactWriteItems
 deep-copies every table it touches (for its rollback) while other threads may be changing that table: concurrent
 writers then fail with `RuntimeError: dictionary changed size during iteration`, which real DynamoDB never does.
@@ -14,6 +17,10 @@ import threading
 from typing import Any
 
 from moto.dynamodb.responses import DynamoHandler
+
+MOTO_VERSION = "5.2.5"
+"""The moto release this fix was written for and checked against; a test fails when the lock moves to another, so
+that the fix is checked again (still needed? still patching the right method?)."""
 
 _lock = threading.RLock()
 

@@ -10,10 +10,10 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from hub_numbers.models import Number
-from hub_numbers.onboarding_models import Waba, WabaType
-from hub_numbers.onboarding_store import OnboardingStore
-from hub_numbers.store import NumbersStore
+from hub_numbers.models.numbers import Number
+from hub_numbers.models.onboarding import Waba, WabaType
+from hub_numbers.store.numbers import NumbersStore
+from hub_numbers.store.onboarding import OnboardingStore
 from hub_shared import aws
 from local import story
 

@@ -59,10 +59,13 @@ def table_name(logical_id: str, prefix: str = "hub") -> str:
 
 
 def table_environment(template: dict[str, Any] | None = None) -> dict[str, str]:
-    """The Globals environment variables that name tables, resolved to local table names."""
+    """The environment variables that name tables (the Globals' and each function's own), resolved to local table
+    names."""
     template = template or load_template()
     tables = resources("AWS::DynamoDB::Table", template)
-    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    variables = dict(template["Globals"]["Function"]["Environment"]["Variables"])
+    for function in resources("AWS::Serverless::Function", template).values():
+        variables.update(function["Properties"].get("Environment", {}).get("Variables", {}))
     return {
         env: table_name(value["Ref"])
         for env, value in variables.items()

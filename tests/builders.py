@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import boto3
 import httpx
+import jwt
 from botocore.config import Config
+from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.testclient import TestClient
 
-from hub_numbers.display_name_models import DisplayNameRequest, RequestStatus
-from hub_numbers.models import AccountStatus, Number
-from hub_numbers.store import NumbersStore
-from hub_numbers.usecases.display_names import request_id_at
+from hub_numbers.models.display_names import DisplayNameRequest, RequestStatus
+from hub_numbers.models.numbers import AccountStatus, Number
+from hub_numbers.store.numbers import NumbersStore
+from hub_numbers.usecases.display_names.rules import request_id_at
 from hub_shared import aws
-from hub_shared.events import DomainEvent
+from hub_shared.events import DomainEvent, EventMetadata
 from hub_shared.graph import GraphClient
-from hub_shared.meta_events import detail_type
+from hub_shared.meta_events import MetaChange, detail_type
 from hub_shared.settings import Settings
+from hub_webhooks.app import handler as webhooks_handler
 from hub_webhooks.usecases.notifications import parse_notification, stored_changes
 from hub_webhooks.usecases.publishing import meta_change
 from local.functions import LocalLambdaContext
@@ -34,7 +41,21 @@ from local.template import ROOT
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+REGION = "eu-central-1"
+CURSOR_KEY = "test-cursor-signing-key"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+PROBLEMS = "https://docs.client-hub.example/problems/"
+"""The base of every problem `type` (the default PROBLEM_TYPE_BASE)."""
+
+
+def is_problem(body: dict[str, Any], status: int, slug: str) -> bool:
+    """`body` is the problem+json answer of kind `slug`, with `status` and a detail."""
+    return body.get("status") == status and body.get("type") == f"{PROBLEMS}{slug}" and bool(body.get("detail"))
+
+
+def assert_problem(body: dict[str, Any], status: int, slug: str) -> None:
+    assert (body.get("type"), body.get("status")) == (PROBLEMS + slug, status), body
+    assert body["detail"]
 
 
 class FrozenClock:
@@ -232,6 +253,26 @@ class AwsWorld:
 
 #: Meta's published sample webhooks, read where they live (`../shared` beside the checkout), never copied.
 META_WEBHOOK_SAMPLES = ROOT.parent / "shared" / "reference" / "meta-webhooks"
+
+
+ACME_WABA = "102290129340398"
+"""Acme's WABA in the Meta sandbox's story."""
+
+
+def a_meta_change(field: str, value: dict[str, Any], *, waba_id: str = ACME_WABA, time: int = 1743451903) -> MetaChange:
+    """A change of Meta's as the webhooks relay publishes it (its id hashes WABA, field and value)."""
+    identity = json.dumps([waba_id, field, value], sort_keys=True).encode()
+    return MetaChange(
+        metadata=EventMetadata(
+            event_id=hashlib.sha256(identity).hexdigest(),
+            occurred_at=datetime.fromtimestamp(time, UTC),
+            correlation_id="webhook-request-1",
+        ),
+        waba_id=waba_id,
+        field=field,
+        time=time,
+        value=value,
+    )
 
 
 def eventbridge_event(
@@ -443,3 +484,126 @@ def relayed(body: bytes) -> list[dict[str, Any]]:
     """A webhook body's changes as the webhooks service stores them and its relay publishes them (`meta.<field>`)."""
     changes = stored_changes(parse_notification(body), now=NOW, correlation_id="webhook-request-1")
     return [eventbridge_event(meta_change(change), detail_type=detail_type(change.field)) for change in changes]
+
+
+# ---------------------------------------------------------------- Meta's webhooks (webhooks service)
+
+WEBHOOK_APP_SECRET = "test-meta-app-secret"
+WEBHOOK_VERIFY_TOKEN = "test-meta-verify-token"
+WEBHOOK_CHANGES_TABLE = "hub-webhook-changes"
+WEBHOOK_PATH = "/webhooks/meta"
+
+Answer = tuple[int, dict[str, Any], dict[str, str]]
+"""An HTTP answer: status, JSON body, headers."""
+
+
+def webhook_signature(raw: bytes, secret: str = WEBHOOK_APP_SECRET) -> str:
+    """Meta's header, computed independently of the code under test."""
+    return "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+
+
+def encode_json(body: dict[str, Any]) -> bytes:
+    return json.dumps(body).encode()
+
+
+def post_webhook(raw: bytes, headers: dict[str, str] | None = None, *, base64_encoded: bool = False) -> Answer:
+    """POST `raw` as API Gateway hands it over: text, or base64 when `base64_encoded`."""
+    event = http_event("POST", WEBHOOK_PATH, body="", headers=headers)
+    event["body"] = base64.b64encode(raw).decode() if base64_encoded else raw.decode()
+    event["isBase64Encoded"] = base64_encoded
+    answer = webhooks_handler(event, context("WebhooksFunction"))
+    return answer["statusCode"], json.loads(answer["body"]), answer.get("headers", {})
+
+
+def post_signed_webhook(raw: bytes, *, base64_encoded: bool = False) -> Answer:
+    return post_webhook(raw, {"x-hub-signature-256": webhook_signature(raw)}, base64_encoded=base64_encoded)
+
+
+def stored_changes_of(world: AwsWorld) -> list[dict[str, Any]]:
+    """Every item of the table, as plain values."""
+    pages = world.dynamodb.get_paginator("scan").paginate(TableName=WEBHOOK_CHANGES_TABLE)
+    return [{k: next(iter(v.values())) for k, v in item.items()} for page in pages for item in page["Items"]]
+
+
+def webhook_notification(*entries: dict[str, Any]) -> dict[str, Any]:
+    return {"object": "whatsapp_business_account", "entry": list(entries)}
+
+
+def webhook_entry(waba_id: str, time: int | None, *changes: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": waba_id, "changes": [{"field": f, "value": v} for f, v in changes]}
+    if time is not None:
+        out["time"] = time
+    return out
+
+
+def quality_webhook(event: str, time: int) -> dict[str, Any]:
+    value = {"display_phone_number": "15550783881", "event": event, "current_limit": "TIER_10K"}
+    return webhook_notification(webhook_entry("102290129340398", time, ("phone_number_quality_update", value)))
+
+
+# ---------------------------------------------------------------- Cognito ID tokens (the local gateway's authorizer)
+
+TOKEN_NOW = 1_700_000_000.0  # 14 Nov 2023 22:13:20 UTC
+ISSUER = "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_local"
+APP_CLIENT_ID = "portal-client"
+KID = "key-1"
+SOURCE_IP = "203.0.113.7"
+EMPTY_OPENAPI: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "Client Hub", "version": "1"}, "paths": {}}
+
+
+@cache
+def signing_key() -> rsa.RSAPrivateKey:
+    """The key the local pool signs ID tokens with (made once, on first use)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@cache
+def other_key() -> rsa.RSAPrivateKey:
+    """A key the pool does not publish."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def jwks(key: rsa.RSAPrivateKey | None = None, kid: str = KID) -> dict[str, Any]:
+    public = jwt.algorithms.RSAAlgorithm.to_jwk((key or signing_key()).public_key(), as_dict=True)
+    return {"keys": [{**public, "kid": kid, "alg": "RS256", "use": "sig"}]}
+
+
+class InMemoryJwks(jwt.PyJWKClient):
+    """PyJWKClient (its cache and kid lookup) over a JWKS held in memory instead of fetched over HTTP."""
+
+    def __init__(self, document: dict[str, Any]):
+        super().__init__("https://jwks.invalid/.well-known/jwks.json", cache_keys=True)
+        self.document = document
+        self.fetches = 0
+
+    def fetch_data(self) -> Any:
+        self.fetches += 1
+        return self.document
+
+
+def id_claims(**overrides: Any) -> dict[str, Any]:
+    """The claims of a Cognito ID signed_token of a client user, as Cognito signs them."""
+    claims: dict[str, Any] = {
+        "sub": "user-acme",
+        "aud": APP_CLIENT_ID,
+        "iss": ISSUER,
+        "token_use": "id",
+        "email": "ops@acme.example",
+        "email_verified": True,
+        "custom:client_id": "acme",
+        "auth_time": int(TOKEN_NOW) - 60,
+        "iat": int(TOKEN_NOW) - 60,
+        "exp": int(TOKEN_NOW) + 3600,
+    }
+    claims.update(overrides)
+    return {name: value for name, value in claims.items() if value is not None}
+
+
+def signed_token(
+    claims: dict[str, Any] | None = None, *, key: Any = None, algorithm: str = "RS256", kid: str = KID
+) -> str:
+    return jwt.encode(claims or id_claims(), key or signing_key(), algorithm=algorithm, headers={"kid": kid})
+
+
+def bearer(claims: dict[str, Any] | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {signed_token(claims)}"}

@@ -9,11 +9,16 @@ import pytest
 from moto import mock_aws
 
 from hub_shared.singletons import reset_all
+from local.moto_fixes import serialize_dynamodb
 from local.template import create_tables, table_environment
-from tests.builders import AwsWorld
+from tests.builders import CURSOR_KEY, REGION, AwsWorld
 
-REGION = "eu-central-1"
-CURSOR_KEY = "test-cursor-signing-key"
+
+@pytest.fixture(autouse=True, scope="session")
+def thread_safe_moto() -> None:
+    """Jobs and concurrent requests write from several threads: moto's DynamoDB needs serializing for that (real
+    DynamoDB does not), in every test, as in the local cloud (`local.moto_fixes`)."""
+    serialize_dynamodb()
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ import sys
 from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
-from aws_lambda_powertools.event_handler.openapi.models import Server
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 
-from hub_shared.api import SECURITY, SECURITY_SCHEMES
 from local.template import ROOT, http_routes
 
 OPENAPI_FILE = ROOT / "docs" / "openapi.json"
@@ -27,6 +26,21 @@ DESCRIPTION = (
     "templates, billing, support and accounts. Every route needs a Cognito ID token; errors are "
     "RFC 9457 `application/problem+json`."
 )
+
+
+API_PREFIX = "/v1/"
+SCHEME = "cognito"
+SECURITY_SCHEMES: dict[str, Any] = {
+    SCHEME: HTTPBearer(
+        bearerFormat="JWT",
+        description="A Cognito ID token of the hub's user pool, sent as `Authorization: Bearer <token>`. The pool is "
+        "an OpenID Connect provider: its issuer `https://cognito-idp.<region>.amazonaws.com/<user pool id>` publishes "
+        "`/.well-known/openid-configuration` and the keys the API's JWT authorizer checks the token with "
+        "(`/.well-known/jwks.json`). The portal signs in with the pool's app client; locally, "
+        "`make token USER=anna@acme.example` prints a token to paste into this page's *Authorize*.",
+    )
+}
+SECURITY: list[dict[str, list[str]]] = [{SCHEME: []}]
 
 
 def resolver_modules() -> list[str]:
@@ -47,6 +61,19 @@ def build_schema() -> dict[str, Any]:
     for module in resolver_modules():
         merge.add_schema(importlib.import_module(module).app.get_openapi_schema())
     schema: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
+    return secured(schema)
+
+
+def secured(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every `/v1` operation names the bearer JWT scheme itself (not only through the document's default), and every
+    one documents its 401; an operation without one is a defect of its route, refused here."""
+    for path, item in schema.get("paths", {}).items():
+        if not path.startswith(API_PREFIX):
+            continue
+        for method, operation in item.items():
+            if "401" not in operation.get("responses", {}):
+                raise ValueError(f"{method.upper()} {path} does not document its 401 (use problem_responses)")
+            operation["security"] = SECURITY
     return schema
 
 

@@ -12,13 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from hub_shared import aws
 from hub_shared.settings import get_settings
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 PARTNER_INDEX = "ByPartner"
 
@@ -41,29 +38,35 @@ def client_key(client_id: str) -> dict[str, dict[str, str]]:
     return {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": "PROFILE"}}
 
 
-class AccountsReader:
-    def __init__(self, table: str | None = None, client: DynamoDBClient | None = None):
-        self._table = table or get_settings().accounts_table
-        self._client = client or aws.dynamodb()
+class ClientAccounts(Protocol):
+    """What services read of the accounts table: the port their use cases take (`AccountsReader` implements it)."""
+
+    def client(self, client_id: str) -> ClientAccount | None: ...
+
+    def clients(self, client_ids: Iterable[str]) -> dict[str, ClientAccount]: ...
+
+    def scopes(self, partner_id: str, client_id: str) -> frozenset[str]: ...
+
+    def grants_of_partner(self, partner_id: str) -> dict[str, frozenset[str]]: ...
+
+
+class AccountsReader(aws.TableStore):
+    @classmethod
+    def default_table(cls) -> str:
+        return get_settings().accounts_table
 
     def client(self, client_id: str) -> ClientAccount | None:
         found = self._client.get_item(TableName=self._table, Key=client_key(client_id)).get("Item")
         return _client_account(aws.from_item(found)) if found else None
 
     def clients(self, client_ids: Iterable[str]) -> dict[str, ClientAccount]:
-        """Many clients in BatchGetItem calls of ≤ 100 keys (unprocessed keys retried)."""
-        wanted = sorted(set(client_ids))
-        out: dict[str, ClientAccount] = {}
-        for start in range(0, len(wanted), 100):
-            keys = [client_key(c) for c in wanted[start : start + 100]]
-            request = {self._table: {"Keys": keys}}
-            while request:
-                answer = self._client.batch_get_item(RequestItems=request)  # type: ignore[arg-type]
-                for item in answer["Responses"].get(self._table, []):
-                    account = _client_account(aws.from_item(item))
-                    out[account.client_id] = account
-                request = answer.get("UnprocessedKeys") or {}  # type: ignore[assignment]
-        return out
+        """Many clients, eventually consistent (profiles change rarely), in bounded BatchGetItem calls."""
+        keys = [client_key(c) for c in sorted(set(client_ids))]
+        accounts = (
+            _client_account(aws.from_item(item))
+            for item in aws.batch_get(self._client, self._table, keys, consistent=False)
+        )
+        return {account.client_id: account for account in accounts}
 
     def scopes(self, partner_id: str, client_id: str) -> frozenset[str]:
         key = {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": f"GRANT#{partner_id}"}}

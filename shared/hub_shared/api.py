@@ -1,24 +1,18 @@
-"""What every HTTP service shares: its resolver, and the caller as a route dependency."""
+"""What every HTTP service shares: its resolver, and the route dependencies every service uses — the caller
+(`Caller`) and the time of the request (`Now`, the one clock of routes: use cases take `now` as an argument)."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Request
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Depends, Request
 
 from hub_shared.accounts import AccountsReader
 from hub_shared.auth import Principal, principal_from_claims
+from hub_shared.clock import utc_now
 from hub_shared.problems import register_problem_handlers
 from hub_shared.singletons import singleton
-
-SECURITY_SCHEMES: dict[str, Any] = {
-    "cognito": HTTPBearer(
-        bearerFormat="JWT",
-        description="A Cognito ID token of the hub's user pool (`Authorization: Bearer <token>`).",
-    )
-}
-SECURITY: list[dict[str, list[str]]] = [{"cognito": []}]
 
 
 def build_resolver() -> APIGatewayHttpResolver:
@@ -38,3 +32,12 @@ def current_principal(request: Request) -> Principal:
     context = request.resolved_event.get("requestContext") or {}
     claims = ((context.get("authorizer") or {}).get("jwt") or {}).get("claims")
     return principal_from_claims(claims, grants=accounts_reader().scopes)
+
+
+def request_time() -> datetime:
+    """Route dependency: now, read once per request (tests override it with a frozen clock)."""
+    return utc_now()
+
+
+Caller = Annotated[Principal, Depends(current_principal)]
+Now = Annotated[datetime, Depends(request_time)]

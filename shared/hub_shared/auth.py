@@ -2,18 +2,20 @@
 
 API Gateway's JWT authorizer has verified the Cognito ID token; its claims arrive in
 `requestContext.authorizer.jwt.claims`. `principal_from_claims` turns them into a `Principal`;
-`Principal.can(action, client_id)` decides. Partner scopes come from the accounts read model.
+`authorize(principal, client_id, ...)` is the one access rule of every resource, built on
+`Principal.sees(client_id, ...)` (may it know the resource exists?) and `Principal.can(action, client_id)` (may it
+do this to it?). Partner scopes come from the accounts read model, read on every check (a revoke counts at once).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from hub_shared.errors import InvalidPrincipal, Unauthorized
+from hub_shared.errors import Forbidden, InvalidPrincipal, NotFound, Unauthorized
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 SUPPORT_GROUP = "support"
@@ -44,6 +46,7 @@ class Action(StrEnum):
     NUMBERS_READ = "numbers:read"
     NUMBERS_ADD = "numbers:add"
     NUMBERS_CANCEL = "numbers:cancel"
+    IMPORTS_READ = "imports:read"
     INBOX_ACTIVATE = "inbox:activate"
     DISPLAY_NAME_WRITE = "display_name:write"
     WABA_READ = "waba:read"
@@ -72,7 +75,14 @@ PARTNER_SCOPE_FOR: Mapping[Action, Scope] = {
 
 #: What a support agent may do on any client (read everything, work tickets).
 SUPPORT_ACTIONS = frozenset(
-    {Action.NUMBERS_READ, Action.WABA_READ, Action.TEMPLATES_READ, Action.INSIGHTS_READ, Action.SUPPORT_TICKETS}
+    {
+        Action.NUMBERS_READ,
+        Action.IMPORTS_READ,
+        Action.WABA_READ,
+        Action.TEMPLATES_READ,
+        Action.INSIGHTS_READ,
+        Action.SUPPORT_TICKETS,
+    }
 )
 
 GrantLookup = Callable[[str, str], frozenset[str]]
@@ -116,13 +126,66 @@ class Principal:
         scope = PARTNER_SCOPE_FOR.get(action)
         return scope is not None and scope.value in self.scopes_for(client_id)
 
-    def sees(self, client_id: str) -> bool:
-        """May this principal know that resources of `client_id` exist at all (else: 404)?"""
+    def sees(self, client_id: str, via: Iterable[Action] = (Action.NUMBERS_READ,)) -> bool:
+        """May this principal know that resources of `client_id` exist at all (else: 404)? Its own client's (client
+        users), every client's (support), or those of a client that granted the partner a scope of one of the
+        actions `via` (the actions that reveal the kind of resource: reading it, by default reading numbers)."""
         if self.role is Role.CLIENT:
             return client_id == self.client_id
         if self.role is Role.SUPPORT:
             return True
-        return Scope.NUMBERS_READ.value in self.scopes_for(client_id)
+        wanted = {scope.value for action in via if (scope := PARTNER_SCOPE_FOR.get(action)) is not None}
+        return bool(wanted) and not wanted.isdisjoint(self.scopes_for(client_id))
+
+
+class Owned(Protocol):
+    """A resource of one client: a number, an import, a WABA, a template, a ticket, …"""
+
+    @property
+    def client_id(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """A client's resources as a whole (a list filtered by client)."""
+
+    client_id: str
+
+
+R = TypeVar("R", bound=Owned)
+
+Refusal = Callable[[Principal], Forbidden]
+"""The 403 of an action the principal may not take on a resource it sees (its wording may depend on the role)."""
+
+
+def authorize(
+    principal: Principal,
+    resource: R | None,
+    *,
+    missing: NotFound,
+    action: Action | None = None,
+    via: Iterable[Action] = (Action.NUMBERS_READ,),
+    refused: Refusal | None = None,
+) -> R:
+    """The access rule of every resource (SPEC §1), ownership before role: answers the resource, or
+    - raises `missing` (404) when there is no resource (None) or the principal may not know it exists
+      (`Principal.sees(resource.client_id, via)`): another tenant's resource answers exactly as a nonexistent one;
+    - raises `refused(principal)` (403; a generic Forbidden without it) when it sees the resource but may not take
+      `action` on it (`Principal.can`). No `action`: seeing it is all that is asked.
+    """
+    if resource is None or not principal.sees(resource.client_id, via):
+        raise missing
+    if action is not None and not principal.can(action, resource.client_id):
+        raise refused(principal) if refused is not None else Forbidden(_not_allowed(principal))
+    return resource
+
+
+def _not_allowed(principal: Principal) -> str:
+    if principal.role is Role.PARTNER:
+        return "The client has not granted your partner account this permission."
+    if principal.role is Role.SUPPORT:
+        return "Support agents cannot do this for a client."
+    return "You may not do this."
 
 
 def _groups(raw: Any) -> frozenset[str]:

@@ -1,12 +1,14 @@
-"""Cheap, cached AWS clients (one per process), honouring the local endpoint override.
+"""Cheap, cached AWS clients (one per process), honouring the local endpoint override, and the DynamoDB toolbox
+every store uses: item (de)serialisation, conditional writes that report which condition failed, bounded batch
+reads, UpdateExpressions, and `TableStore`, the base of every store.
 
 Tests and the local cloud call `hub_shared.singletons.reset_all()` after changing the environment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -18,9 +20,19 @@ from hub_shared.singletons import singleton
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sqs import SQSClient
+
+BATCH_GET_LIMIT = 100
+"""Keys per BatchGetItem call (DynamoDB's limit)."""
+BATCH_GET_ROUNDS = 10
+"""BatchGetItem calls for one batch of keys before keys DynamoDB keeps leaving unprocessed are an error."""
+
+Write = dict[str, Any]
+"""One TransactWriteItems element: `{"Put": {...}}`, `{"Update": {...}}`, `{"Delete": {...}}` or
+`{"ConditionCheck": {...}}`, each naming its table."""
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 
@@ -101,3 +113,76 @@ def update_clause(changes: Mapping[str, Any]) -> tuple[str, dict[str, str], dict
     if removes:
         clauses.append(f"REMOVE {', '.join(removes)}")
     return " ".join(clauses), names, values
+
+
+class UnprocessedReads(Exception):
+    """BatchGetItem kept leaving keys unprocessed (DynamoDB throttling)."""
+
+
+def batch_get(
+    client: DynamoDBClient,
+    table: str,
+    keys: Sequence[Mapping[str, Any]],
+    *,
+    consistent: bool,
+    rounds: int = BATCH_GET_ROUNDS,
+) -> Iterator[dict[str, Any]]:
+    """The items of `keys` that exist (in no particular order): BatchGetItem, BATCH_GET_LIMIT keys a call, strongly
+    consistent or not as asked; the keys DynamoDB leaves unprocessed are read again, `rounds` times at most, then
+    UnprocessedReads is raised."""
+    for start in range(0, len(keys), BATCH_GET_LIMIT):
+        batch: list[Any] = list(keys[start : start + BATCH_GET_LIMIT])
+        for _ in range(rounds):
+            answer = client.batch_get_item(RequestItems={table: {"Keys": batch, "ConsistentRead": consistent}})
+            yield from answer["Responses"].get(table, [])
+            unprocessed = answer.get("UnprocessedKeys", {})
+            batch = list(unprocessed[table]["Keys"]) if table in unprocessed else []
+            if not batch:
+                break
+        else:
+            raise UnprocessedReads(f"{len(batch)} keys of {table} stayed unprocessed after {rounds} reads")
+
+
+def write_all(client: DynamoDBClient, writes: Sequence[Write]) -> frozenset[int]:
+    """Write all of `writes` or none: one TransactWriteItems (a single Put or Update goes as a plain PutItem or
+    UpdateItem, which costs half). Answers the positions of the writes whose condition failed (nothing was written
+    then), empty when everything was written; any other error is raised."""
+    try:
+        if len(writes) == 1 and "Put" in writes[0]:
+            client.put_item(**writes[0]["Put"])
+        elif len(writes) == 1 and "Update" in writes[0]:
+            client.update_item(**writes[0]["Update"])
+        else:
+            client.transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", list(writes)))
+    except ClientError as error:
+        failed = failed_conditions(error)
+        if not failed:
+            raise
+        return failed
+    return frozenset()
+
+
+class TableStore:
+    """The base of every store: the one table it owns (or reads), a DynamoDB client, and the bus its outbox items
+    name. `table` defaults to `default_table()`, read from the service's settings on first use, never at import."""
+
+    def __init__(self, table: str | None = None, client: DynamoDBClient | None = None, bus_name: str | None = None):
+        self._table = table or self.default_table()
+        self._client = client or dynamodb()
+        self._bus = bus_name or get_settings().event_bus_name
+
+    @classmethod
+    def default_table(cls) -> str:
+        """The table's name from the settings (each store says which)."""
+        raise NotImplementedError(f"{cls.__name__} names no default table: pass `table`")
+
+    @property
+    def table(self) -> str:
+        return self._table
+
+    def _write_all(self, writes: Sequence[Write]) -> frozenset[int]:
+        return write_all(self._client, writes)
+
+    def _written(self, writes: Sequence[Write]) -> bool:
+        """All of `writes`, or none when any condition failed (False)."""
+        return not self._write_all(writes)

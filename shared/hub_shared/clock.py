@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, PlainSerializer
@@ -12,6 +12,13 @@ RFC3339_MICROS = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def advanced(previous: datetime, now: datetime) -> datetime:
+    """`now`, or one microsecond after `previous` when `now` is not later: the `updated_at` of an item's next write,
+    which moves forward on every write (several writes in one request share its `now`) so that a conditional write
+    on the `updated_at` read is never fooled by a later write of the same instant."""
+    return max(now, previous + timedelta(microseconds=1))
 
 
 def to_rfc3339(moment: datetime) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,6 +36,11 @@ class EventMetadata(BaseModel):
         default_factory=correlation_id, description="The request or event that caused it, for tracing."
     )
     version: int = Field(default=1, description="The detail's schema version.")
+
+    @classmethod
+    def at(cls, occurred_at: datetime) -> EventMetadata:
+        """New metadata of a change that happened at `occurred_at` (a use case's `now`)."""
+        return cls(occurred_at=occurred_at)
 
 
 class DomainEvent(BaseModel):

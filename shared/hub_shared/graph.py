@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from aws_lambda_powertools import Logger
@@ -186,6 +186,23 @@ def _asked_wait(headers: httpx.Headers, usages: list[_Usage]) -> float | None:
     if retry_after.isdigit():
         waits.append(float(retry_after))
     return max(waits, default=None)
+
+
+class Graph(Protocol):
+    """The Graph API as use cases see it (`GraphClient` implements it; tests may hand in a fake)."""
+
+    def get(self, path: str, params: Params | None = None, token: str | None = None) -> dict[str, Any]: ...
+
+    def post(
+        self,
+        path: str,
+        json: JsonBody | None = None,
+        params: Params | None = None,
+        data: JsonBody | None = None,
+        token: str | None = None,
+    ) -> dict[str, Any]: ...
+
+    def delete(self, path: str, params: Params | None = None, token: str | None = None) -> dict[str, Any]: ...
 
 
 class GraphClient:

@@ -76,13 +76,3 @@ class PhoneNumberNameUpdate(_OpenModel):
     decision: str = Field(description="APPROVED, REJECTED, DEFERRED or PENDING.")
     requested_verified_name: str | None = None
     rejection_reason: str | None = None
-
-
-class TemplateStatusUpdate(_OpenModel):
-    """`message_template_status_update`: a template's review or quality status changed."""
-
-    event: str
-    message_template_id: int | str
-    message_template_name: str | None = None
-    message_template_language: str | None = None
-    reason: str | None = None

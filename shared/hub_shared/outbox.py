@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger
 
 from hub_shared import aws
-from hub_shared.clock import utc_now
 from hub_shared.events import DomainEvent, EventPublisher, EventPublishFailed
 
 if TYPE_CHECKING:
@@ -44,7 +43,7 @@ def outbox_put(table: str, event: DomainEvent, bus_name: str) -> dict[str, Any]:
         "detail_type": entry["DetailType"],
         "detail": entry["Detail"],
         "bus": bus_name,
-        "expires_at": int((utc_now() + OUTBOX_TTL).timestamp()),
+        "expires_at": int((event.metadata.occurred_at + OUTBOX_TTL).timestamp()),
     }
     return {"Put": {"TableName": table, "Item": aws.to_item(item), "ConditionExpression": "attribute_not_exists(pk)"}}
 

@@ -9,25 +9,31 @@ from hub_shared.singletons import singleton
 
 
 class Settings(BaseSettings):
-    """Configuration of a hub function. Every field is an environment variable (upper case).
+    """What every hub function reads: the stage, AWS, the bus, the Graph API, secrets and errors. Every field is
+    an environment variable (upper case).
 
-    Table and bus names come from `infra/template.yaml` (Globals); secrets are referenced by
-    name and read through Powertools Parameters, never placed in the environment.
+    A service's own resources (its table, queues and secrets) are fields of its own subclass,
+    `hub_<area>.settings`, so adding a service never edits another's settings. Resource names come from
+    `infra/template.yaml` (the Globals' for these, each function's own for its service's); secrets are referenced
+    by name and read through Powertools Parameters, never placed in the environment.
     """
 
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore", frozen=True)
 
     stage: str = Field(default="prod", description="Deployment stage name, e.g. prod, staging, local.")
     aws_region: str = Field(default="eu-central-1", description="Region of the hub's AWS resources.")
-
-    numbers_table: str = Field(default="hub-numbers", description="DynamoDB table owned by the numbers service.")
-    accounts_table: str = Field(default="hub-accounts", description="DynamoDB table owned by the accounts service.")
-    webhook_changes_table: str = Field(
-        default="hub-webhook-changes", description="DynamoDB table of Meta's webhook changes (webhooks service)."
+    aws_endpoint_url: str | None = Field(
+        default=None, description="Endpoint override for every AWS client (the local cloud only)."
     )
-    billing_table: str = Field(default="hub-billing", description="DynamoDB table owned by the billing service.")
+
+    accounts_table: str = Field(
+        default="hub-accounts", description="DynamoDB table of the accounts service (every service reads it)."
+    )
     idempotency_table: str = Field(default="hub-idempotency", description="Powertools idempotency records.")
     event_bus_name: str = Field(default="hub", description="The EventBridge bus every domain event goes to.")
+    outbox_dead_letter_queue_url: str = Field(
+        default="", description="SQS queue of outbox entries the bus refused (the relay functions only)."
+    )
 
     graph_api_base_url: str = Field(default="https://graph.facebook.com", description="Meta Graph API base URL.")
     graph_api_version: str = Field(default="v23.0", description="Meta Graph API version used in every path.")
@@ -42,29 +48,6 @@ class Settings(BaseSettings):
         default=4.0, ge=0, description="Longest single wait between Graph retries; longer waits answer 429."
     )
 
-    meta_app_secret: str = Field(
-        default="hub/meta/app-secret",
-        description="Secrets Manager name of the Meta app secret (signs Meta's webhooks, X-Hub-Signature-256).",
-    )
-    meta_verify_token_secret: str = Field(
-        default="hub/meta/verify-token", description="Secrets Manager name of the webhook verification token."
-    )
-    outbox_dead_letter_queue_url: str = Field(
-        default="", description="SQS queue of outbox entries the bus refused (the relay functions only)."
-    )
-    meta_app_id: str = Field(default="000000000000000", description="The BSP's Meta app id (Embedded Signup).")
-    secret_prefix: str = Field(
-        default="hub", description="Prefix of the secrets the hub creates itself (business tokens, number PINs)."
-    )
-    getchat_api_base_url: str = Field(
-        default="https://api.get.chat", description="Base URL of get.chat's inbox provisioning API."
-    )
-    getchat_api_key_secret: str = Field(
-        default="hub/getchat/api-key", description="Secrets Manager name of the get.chat API key."
-    )
-    deletion_retry_queue_url: str = Field(
-        default="", description="SQS queue of numbers the deletion job failed to delete (the deletion job only)."
-    )
     cursor_secret: str = Field(
         default="hub/cursor-signing-key", description="Secrets Manager name of the key that signs list cursors."
     )
@@ -74,12 +57,9 @@ class Settings(BaseSettings):
         default="https://docs.client-hub.example/problems/",
         description="Base URI of the problem `type` of every error answer (RFC 9457).",
     )
-    aws_endpoint_url: str | None = Field(
-        default=None, description="Endpoint override for every AWS client (the local cloud only)."
-    )
 
 
 @singleton
 def get_settings() -> Settings:
-    """The settings of this process, read once."""
+    """The shared settings of this process, read once (a service reads its own through its subclass)."""
     return Settings()

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.builders import PROBLEMS
 from tests.e2e.conftest import LocalHubUnderTest
 
 pytestmark = pytest.mark.e2e
@@ -18,7 +19,6 @@ pytestmark = pytest.mark.e2e
 INITECH_NUMBER = "108923456789001"
 ACME_FLAGGED_NUMBER = "106540352242927"
 WAIT_SECONDS = 20
-PROBLEMS = "https://docs.client-hub.example/problems/"
 
 
 def eventually(probe: Callable[[], Any], what: str) -> Any:

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from hub_billing.billable import Applied, BillableNumber, Written, record_number_event
 from hub_billing.consumers import numbers as consumer
-from hub_billing.contracts import NumberAddedDetail, NumberDeletedDetail
-from hub_billing.store import BillingStore
+from hub_billing.models.contracts import NumberAddedDetail, NumberDeletedDetail
+from hub_billing.store.billable import BillingStore
+from hub_billing.usecases.billable import Applied, BillableNumber, Written, record_number_event
 from hub_numbers.events import NumberAdded, NumberDeleted, NumberStatusChanged
-from hub_numbers.models import AccountStatus
+from hub_numbers.models.numbers import AccountStatus
 from hub_shared.events import EventMetadata
-from tests.builders import AwsWorld, context, eventbridge_event
+from tests.builders import NOW, AwsWorld, context, eventbridge_event
 
 ADDED_AT = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 DELETED_AT = datetime(2026, 12, 1, 0, 15, tzinfo=UTC)
@@ -127,11 +127,11 @@ class Interfering(BillingStore):
         super().__init__("hub-billing", aws.dynamodb)
         self.meanwhile, self.times = meanwhile, times
 
-    def record(self, event_id: str, before: BillableNumber | None, after: BillableNumber) -> Written:
+    def record(self, event_id: str, before: BillableNumber | None, after: BillableNumber, now: datetime) -> Written:
         if self.times > 0:
             self.times -= 1
             self.meanwhile()
-        return super().record(event_id, before, after)
+        return super().record(event_id, before, after, now)
 
 
 def detail(event: NumberAdded | NumberDeleted) -> NumberAddedDetail | NumberDeletedDetail:
@@ -140,9 +140,9 @@ def detail(event: NumberAdded | NumberDeleted) -> NumberAddedDetail | NumberDele
 
 
 def test_an_event_racing_another_for_the_same_number_is_decided_again(aws: AwsWorld, store: BillingStore) -> None:
-    racing = Interfering(aws, lambda: record_number_event(detail(added()), numbers=store))
+    racing = Interfering(aws, lambda: record_number_event(detail(added()), numbers=store, now=NOW))
 
-    assert record_number_event(detail(deleted()), numbers=racing) is Applied.UNCOUNTED
+    assert record_number_event(detail(deleted()), numbers=racing, now=NOW) is Applied.UNCOUNTED
 
     assert store.billable_count("acme") == 0
     number = store.billable_number("acme", "1001")
@@ -152,10 +152,10 @@ def test_an_event_racing_another_for_the_same_number_is_decided_again(aws: AwsWo
 
 def test_a_number_that_keeps_changing_is_left_to_the_bus_to_deliver_again(aws: AwsWorld, store: BillingStore) -> None:
     events = iter(added(at=datetime(2026, 11, day, tzinfo=UTC)) for day in range(2, 10))
-    racing = Interfering(aws, lambda: record_number_event(detail(next(events)), numbers=store), times=3)
+    racing = Interfering(aws, lambda: record_number_event(detail(next(events)), numbers=store, now=NOW), times=3)
 
     with pytest.raises(Exception, match="kept changing"):
-        record_number_event(detail(deleted()), numbers=racing)
+        record_number_event(detail(deleted()), numbers=racing, now=NOW)
 
     assert store.billable_count("acme") == 1
     number = store.billable_number("acme", "1001")

@@ -15,15 +15,28 @@ from starlette.testclient import TestClient
 from local.functions import invoke
 from local.gateway import JwtVerifier, build_gateway, serve
 from local.template import http_routes
-from tests.builders import AwsWorld, a_number
-from tests.unit.test_gateway import CLIENT_ID, ISSUER, NOW, OPENAPI, InMemoryJwks, bearer, jwks
+from tests.builders import (
+    APP_CLIENT_ID,
+    EMPTY_OPENAPI,
+    ISSUER,
+    TOKEN_NOW,
+    AwsWorld,
+    InMemoryJwks,
+    a_number,
+    bearer,
+    jwks,
+)
 
 
 def gateway(invoker: Any) -> Starlette:
     verifier = JwtVerifier(
-        "https://jwks.invalid/.well-known/jwks.json", ISSUER, CLIENT_ID, clock=lambda: NOW, keys=InMemoryJwks(jwks())
+        "https://jwks.invalid/.well-known/jwks.json",
+        ISSUER,
+        APP_CLIENT_ID,
+        clock=lambda: TOKEN_NOW,
+        keys=InMemoryJwks(jwks()),
     )
-    return build_gateway(routes=http_routes(), invoke=invoker, verifier=verifier, openapi=OPENAPI)
+    return build_gateway(routes=http_routes(), invoke=invoker, verifier=verifier, openapi=EMPTY_OPENAPI)
 
 
 @pytest.fixture
@@ -82,7 +95,7 @@ def test_the_gateway_serves_over_a_socket_until_stopped() -> None:
     served = serve(gateway(lambda function, event: {"statusCode": 204}), "127.0.0.1", 0)
     try:
         with httpx.Client(base_url=served.url, timeout=5) as http:
-            assert http.get("/openapi.json").json() == OPENAPI
+            assert http.get("/openapi.json").json() == EMPTY_OPENAPI
             assert http.get("/v1/numbers").status_code == 401
             assert http.get("/v1/numbers", headers=bearer()).status_code == 204
     finally:

@@ -13,8 +13,8 @@ import jwt
 import pytest
 from botocore.exceptions import ClientError
 
-from hub_numbers.models import AccountStatus
-from hub_numbers.store import NumbersStore
+from hub_numbers.models.numbers import AccountStatus
+from hub_numbers.store.numbers import NumbersStore
 from hub_shared.accounts import AccountsReader
 from hub_shared.auth import principal_from_claims
 from hub_shared.secrets import get_secret

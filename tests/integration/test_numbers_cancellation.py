@@ -5,26 +5,29 @@ Each refusal answers problem+json and leaves the number and the outbox as they w
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from hub_numbers import routes
-from hub_numbers.app import handler
-from hub_numbers.models import AccountStatus, Number
-from hub_numbers.store import NumbersStore
-from hub_numbers.usecases.cancellation import NotWithdrawable, cancel_number, end_of_month, withdraw_cancellation
+from hub_numbers.app import app, handler
+from hub_numbers.errors import NotWithdrawable
+from hub_numbers.models.numbers import AccountStatus, Number
+from hub_numbers.store.numbers import NumbersStore
+from hub_numbers.usecases.cancellation import cancel_number, end_of_month, withdraw_cancellation
+from hub_shared.api import request_time
 from hub_shared.auth import Principal, Role
 from hub_shared.events import DomainEvent
 from tests.builders import (
     CLIENT_ACME,
     CLIENT_GLOBEX,
+    NOW,
     PARTNER,
     SUPPORT,
     AwsWorld,
     a_number,
+    assert_problem,
     claims_for,
     context,
     http_event,
@@ -32,16 +35,16 @@ from tests.builders import (
 
 ROUTE = "/v1/numbers/{number_id}/cancellation"
 NUMBER_ID = "106540352242922"
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 MONTH_END = "2026-11-30T23:59:59.999999Z"
 ANNA = Principal(subject="user-acme", role=Role.CLIENT, client_id="acme")
-PROBLEMS = "https://docs.client-hub.example/problems/"
 S = AccountStatus
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(routes.cancellation, "utc_now", lambda: NOW)
+def frozen_clock() -> Iterator[None]:
+    app.dependency_overrides[request_time] = lambda: NOW
+    yield
+    app.dependency_overrides.clear()
 
 
 @pytest.fixture
@@ -103,11 +106,6 @@ def cancelled(number_id: str = NUMBER_ID, **overrides: Any) -> Number:
         **overrides,
     }
     return a_number(number_id, **values)
-
-
-def assert_problem(body: dict[str, Any], status: int, slug: str) -> None:
-    assert (body["type"], body["status"]) == (PROBLEMS + slug, status), body
-    assert body["detail"]
 
 
 # ------------------------------------------------------------------ cancel

@@ -24,13 +24,13 @@ from starlette.testclient import TestClient
 
 from hub_numbers.events import NumberCancellationWithdrawn
 from hub_numbers.jobs import deletion as job_module
-from hub_numbers.models import AccountStatus, Number
-from hub_numbers.store import NumbersStore, deletion_shard
+from hub_numbers.models.numbers import AccountStatus, Number
+from hub_numbers.settings import NumbersSettings
+from hub_numbers.store.numbers import NumbersStore, deletion_shard
 from hub_numbers.usecases.deletion import NumberDeletion, Outcome, RetryMessage
 from hub_shared.events import DomainEvent
 from hub_shared.graph import GraphClient
 from hub_shared.settings import Settings
-from local.moto_fixes import serialize_dynamodb
 from local.queues import lambda_record
 from local.sandboxes.meta import MetaSandbox, MetaState
 from tests.builders import AwsWorld, a_number, context
@@ -76,12 +76,6 @@ class Meta:
 
 def graph_settings() -> Settings:
     return Settings(graph_api_base_url="http://meta.sandbox", graph_max_retries=2, graph_max_backoff_seconds=4.0)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def thread_safe_moto() -> None:
-    """The job writes from several threads; moto's DynamoDB needs serializing for that (real DynamoDB does not)."""
-    serialize_dynamodb()
 
 
 @pytest.fixture
@@ -509,7 +503,7 @@ def test_a_future_now_is_refused_outside_the_local_and_test_stages(
 ) -> None:
     (number_id,) = world.due(1, deletion_at=datetime(2099, 1, 31, 23, 59, 59, 999999, tzinfo=UTC))
     monkeypatch.setattr(job_module, "number_deletion", world.job)
-    monkeypatch.setattr(job_module, "get_settings", lambda: Settings(stage="prod"))
+    monkeypatch.setattr(job_module, "numbers_settings", lambda: NumbersSettings(stage="prod"))
 
     with pytest.raises(ValueError, match="refused in stage prod"):
         job_module.handler({"job": "end-of-month-deletion", "now": "2099-02-01T00:00:00Z"}, context("Job"))

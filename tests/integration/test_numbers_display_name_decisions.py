@@ -18,29 +18,27 @@ import pytest
 from pydantic import ValidationError
 
 from hub_numbers.consumers.meta import handler
-from hub_numbers.display_name_models import DisplayNameChange, DisplayNameRequest, RequestStatus
-from hub_numbers.display_name_store import PENDING_DISPLAY_NAME, DisplayNamesStore, request_item
 from hub_numbers.jobs import display_names as job_module
-from hub_numbers.store import NumbersStore
-from hub_numbers.usecases.display_names import (
-    DisplayNameDeps,
-    DisplayNamePolling,
-    Graph,
-    PollOutcome,
-    poll_request,
-    request_display_name,
-)
+from hub_numbers.models.display_names import DisplayNameChange, DisplayNameRequest, RequestStatus
+from hub_numbers.store.display_names import PENDING_DISPLAY_NAME, DisplayNamesStore, request_item
+from hub_numbers.store.numbers import NumbersStore
+from hub_numbers.usecases.display_names.decisions import Outcome as PollOutcome
+from hub_numbers.usecases.display_names.polling import DisplayNamePolling, poll_request
+from hub_numbers.usecases.display_names.requests import DisplayNameDeps, Graph, request_display_name
 from hub_shared import aws as hub_aws
 from hub_shared.auth import Principal, Role
 from hub_shared.clock import to_rfc3339
 from hub_shared.errors import UpstreamUnavailable
 from hub_shared.meta_events import detail_type
 from hub_webhooks.app import handler as webhooks_handler
-from local.moto_fixes import serialize_dynamodb
 from tests.builders import (
     ACME_NUMBER,
+    WEBHOOK_APP_SECRET,
+    WEBHOOK_CHANGES_TABLE,
+    WEBHOOK_VERIFY_TOKEN,
     AwsWorld,
     InProcessMeta,
+    a_meta_change,
     a_name_request,
     a_number,
     acme_number,
@@ -48,21 +46,13 @@ from tests.builders import (
     eventbridge_event,
     http_event,
     outbox_events,
+    webhook_signature,
 )
-from tests.integration.test_numbers_meta_events import meta_change
-from tests.integration.test_webhooks_ingress import APP_SECRET, VERIFY_TOKEN, signature
-from tests.integration.test_webhooks_ingress import TABLE as WEBHOOK_CHANGES
 
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 REVIEWED = START + timedelta(hours=1)
 ANNA = Principal(subject="user-acme", role=Role.CLIENT, client_id="acme")
 SHARDS = [str(shard) for shard in range(16)]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def thread_safe_moto() -> None:
-    """The polling job calls Meta and writes from several threads; moto's DynamoDB needs serializing for that."""
-    serialize_dynamodb()
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +89,7 @@ def name_update(decision: str, name: str, *, time: datetime = REVIEWED, reason: 
     value = {"display_phone_number": "4915112345001", "decision": decision, "requested_verified_name": name}
     if reason is not None:
         value["rejection_reason"] = reason
-    change = meta_change("phone_number_name_update", value, time=int(time.timestamp()))
+    change = a_meta_change("phone_number_name_update", value, time=int(time.timestamp()))
     return eventbridge_event(change, detail_type=detail_type(change.field))
 
 
@@ -303,22 +293,22 @@ def test_a_forged_name_update_is_refused_at_the_webhooks_ingress_and_never_reach
 ) -> None:
     """The webhooks service stores (and so relays) only what Meta signed; a forged approval stops at its door."""
     secrets = boto3.client("secretsmanager")
-    secrets.create_secret(Name="hub/meta/app-secret", SecretString=APP_SECRET)
-    secrets.create_secret(Name="hub/meta/verify-token", SecretString=VERIFY_TOKEN)
+    secrets.create_secret(Name="hub/meta/app-secret", SecretString=WEBHOOK_APP_SECRET)
+    secrets.create_secret(Name="hub/meta/verify-token", SecretString=WEBHOOK_VERIFY_TOKEN)
     asked = ask(meta, "Acme Garden")
     value = {"display_phone_number": "4915112345001", "decision": "APPROVED", "requested_verified_name": "Acme Garden"}
     changes = [{"field": "phone_number_name_update", "value": value}]
-    entry = {"id": "102290129340398", "time": int(REVIEWED.timestamp()), "changes": changes}
-    raw = json.dumps({"object": "whatsapp_business_account", "entry": [entry]}).encode()
+    webhook_entry = {"id": "102290129340398", "time": int(REVIEWED.timestamp()), "changes": changes}
+    raw = json.dumps({"object": "whatsapp_business_account", "entry": [webhook_entry]}).encode()
     before = aws.table_items("hub-numbers")
-    forged = {"x-hub-signature-256": signature(raw, "not-the-app-secret")}
+    forged = {"x-hub-signature-256": webhook_signature(raw, "not-the-app-secret")}
 
     event = http_event("POST", "/webhooks/meta", body=raw.decode(), headers=forged)
     answer = webhooks_handler(event, context("WebhooksFunction"))
 
     assert answer["statusCode"] == 401
     assert json.loads(answer["body"])["type"].endswith("/unauthorized")
-    assert aws.table_items(WEBHOOK_CHANGES) == []
+    assert aws.table_items(WEBHOOK_CHANGES_TABLE) == []
     assert aws.table_items("hub-numbers") == before
     assert current(asked.request_id).status is RequestStatus.PENDING_REVIEW
 

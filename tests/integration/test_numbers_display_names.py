@@ -15,32 +15,30 @@ import pytest
 
 from hub_numbers.app import app, handler
 from hub_numbers.deps import display_name_graph
-from hub_numbers.display_name_models import DisplayNameChange, DisplayNameRequest, RequestStatus
-from hub_numbers.display_name_store import PENDING_DISPLAY_NAME, DisplayNamesStore, request_item
-from hub_numbers.models import AccountStatus, Number
-from hub_numbers.onboarding_deps import clock
-from hub_numbers.store import NumbersStore
-from hub_numbers.usecases.display_names import (
-    DisplayNameDeps,
-    DisplayNameEditNotAvailable,
-    DisplayNamePolling,
-    PollOutcome,
-    request_display_name,
-)
+from hub_numbers.errors import DisplayNameEditNotAvailable
+from hub_numbers.models.display_names import DisplayNameChange, DisplayNameRequest, RequestStatus
+from hub_numbers.models.numbers import AccountStatus, Number
+from hub_numbers.store.display_names import PENDING_DISPLAY_NAME, DisplayNamesStore, request_item
+from hub_numbers.store.numbers import NumbersStore
+from hub_numbers.usecases.display_names.decisions import Outcome as PollOutcome
+from hub_numbers.usecases.display_names.polling import DisplayNamePolling
+from hub_numbers.usecases.display_names.requests import DisplayNameDeps, request_display_name
 from hub_shared import aws as hub_aws
+from hub_shared.api import request_time
 from hub_shared.auth import Principal, Role
-from local.moto_fixes import serialize_dynamodb
 from tests.builders import (
     ACME_NUMBER,
     CLIENT_ACME,
     CLIENT_GLOBEX,
     PARTNER,
+    PROBLEMS,
     SUPPORT,
     AwsWorld,
     FrozenClock,
     InProcessMeta,
     a_name_request,
     acme_number,
+    assert_problem,
     claims_for,
     context,
     http_event,
@@ -49,7 +47,6 @@ from tests.builders import (
 
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 ROUTE = "/v1/numbers/{number_id}/display-name"
-PROBLEMS = "https://docs.client-hub.example/problems/"
 ANNA = Principal(subject="user-acme", role=Role.CLIENT, client_id="acme")
 S = AccountStatus
 
@@ -71,7 +68,7 @@ def meta(aws: AwsWorld, time: FrozenClock) -> Iterator[InProcessMeta]:
     aws.add_number(acme_number())
     fake = InProcessMeta(time)
     app.dependency_overrides[display_name_graph] = lambda: fake.graph
-    app.dependency_overrides[clock] = lambda: time
+    app.dependency_overrides[request_time] = time
     yield fake
     app.dependency_overrides.clear()
 
@@ -115,11 +112,6 @@ def record(aws: AwsWorld, request: DisplayNameRequest) -> DisplayNameRequest:
 
 def requested_events(aws: AwsWorld) -> list[dict[str, Any]]:
     return outbox_events(aws.table_items("hub-numbers"), "DisplayNameRequested")
-
-
-def assert_problem(body: dict[str, Any], status: int, slug: str) -> None:
-    assert (body["type"], body["status"]) == (PROBLEMS + slug, status), body
-    assert body["detail"]
 
 
 def poll(meta: InProcessMeta, now: datetime) -> dict[PollOutcome, int]:
@@ -575,7 +567,6 @@ def test_meta_refusing_the_hub_fails_the_request_and_frees_the_number(
 def test_meta_down_is_202_submitting_and_the_polling_job_sends_it(
     aws: AwsWorld, meta: InProcessMeta, time: FrozenClock, fault: dict[str, Any]
 ) -> None:
-    serialize_dynamodb()
     meta.fault(**fault)
 
     status, body, _ = ask("Acme Garden")

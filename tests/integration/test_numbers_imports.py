@@ -12,11 +12,12 @@ import httpx
 import pytest
 
 from hub_numbers.app import app, handler
-from hub_numbers.models import AccountStatus
-from hub_numbers.onboarding_deps import clock, meta_graph
-from hub_numbers.onboarding_models import Waba, WabaType
-from hub_numbers.onboarding_store import OnboardingStore
+from hub_numbers.deps import meta_graph
+from hub_numbers.models.numbers import AccountStatus
+from hub_numbers.models.onboarding import Waba, WabaType
+from hub_numbers.store.onboarding import OnboardingStore
 from hub_shared import aws
+from hub_shared.api import request_time
 from local.sandboxes.meta import SANDBOX_OTP
 from tests.builders import (
     CLIENT_ACME,
@@ -30,6 +31,7 @@ from tests.builders import (
     a_number,
     context,
     http_event,
+    is_problem,
     outbox_events,
     serve_meta_sandbox,
 )
@@ -37,7 +39,6 @@ from tests.builders import (
 ACME_WABA = "102290129340398"
 GLOBEX_WABA = "104996122399160"
 PHONE = "+4915112345095"
-PROBLEMS = "https://docs.client-hub.example/problems/"
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 Answer = tuple[int, dict[str, Any], dict[str, str]]
@@ -63,7 +64,7 @@ def meta(aws: AwsWorld) -> Iterator[MetaSandboxServer]:
 @pytest.fixture
 def time(meta: MetaSandboxServer) -> FrozenClock:
     fake = FrozenClock(START)
-    app.dependency_overrides[clock] = lambda: fake
+    app.dependency_overrides[request_time] = fake
     return fake
 
 
@@ -98,10 +99,6 @@ def stored(world: AwsWorld, prefix: str) -> list[dict[str, Any]]:
 
 def numbers_added(world: AwsWorld) -> list[dict[str, Any]]:
     return outbox_events(world.table_items("hub-numbers"), "NumberAdded")
-
-
-def is_problem(body: dict[str, Any], status: int, slug: str) -> bool:
-    return body["status"] == status and body["type"] == f"{PROBLEMS}{slug}" and bool(body["detail"])
 
 
 def sandbox_number(meta: MetaSandboxServer) -> str:

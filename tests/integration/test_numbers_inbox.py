@@ -13,18 +13,28 @@ import pytest
 from starlette.testclient import TestClient
 
 from hub_numbers.app import app, handler
+from hub_numbers.deps import inboxes
 from hub_numbers.integrations.getchat import GetChatInboxes
-from hub_numbers.models import AccountStatus
-from hub_numbers.onboarding_deps import inboxes
-from hub_numbers.store import NumbersStore
+from hub_numbers.models.numbers import AccountStatus, InboxStatus
+from hub_numbers.store.numbers import NumbersStore
 from local.sandboxes.getchat import GetChatState, build_getchat_sandbox
-from tests.builders import CLIENT_ACME, CLIENT_GLOBEX, NOW, PARTNER, SUPPORT, AwsWorld, a_number, context, http_event
+from tests.builders import (
+    CLIENT_ACME,
+    CLIENT_GLOBEX,
+    NOW,
+    PARTNER,
+    SUPPORT,
+    AwsWorld,
+    a_number,
+    context,
+    http_event,
+    is_problem,
+)
 
 ACME_NUMBER = "106540352242922"
 GLOBEX_NUMBER = "107811234567801"
 API_KEY = "getchat-test-key"
 GETCHAT = "http://getchat.test"
-PROBLEMS = "https://docs.client-hub.example/problems/"
 ROUTE = "/v1/numbers/{number_id}/inbox"
 
 Answer = tuple[int, dict[str, Any], dict[str, str]]
@@ -85,10 +95,6 @@ def stored(number_id: str = ACME_NUMBER) -> dict[str, Any]:
     number = NumbersStore().get(number_id, consistent=True)
     assert number is not None
     return number.model_dump(mode="json")
-
-
-def is_problem(body: dict[str, Any], status: int, slug: str) -> bool:
-    return body["status"] == status and body["type"] == f"{PROBLEMS}{slug}" and bool(body["detail"])
 
 
 def test_a_direct_client_activates_the_inbox_of_a_running_number_once(aws: AwsWorld, getchat: GetChat) -> None:
@@ -229,7 +235,7 @@ def test_when_a_concurrent_activation_records_the_inbox_first_its_inbox_is_answe
         NumbersStore().put(
             number.model_copy(
                 update={
-                    "inbox_status": "active",
+                    "inbox_status": InboxStatus.ACTIVE,
                     "inbox_id": provisioned["id"],
                     "inbox_url": provisioned["url"],
                     "updated_at": NOW + timedelta(seconds=1),

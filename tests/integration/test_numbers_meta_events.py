@@ -6,7 +6,6 @@ Meta's published samples adapted to the test's WABA and numbers.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -16,19 +15,17 @@ from pydantic import ValidationError
 
 from hub_numbers.consumers.meta import handler
 from hub_numbers.events import NumberStatusChanged
-from hub_numbers.models import AccountStatus, MetaNumberUpdate, Number
-from hub_numbers.store import NumbersStore
+from hub_numbers.models.numbers import AccountStatus, MetaNumberUpdate, Number
+from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.usecases.meta_changes import handle_meta_change
-from hub_shared.events import EventMetadata
 from hub_shared.meta_events import MetaChange, detail_type
-from tests.builders import META_WEBHOOK_SAMPLES, AwsWorld, a_number, context, eventbridge_event
+from tests.builders import META_WEBHOOK_SAMPLES, NOW, AwsWorld, a_meta_change, a_number, context, eventbridge_event
 
 WABA = "102290129340398"
 OTHER_WABA = "109876543210987"
 CLIENT_WABA = "1191624265890717"  # waba_info.waba_id of the PARTNER_* samples
 PARTNER_BUSINESS = "2949482758682047"  # their entry.id
 PHONE = "+15550783881"  # the quality sample's display_phone_number
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 S = AccountStatus
 
 
@@ -37,26 +34,11 @@ def sample(name: str, *, waba_id: str | None = None) -> MetaChange:
     body = json.loads((META_WEBHOOK_SAMPLES / name).read_text())
     (entry,) = body["entry"]
     (raw,) = entry["changes"]
-    return meta_change(raw["field"], raw["value"], waba_id=waba_id or entry["id"], time=entry["time"])
-
-
-def meta_change(field: str, value: dict[str, Any], *, waba_id: str = WABA, time: int = 1743451903) -> MetaChange:
-    identity = json.dumps([waba_id, field, value], sort_keys=True).encode()
-    return MetaChange(
-        metadata=EventMetadata(
-            event_id=hashlib.sha256(identity).hexdigest(),
-            occurred_at=datetime.fromtimestamp(time, UTC),
-            correlation_id="webhook-request-1",
-        ),
-        waba_id=waba_id,
-        field=field,
-        time=time,
-        value=value,
-    )
+    return a_meta_change(raw["field"], raw["value"], waba_id=waba_id or entry["id"], time=entry["time"])
 
 
 def account_update(event: str, *, time: int = 1743451903, waba_id: str = WABA, **value: Any) -> MetaChange:
-    return meta_change("account_update", {"event": event, **value}, waba_id=waba_id, time=time)
+    return a_meta_change("account_update", {"event": event, **value}, waba_id=waba_id, time=time)
 
 
 def ban(state: str, *, time: int = 1743451903) -> MetaChange:
@@ -67,7 +49,7 @@ def quality(event: str, limit: str | None = "TIER_1K", *, time: int = 1748454394
     value = {"display_phone_number": phone.lstrip("+"), "event": event}
     if limit is not None:
         value["current_limit"] = limit
-    return meta_change("phone_number_quality_update", value, time=time)
+    return a_meta_change("phone_number_quality_update", value, time=time)
 
 
 def deliver(change: MetaChange) -> None:
@@ -407,7 +389,7 @@ def test_a_field_numbers_do_not_consume_is_ignored(aws: AwsWorld, number: Number
     before = aws.table_items("hub-numbers")
 
     deliver(sample("message_template_status_update.approved.json"))
-    deliver(meta_change("some_field_meta_adds_later", {"event": "ANYTHING"}))
+    deliver(a_meta_change("some_field_meta_adds_later", {"event": "ANYTHING"}))
 
     assert aws.table_items("hub-numbers") == before
 

@@ -10,9 +10,9 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from hub_numbers import outbox
+from hub_numbers.consumers import outbox
 from hub_numbers.consumers.meta import handler as meta_handler
-from hub_numbers.models import AccountStatus
+from hub_numbers.models.numbers import AccountStatus
 from hub_shared import aws as hub_aws
 from hub_shared.meta_events import MetaChange, detail_type
 from hub_shared.outbox import PUBLISH_ATTEMPTS

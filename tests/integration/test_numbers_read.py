@@ -12,7 +12,7 @@ import pytest
 
 from hub_numbers.app import handler
 from hub_numbers.deps import numbers_store
-from hub_numbers.models import AccountStatus
+from hub_numbers.models.numbers import AccountStatus
 from tests.builders import (
     CLIENT_ACME,
     CLIENT_GLOBEX,

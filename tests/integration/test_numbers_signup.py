@@ -12,11 +12,11 @@ import boto3
 import pytest
 
 from hub_numbers.app import app, handler
+from hub_numbers.deps import meta_graph
 from hub_numbers.integrations.secrets import SecretsVault
-from hub_numbers.models import AccountStatus
-from hub_numbers.onboarding_deps import meta_graph
-from hub_numbers.onboarding_models import Waba, WabaType
-from hub_numbers.onboarding_store import OnboardingStore
+from hub_numbers.models.numbers import AccountStatus
+from hub_numbers.models.onboarding import Waba, WabaType
+from hub_numbers.store.onboarding import OnboardingStore
 from hub_shared import aws
 from tests.builders import (
     CLIENT_ACME,
@@ -30,6 +30,7 @@ from tests.builders import (
     a_number,
     context,
     http_event,
+    is_problem,
     outbox_events,
     serve_meta_sandbox,
 )
@@ -37,7 +38,6 @@ from tests.builders import (
 ACME_WABA = "102290129340398"
 GLOBEX_WABA = "104996122399160"
 GLOBEX_NUMBER = "107811234567801"  # a story number of Globex's WABA, not of Acme's
-PROBLEMS = "https://docs.client-hub.example/problems/"
 
 Answer = tuple[int, dict[str, Any], dict[str, str]]
 
@@ -86,10 +86,6 @@ def hub_secrets() -> dict[str, str]:
         if s["Name"].startswith(("hub/business-tokens/", "hub/number-pins/"))
     ]
     return {name: client.get_secret_value(SecretId=name)["SecretString"] for name in names}
-
-
-def is_problem(body: dict[str, Any], status: int, slug: str) -> bool:
-    return body["status"] == status and body["type"] == f"{PROBLEMS}{slug}" and bool(body["detail"])
 
 
 # --- adding a number ------------------------------------------------------------------------------------------------

@@ -19,7 +19,10 @@ from moto import mock_aws
 from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 
+from hub_billing.settings import BillingSettings
+from hub_numbers.settings import NumbersSettings
 from hub_shared.settings import Settings
+from hub_webhooks.settings import WebhooksSettings
 from local.template import (
     TEMPLATE,
     create_tables,
@@ -334,15 +337,51 @@ def test_globals_environment_names_every_table() -> None:
     assert set(table_environment().values()) == tables
 
 
-@pytest.mark.parametrize(
-    "field", sorted(f for f in Settings.model_fields if any(f.endswith(suffix) for suffix in SETTINGS_RESOURCES))
-)
-def test_template_sets_every_resource_name_the_settings_read(field: str) -> None:
-    template = load_template()
-    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+def _resource_fields(settings: type[Settings]) -> list[str]:
+    return sorted(f for f in settings.model_fields if any(f.endswith(suffix) for suffix in SETTINGS_RESOURCES))
+
+
+def _names(field: str, value: Any, template: dict[str, Any]) -> None:
+    """`value` is a Ref to a resource of the kind `field` names."""
     (kind,) = (kind for suffix, kind in SETTINGS_RESOURCES.items() if field.endswith(suffix))
-    assert field.upper() in variables
-    value = variables[field.upper()]
     assert isinstance(value, dict)
     assert value.keys() == {"Ref"}
     assert template["Resources"][value["Ref"]]["Type"] == kind
+
+
+@pytest.mark.parametrize("field", _resource_fields(Settings))
+def test_template_sets_every_resource_name_the_shared_settings_read(field: str) -> None:
+    template = load_template()
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert field.upper() in variables
+    _names(field, variables[field.upper()], template)
+
+
+SERVICE_SETTINGS = {"numbers": NumbersSettings, "webhooks": WebhooksSettings, "billing": BillingSettings}
+
+
+@pytest.mark.parametrize(
+    ("service", "field"),
+    [(service, field) for service, cls in SERVICE_SETTINGS.items() for field in _resource_fields(cls)],
+)
+def test_a_services_resources_are_named_by_its_own_functions_only(service: str, field: str) -> None:
+    """A service's own settings (its table, its secrets) are set on its functions, never in the Globals or on another
+    service's functions: adding a service never edits another's configuration."""
+    if field in Settings.model_fields:
+        return
+    template = load_template()
+    assert field.upper() not in template["Globals"]["Function"]["Environment"]["Variables"]
+    setting: dict[str, Any] = {}
+    for name, function in resources("AWS::Serverless::Function", template).items():
+        variables = function["Properties"].get("Environment", {}).get("Variables", {})
+        if field.upper() in variables:
+            setting[name] = variables[field.upper()]
+            _names(field, variables[field.upper()], template)
+    owners = {
+        function["Properties"]["CodeUri"]
+        for name, function in resources("AWS::Serverless::Function", template).items()
+        if name in setting
+    }
+    declaring = {f"../services/{other}/" for other, cls in SERVICE_SETTINGS.items() if field in cls.model_fields}
+    assert f"../services/{service}/" in owners
+    assert owners <= declaring

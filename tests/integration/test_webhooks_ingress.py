@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import copy
 import hashlib
-import hmac
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,48 +13,37 @@ import boto3
 import pytest
 
 from hub_webhooks.app import handler
-from tests.builders import META_WEBHOOK_SAMPLES, AwsWorld, context, http_event
-from tests.conftest import REGION
+from tests.builders import (
+    META_WEBHOOK_SAMPLES,
+    REGION,
+    WEBHOOK_APP_SECRET,
+    WEBHOOK_VERIFY_TOKEN,
+    Answer,
+    AwsWorld,
+    context,
+    encode_json,
+    http_event,
+    post_signed_webhook,
+    post_webhook,
+    quality_webhook,
+    stored_changes_of,
+    webhook_entry,
+    webhook_notification,
+    webhook_signature,
+)
 
-APP_SECRET = "test-meta-app-secret"
-VERIFY_TOKEN = "test-meta-verify-token"
-TABLE = "hub-webhook-changes"
 PATH = "/webhooks/meta"
 SAMPLES = sorted(META_WEBHOOK_SAMPLES.glob("*.json"))
 PROBLEM_JSON = "application/problem+json"
-
-Answer = tuple[int, dict[str, Any], dict[str, str]]
 
 
 @pytest.fixture
 def world(aws: AwsWorld) -> AwsWorld:
     """The moto account with Meta's app secret and verify token."""
     secrets = boto3.client("secretsmanager", region_name=REGION)
-    secrets.create_secret(Name="hub/meta/app-secret", SecretString=APP_SECRET)
-    secrets.create_secret(Name="hub/meta/verify-token", SecretString=VERIFY_TOKEN)
+    secrets.create_secret(Name="hub/meta/app-secret", SecretString=WEBHOOK_APP_SECRET)
+    secrets.create_secret(Name="hub/meta/verify-token", SecretString=WEBHOOK_VERIFY_TOKEN)
     return aws
-
-
-def signature(raw: bytes, secret: str = APP_SECRET) -> str:
-    """Meta's header, computed independently of the code under test."""
-    return "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-
-
-def encode(body: dict[str, Any]) -> bytes:
-    return json.dumps(body).encode()
-
-
-def post_raw(raw: bytes, headers: dict[str, str] | None = None, *, base64_encoded: bool = False) -> Answer:
-    """POST `raw` as API Gateway hands it over: text, or base64 when `base64_encoded`."""
-    event = http_event("POST", PATH, body="", headers=headers)
-    event["body"] = base64.b64encode(raw).decode() if base64_encoded else raw.decode()
-    event["isBase64Encoded"] = base64_encoded
-    answer = handler(event, context("WebhooksFunction"))
-    return answer["statusCode"], json.loads(answer["body"]), answer.get("headers", {})
-
-
-def post_signed(raw: bytes, *, base64_encoded: bool = False) -> Answer:
-    return post_raw(raw, {"x-hub-signature-256": signature(raw)}, base64_encoded=base64_encoded)
 
 
 def handshake(query: dict[str, str]) -> dict[str, Any]:
@@ -64,31 +51,9 @@ def handshake(query: dict[str, str]) -> dict[str, Any]:
     return answer
 
 
-def stored(world: AwsWorld) -> list[dict[str, Any]]:
-    """Every item of the table, as plain values."""
-    pages = world.dynamodb.get_paginator("scan").paginate(TableName=TABLE)
-    return [{k: next(iter(v.values())) for k, v in item.items()} for page in pages for item in page["Items"]]
-
-
 def sample(path: Path) -> dict[str, Any]:
     body: dict[str, Any] = json.loads(path.read_text())
     return body
-
-
-def notification(*entries: dict[str, Any]) -> dict[str, Any]:
-    return {"object": "whatsapp_business_account", "entry": list(entries)}
-
-
-def entry(waba_id: str, time: int | None, *changes: tuple[str, dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": waba_id, "changes": [{"field": f, "value": v} for f, v in changes]}
-    if time is not None:
-        out["time"] = time
-    return out
-
-
-def quality(event: str, time: int) -> dict[str, Any]:
-    value = {"display_phone_number": "15550783881", "event": event, "current_limit": "TIER_10K"}
-    return notification(entry("102290129340398", time, ("phone_number_quality_update", value)))
 
 
 def expected_change_id(waba_id: str, field: str, time: int, value: dict[str, Any]) -> str:
@@ -100,7 +65,7 @@ def assert_refused(world: AwsWorld, answer: Answer, status: int) -> dict[str, An
     code, body, headers = answer
     assert (code, headers.get("Content-Type")) == (status, PROBLEM_JSON), body
     assert body["status"] == status
-    assert stored(world) == []
+    assert stored_changes_of(world) == []
     return body
 
 
@@ -108,7 +73,9 @@ def assert_refused(world: AwsWorld, answer: Answer, status: int) -> dict[str, An
 
 
 def test_handshake_with_the_verify_token_echoes_the_challenge_as_plain_text(world: AwsWorld) -> None:
-    answer = handshake({"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"})
+    answer = handshake(
+        {"hub.mode": "subscribe", "hub.verify_token": WEBHOOK_VERIFY_TOKEN, "hub.challenge": "1158201444"}
+    )
 
     assert (answer["statusCode"], answer["body"]) == (200, "1158201444")
     assert answer["headers"]["Content-Type"] == "text/plain"
@@ -118,11 +85,11 @@ def test_handshake_with_the_verify_token_echoes_the_challenge_as_plain_text(worl
     "query",
     [
         {"hub.mode": "subscribe", "hub.verify_token": "not-the-token", "hub.challenge": "1158201444"},
-        {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN[:-1], "hub.challenge": "1158201444"},
-        {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"},
-        {"hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"},
+        {"hub.mode": "subscribe", "hub.verify_token": WEBHOOK_VERIFY_TOKEN[:-1], "hub.challenge": "1158201444"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": WEBHOOK_VERIFY_TOKEN, "hub.challenge": "1158201444"},
+        {"hub.verify_token": WEBHOOK_VERIFY_TOKEN, "hub.challenge": "1158201444"},
         {"hub.mode": "subscribe", "hub.challenge": "1158201444"},
-        {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN},
+        {"hub.mode": "subscribe", "hub.verify_token": WEBHOOK_VERIFY_TOKEN},
         {},
     ],
     ids=["wrong-token", "token-prefix", "wrong-mode", "no-mode", "no-token", "no-challenge", "nothing"],
@@ -134,7 +101,7 @@ def test_handshake_is_forbidden_unless_meta_subscribes_with_our_token(world: Aws
     assert "1158201444" not in answer["body"]
 
 
-# ---------------------------------------------------------------- notifications: stored once
+# ---------------------------------------------------------------- notifications: stored_changes_of once
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
@@ -143,10 +110,10 @@ def test_each_meta_sample_with_a_valid_signature_is_stored_once(world: AwsWorld,
     (meta_entry,) = body["entry"]
     (change,) = meta_entry["changes"]
 
-    status, receipt, _ = post_signed(path.read_bytes())
+    status, receipt, _ = post_signed_webhook(path.read_bytes())
 
     assert (status, receipt) == (200, {"received": 1, "stored": 1, "duplicates": 0})
-    (item,) = stored(world)
+    (item,) = stored_changes_of(world)
     assert item["change_id"] == expected_change_id(
         meta_entry["id"], change["field"], meta_entry["time"], change["value"]
     )
@@ -163,33 +130,33 @@ def test_each_meta_sample_with_a_valid_signature_is_stored_once(world: AwsWorld,
 
 def test_the_same_body_twice_stores_nothing_the_second_time(world: AwsWorld) -> None:
     raw = (META_WEBHOOK_SAMPLES / "account_update.disabled_update.json").read_bytes()
-    post_signed(raw)
-    first = stored(world)
+    post_signed_webhook(raw)
+    first = stored_changes_of(world)
 
-    status, receipt, _ = post_signed(raw)
+    status, receipt, _ = post_signed_webhook(raw)
 
     assert (status, receipt) == (200, {"received": 1, "stored": 0, "duplicates": 1})
-    assert stored(world) == first
+    assert stored_changes_of(world) == first
 
 
 def test_a_retry_serialised_differently_is_still_the_same_change(world: AwsWorld) -> None:
     body = sample(META_WEBHOOK_SAMPLES / "message_template_status_update.approved.json")
-    post_signed(encode(body))
+    post_signed_webhook(encode_json(body))
     value = body["entry"][0]["changes"][0]["value"]
     body["entry"][0]["changes"][0]["value"] = dict(reversed(list(value.items())))
 
-    status, receipt, _ = post_signed(json.dumps(body, indent=4).encode())
+    status, receipt, _ = post_signed_webhook(json.dumps(body, indent=4).encode())
 
     assert (status, receipt["stored"], receipt["duplicates"]) == (200, 0, 1)
-    assert len(stored(world)) == 1
+    assert len(stored_changes_of(world)) == 1
 
 
 def test_a_change_that_happens_again_later_is_a_new_change(world: AwsWorld) -> None:
     for event, time in [("FLAGGED", 1_760_000_000), ("UNFLAGGED", 1_760_000_100), ("FLAGGED", 1_760_000_200)]:
-        status, receipt, _ = post_signed(encode(quality(event, time)))
+        status, receipt, _ = post_signed_webhook(encode_json(quality_webhook(event, time)))
         assert (status, receipt["stored"]) == (200, 1)
 
-    assert sorted((int(i["time"]), json.loads(i["value"])["event"]) for i in stored(world)) == [
+    assert sorted((int(i["time"]), json.loads(i["value"])["event"]) for i in stored_changes_of(world)) == [
         (1_760_000_000, "FLAGGED"),
         (1_760_000_100, "UNFLAGGED"),
         (1_760_000_200, "FLAGGED"),
@@ -197,64 +164,66 @@ def test_a_change_that_happens_again_later_is_a_new_change(world: AwsWorld) -> N
 
 
 def test_the_same_change_twice_in_one_body_is_stored_once(world: AwsWorld) -> None:
-    once = quality("FLAGGED", 1_760_000_000)["entry"][0]
+    once = quality_webhook("FLAGGED", 1_760_000_000)["entry"][0]
 
-    status, receipt, _ = post_signed(encode(notification(once, copy.deepcopy(once))))
+    status, receipt, _ = post_signed_webhook(encode_json(webhook_notification(once, copy.deepcopy(once))))
 
     assert (status, receipt) == (200, {"received": 2, "stored": 1, "duplicates": 1})
-    assert len(stored(world)) == 1
+    assert len(stored_changes_of(world)) == 1
 
 
 def test_unknown_fields_are_stored_like_any_other(world: AwsWorld) -> None:
     value = {"brand_new": {"nested": [1, 2.5, None, True]}, "note": "Grüße"}
-    body = notification(entry("102290129340398", 1_770_000_000, ("a_field_meta_added_later", value)))
+    body = webhook_notification(webhook_entry("102290129340398", 1_770_000_000, ("a_field_meta_added_later", value)))
 
-    status, receipt, _ = post_signed(encode(body))
+    status, receipt, _ = post_signed_webhook(encode_json(body))
 
     assert (status, receipt["stored"]) == (200, 1)
-    (item,) = stored(world)
+    (item,) = stored_changes_of(world)
     assert (item["field"], json.loads(item["value"])) == ("a_field_meta_added_later", value)
 
 
 def test_a_change_without_time_is_stored_with_time_zero(world: AwsWorld) -> None:
     value = {"messaging_product": "whatsapp", "statuses": [{"id": "wamid.HBgL", "status": "delivered"}]}
 
-    status, receipt, _ = post_signed(encode(notification(entry("102290129340398", None, ("messages", value)))))
+    status, receipt, _ = post_signed_webhook(
+        encode_json(webhook_notification(webhook_entry("102290129340398", None, ("messages", value))))
+    )
 
     assert (status, receipt["stored"]) == (200, 1)
-    (item,) = stored(world)
+    (item,) = stored_changes_of(world)
     assert int(item["time"]) == 0
 
 
 def test_a_batch_of_many_entries_and_changes_is_stored_change_by_change(world: AwsWorld) -> None:
     def batch(first: int, count: int) -> dict[str, Any]:
-        return notification(
+        return webhook_notification(
             *(
-                entry(f"10{w:013d}", 1_770_000_000 + w, *(("account_alerts", {"n": c}) for c in range(25)))
+                webhook_entry(f"10{w:013d}", 1_770_000_000 + w, *(("account_alerts", {"n": c}) for c in range(25)))
                 for w in range(first, first + count)
             )
         )
 
-    status, receipt, _ = post_signed(encode(batch(0, 40)))
+    status, receipt, _ = post_signed_webhook(encode_json(batch(0, 40)))
     assert (status, receipt) == (200, {"received": 1000, "stored": 1000, "duplicates": 0})
 
-    status, receipt, _ = post_signed(encode(batch(35, 10)))  # half of it was delivered before
+    status, receipt, _ = post_signed_webhook(encode_json(batch(35, 10)))  # half of it was delivered before
 
     assert (status, receipt) == (200, {"received": 250, "stored": 125, "duplicates": 125})
-    assert len({item["change_id"] for item in stored(world)}) == 1125
+    assert len({item["change_id"] for item in stored_changes_of(world)}) == 1125
 
 
 def test_an_empty_entry_list_is_accepted_and_stores_nothing(world: AwsWorld) -> None:
-    status, receipt, _ = post_signed(encode(notification()))
+    status, receipt, _ = post_signed_webhook(encode_json(webhook_notification()))
 
     assert (status, receipt) == (200, {"received": 0, "stored": 0, "duplicates": 0})
-    assert stored(world) == []
+    assert stored_changes_of(world) == []
 
 
 def test_a_base64_encoded_body_is_verified_over_its_decoded_bytes(world: AwsWorld) -> None:
     raw = (META_WEBHOOK_SAMPLES / "phone_number_quality_update.json").read_bytes()
 
-    status, receipt, _ = post_signed(raw, base64_encoded=True)
+    status, receipt, _ = post_signed_webhook(raw, base64_encoded=True)
 
     assert (status, receipt["stored"]) == (200, 1)
 
@@ -262,47 +231,51 @@ def test_a_base64_encoded_body_is_verified_over_its_decoded_bytes(world: AwsWorl
 def test_a_text_body_is_verified_over_its_utf8_bytes(world: AwsWorld) -> None:
     value = {"event": "APPROVED", "message_template_name": "bestätigung_📦", "reason": "NONE"}
     raw = json.dumps(
-        notification(entry("102290129340398", 1_770_000_000, ("message_template_status_update", value))),
+        webhook_notification(
+            webhook_entry("102290129340398", 1_770_000_000, ("message_template_status_update", value))
+        ),
         ensure_ascii=False,
     ).encode()
 
-    status, receipt, _ = post_signed(raw)
+    status, receipt, _ = post_signed_webhook(raw)
 
     assert (status, receipt["stored"]) == (200, 1)
-    assert json.loads(stored(world)[0]["value"]) == value
+    assert json.loads(stored_changes_of(world)[0]["value"]) == value
 
 
 def test_a_stored_change_keeps_the_request_id_for_tracing(world: AwsWorld) -> None:
-    raw = encode(quality("FLAGGED", 1_760_000_000))
-    event = http_event("POST", PATH, body=raw.decode(), headers={"x-hub-signature-256": signature(raw)})
+    raw = encode_json(quality_webhook("FLAGGED", 1_760_000_000))
+    event = http_event("POST", PATH, body=raw.decode(), headers={"x-hub-signature-256": webhook_signature(raw)})
 
     assert handler(event, context("WebhooksFunction"))["statusCode"] == 200
 
-    (item,) = stored(world)
+    (item,) = stored_changes_of(world)
     assert item["correlation_id"] == event["requestContext"]["requestId"]
 
 
 def test_logs_hold_counts_never_bodies_or_signatures(
     world: AwsWorld, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    raw = encode(quality("FLAGGED", 1_760_000_000))
+    raw = encode_json(quality_webhook("FLAGGED", 1_760_000_000))
 
-    post_signed(raw)
+    post_signed_webhook(raw)
 
     (record,) = [r for r in caplog.records if r.getMessage() == "meta notification received"]
     assert [getattr(record, k) for k in ("received", "stored", "duplicates")] == [1, 1, 0]
     logged = capsys.readouterr().out + "".join(str(vars(r)) for r in caplog.records)
-    assert signature(raw).removeprefix("sha256=") not in logged
+    assert webhook_signature(raw).removeprefix("sha256=") not in logged
     assert "15550783881" not in logged
 
 
-# ---------------------------------------------------------------- notifications: refused, nothing stored
+# ---------------------------------------------------------------- notifications: refused, nothing stored_changes_of
 
 
 def test_a_forged_signature_is_unauthorized(world: AwsWorld) -> None:
-    raw = encode(quality("FLAGGED", 1_760_000_000))
+    raw = encode_json(quality_webhook("FLAGGED", 1_760_000_000))
 
-    body = assert_refused(world, post_raw(raw, {"x-hub-signature-256": signature(raw, "not-the-app-secret")}), 401)
+    body = assert_refused(
+        world, post_webhook(raw, {"x-hub-signature-256": webhook_signature(raw, "not-the-app-secret")}), 401
+    )
 
     assert body["title"] == "Unauthorized"
 
@@ -313,49 +286,53 @@ def test_a_forged_signature_is_unauthorized(world: AwsWorld) -> None:
     ids=["missing", "empty", "no-digest", "sha1", "not-hex", "zeros", "non-ascii", "other-scheme"],
 )
 def test_a_missing_or_malformed_signature_is_unauthorized(world: AwsWorld, header: str | None) -> None:
-    raw = encode(quality("FLAGGED", 1_760_000_000))
+    raw = encode_json(quality_webhook("FLAGGED", 1_760_000_000))
 
-    assert_refused(world, post_raw(raw, {"x-hub-signature-256": header} if header is not None else {}), 401)
+    assert_refused(world, post_webhook(raw, {"x-hub-signature-256": header} if header is not None else {}), 401)
 
 
 def test_a_truncated_body_is_unauthorized(world: AwsWorld) -> None:
-    raw = encode(quality("FLAGGED", 1_760_000_000))
+    raw = encode_json(quality_webhook("FLAGGED", 1_760_000_000))
 
-    assert_refused(world, post_raw(raw[:-10], {"x-hub-signature-256": signature(raw)}), 401)
+    assert_refused(world, post_webhook(raw[:-10], {"x-hub-signature-256": webhook_signature(raw)}), 401)
 
 
 def test_a_body_edited_after_signing_is_unauthorized(world: AwsWorld) -> None:
-    raw = encode(quality("FLAGGED", 1_760_000_000))
+    raw = encode_json(quality_webhook("FLAGGED", 1_760_000_000))
     edited = raw.replace(b"FLAGGED", b"UNFLAGGED")
 
-    assert_refused(world, post_raw(edited, {"x-hub-signature-256": signature(raw)}), 401)
+    assert_refused(world, post_webhook(edited, {"x-hub-signature-256": webhook_signature(raw)}), 401)
 
 
 def test_a_body_edited_and_re_signed_without_the_app_secret_is_unauthorized(world: AwsWorld) -> None:
-    raw = encode(quality("FLAGGED", 1_760_000_000))
+    raw = encode_json(quality_webhook("FLAGGED", 1_760_000_000))
     edited = raw.replace(b"FLAGGED", b"UNFLAGGED")
 
-    assert_refused(world, post_raw(edited, {"x-hub-signature-256": signature(edited, APP_SECRET + "x")}), 401)
+    assert_refused(
+        world,
+        post_webhook(edited, {"x-hub-signature-256": webhook_signature(edited, WEBHOOK_APP_SECRET + "x")}),
+        401,
+    )
 
 
 def test_an_empty_unsigned_body_is_unauthorized(world: AwsWorld) -> None:
-    assert_refused(world, post_raw(b""), 401)
+    assert_refused(world, post_webhook(b""), 401)
 
 
 def test_an_empty_signed_body_is_bad_request(world: AwsWorld) -> None:
-    assert_refused(world, post_signed(b""), 400)
+    assert_refused(world, post_signed_webhook(b""), 400)
 
 
 def test_a_signed_body_that_is_not_json_is_bad_request(world: AwsWorld) -> None:
-    body = assert_refused(world, post_signed(b'{"object": "whatsapp_business_account", "entry": ['), 400)
+    body = assert_refused(world, post_signed_webhook(b'{"object": "whatsapp_business_account", "entry": ['), 400)
 
     assert body["errors"][0]["field"] == "body"
 
 
 def test_a_signed_body_of_another_object_is_unprocessable(world: AwsWorld) -> None:
-    raw = encode({"object": "page", "entry": [{"id": "1", "time": 1, "changes": []}]})
+    raw = encode_json({"object": "page", "entry": [{"id": "1", "time": 1, "changes": []}]})
 
-    body = assert_refused(world, post_signed(raw), 422)
+    body = assert_refused(world, post_signed_webhook(raw), 422)
 
     assert [e["field"] for e in body["errors"]] == ["body.object"]
 
@@ -367,35 +344,39 @@ def test_a_signed_body_of_another_object_is_unprocessable(world: AwsWorld) -> No
         ({"object": "whatsapp_business_account"}, ["body.entry"]),
         ({"object": "whatsapp_business_account", "entry": [{"time": 1, "changes": []}]}, ["body.entry[0].id"]),
         (
-            notification({"id": "1", "changes": [{"field": "account_update", "value": ["not", "an", "object"]}]}),
+            webhook_notification(
+                {"id": "1", "changes": [{"field": "account_update", "value": ["not", "an", "object"]}]}
+            ),
             ["body.entry[0].changes[0].value"],
         ),
-        (notification({"id": "1", "changes": [{"value": {}}]}), ["body.entry[0].changes[0].field"]),
-        (notification({"id": "1", "time": "yesterday", "changes": []}), ["body.entry[0].time"]),
+        (webhook_notification({"id": "1", "changes": [{"value": {}}]}), ["body.entry[0].changes[0].field"]),
+        (webhook_notification({"id": "1", "time": "yesterday", "changes": []}), ["body.entry[0].time"]),
     ],
     ids=["array", "no-entry", "no-waba-id", "value-not-object", "no-field", "time-not-a-number"],
 )
 def test_a_signed_body_that_is_not_meta_envelope_is_unprocessable_with_each_field(
     world: AwsWorld, body: Any, fields: list[str]
 ) -> None:
-    problem = assert_refused(world, post_signed(encode(body)), 422)
+    problem = assert_refused(world, post_signed_webhook(encode_json(body)), 422)
 
     assert [e["field"] for e in problem["errors"]] == fields
 
 
 def test_a_valid_batch_with_one_bad_change_stores_none_of_it(world: AwsWorld) -> None:
-    good = quality("FLAGGED", 1_760_000_000)["entry"][0]
+    good = quality_webhook("FLAGGED", 1_760_000_000)["entry"][0]
     bad = {"id": "1", "changes": [{"field": "account_update"}]}
 
-    assert_refused(world, post_signed(encode(notification(good, bad))), 422)
+    assert_refused(world, post_signed_webhook(encode_json(webhook_notification(good, bad))), 422)
 
 
 def test_a_body_over_three_megabytes_is_too_large(world: AwsWorld) -> None:
     padding = "x" * (3 * 1024 * 1024)
-    raw = encode(notification(entry("102290129340398", 1, ("account_update", {"event": "X", "pad": padding}))))
+    raw = encode_json(
+        webhook_notification(webhook_entry("102290129340398", 1, ("account_update", {"event": "X", "pad": padding})))
+    )
 
-    assert_refused(world, post_signed(raw), 413)
-    assert_refused(world, post_signed(raw, base64_encoded=True), 413)
+    assert_refused(world, post_signed_webhook(raw), 413)
+    assert_refused(world, post_signed_webhook(raw, base64_encoded=True), 413)
 
 
 def test_a_body_of_exactly_three_megabytes_is_accepted(world: AwsWorld) -> None:
@@ -403,11 +384,15 @@ def test_a_body_of_exactly_three_megabytes_is_accepted(world: AwsWorld) -> None:
 
     def body(last_pad: int) -> bytes:
         changes = [("account_update", {"n": n, "pad": "x" * 100_000}) for n in range(30)]
-        return encode(notification(entry("102290129340398", 1, *changes, ("account_update", {"pad": "x" * last_pad}))))
+        return encode_json(
+            webhook_notification(
+                webhook_entry("102290129340398", 1, *changes, ("account_update", {"pad": "x" * last_pad}))
+            )
+        )
 
     raw = body(3 * 1024 * 1024 - len(body(0)))
     assert len(raw) == 3 * 1024 * 1024
 
-    status, receipt, _ = post_signed(raw)
+    status, receipt, _ = post_signed_webhook(raw)
 
     assert (status, receipt["stored"]) == (200, 31)

@@ -15,19 +15,21 @@ from botocore.stub import Stubber
 
 from hub_shared import aws
 from hub_shared.singletons import reset_all
-from hub_webhooks.relay import handler
-from tests.builders import META_WEBHOOK_SAMPLES, AwsWorld, context
-from tests.conftest import REGION
-from tests.integration.test_webhooks_ingress import (
-    APP_SECRET,
-    TABLE,
-    VERIFY_TOKEN,
-    encode,
-    entry,
-    notification,
-    post_signed,
-    quality,
-    stored,
+from hub_webhooks.consumers.relay import handler
+from tests.builders import (
+    META_WEBHOOK_SAMPLES,
+    REGION,
+    WEBHOOK_APP_SECRET,
+    WEBHOOK_CHANGES_TABLE,
+    WEBHOOK_VERIFY_TOKEN,
+    AwsWorld,
+    context,
+    encode_json,
+    post_signed_webhook,
+    quality_webhook,
+    stored_changes_of,
+    webhook_entry,
+    webhook_notification,
 )
 
 SAMPLES = sorted(META_WEBHOOK_SAMPLES.glob("*.json"))
@@ -40,7 +42,7 @@ class Relay:
     dead_letter_queue: str
 
     def stream_records(self) -> list[dict[str, Any]]:
-        return self.aws.stream_records(TABLE)
+        return self.aws.stream_records(WEBHOOK_CHANGES_TABLE)
 
     def run(self, records: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         records = self.stream_records() if records is None else records
@@ -59,8 +61,8 @@ class Relay:
 def relay(aws: AwsWorld, monkeypatch: pytest.MonkeyPatch) -> Iterator[Relay]:
     """Meta's secrets, the relay's dead-letter queue, and a rule sending every `hub.meta` event to a queue."""
     secrets = boto3.client("secretsmanager", region_name=REGION)
-    secrets.create_secret(Name="hub/meta/app-secret", SecretString=APP_SECRET)
-    secrets.create_secret(Name="hub/meta/verify-token", SecretString=VERIFY_TOKEN)
+    secrets.create_secret(Name="hub/meta/app-secret", SecretString=WEBHOOK_APP_SECRET)
+    secrets.create_secret(Name="hub/meta/verify-token", SecretString=WEBHOOK_VERIFY_TOKEN)
     dead_letters, observed = aws.queue("outbox-dlq"), aws.observe("hub.meta")
     monkeypatch.setenv("OUTBOX_DEAD_LETTER_QUEUE_URL", dead_letters)
     reset_all()
@@ -80,8 +82,8 @@ def test_a_stored_change_is_published_as_meta_field_with_the_change_as_detail(
     relay: Relay, capsys: pytest.CaptureFixture[str]
 ) -> None:
     body = json.loads((META_WEBHOOK_SAMPLES / "account_update.disabled_update.json").read_text())
-    post_signed(encode(body))
-    (item,) = stored(relay.aws)
+    post_signed_webhook(encode_json(body))
+    (item,) = stored_changes_of(relay.aws)
     capsys.readouterr()
 
     answer = relay.run()
@@ -107,7 +109,7 @@ def test_a_stored_change_is_published_as_meta_field_with_the_change_as_detail(
 
 def test_every_sample_goes_out_under_its_own_field(relay: Relay) -> None:
     for path in SAMPLES:
-        post_signed(path.read_bytes())
+        post_signed_webhook(path.read_bytes())
 
     relay.run()
 
@@ -117,7 +119,11 @@ def test_every_sample_goes_out_under_its_own_field(relay: Relay) -> None:
 
 
 def test_an_unknown_field_is_published_like_any_other(relay: Relay) -> None:
-    post_signed(encode(notification(entry("102290129340398", 1_770_000_000, ("brand_new_field", {"a": [1]})))))
+    post_signed_webhook(
+        encode_json(
+            webhook_notification(webhook_entry("102290129340398", 1_770_000_000, ("brand_new_field", {"a": [1]})))
+        )
+    )
 
     relay.run()
 
@@ -126,8 +132,10 @@ def test_an_unknown_field_is_published_like_any_other(relay: Relay) -> None:
 
 
 def test_a_change_without_time_occurred_when_it_was_received(relay: Relay) -> None:
-    post_signed(encode(notification(entry("102290129340398", None, ("messages", {"statuses": []})))))
-    (item,) = stored(relay.aws)
+    post_signed_webhook(
+        encode_json(webhook_notification(webhook_entry("102290129340398", None, ("messages", {"statuses": []}))))
+    )
+    (item,) = stored_changes_of(relay.aws)
 
     relay.run()
 
@@ -138,7 +146,7 @@ def test_a_change_without_time_occurred_when_it_was_received(relay: Relay) -> No
 
 def test_changes_go_out_in_batches_of_at_most_ten_with_their_change_ids(relay: Relay) -> None:
     changes = (("account_alerts", {"n": n}) for n in range(23))
-    post_signed(encode(notification(entry("102290129340398", 1_770_000_000, *changes))))
+    post_signed_webhook(encode_json(webhook_notification(webhook_entry("102290129340398", 1_770_000_000, *changes))))
     batches = put_events_batches()
 
     relay.run()
@@ -146,11 +154,11 @@ def test_changes_go_out_in_batches_of_at_most_ten_with_their_change_ids(relay: R
     assert [len(batch) for batch in batches] == [10, 10, 3]
     assert {e["DetailType"] for batch in batches for e in batch} == {"meta.account_alerts"}
     published = {e["detail"]["metadata"]["event_id"] for e in relay.observed()}
-    assert published == {item["change_id"] for item in stored(relay.aws)}
+    assert published == {item["change_id"] for item in stored_changes_of(relay.aws)}
 
 
 def test_relaying_the_same_records_again_repeats_the_same_event_ids(relay: Relay) -> None:
-    post_signed(encode(quality("FLAGGED", 1_760_000_000)))
+    post_signed_webhook(encode_json(quality_webhook("FLAGGED", 1_760_000_000)))
     records = relay.stream_records()
     relay.run(records)
     first = [e["detail"]["metadata"]["event_id"] for e in relay.observed()]
@@ -161,7 +169,7 @@ def test_relaying_the_same_records_again_repeats_the_same_event_ids(relay: Relay
 
 
 def test_only_inserts_are_published_never_ttl_removals(relay: Relay) -> None:
-    post_signed(encode(quality("FLAGGED", 1_760_000_000)))
+    post_signed_webhook(encode_json(quality_webhook("FLAGGED", 1_760_000_000)))
     (record,) = relay.stream_records()
     removal = {**record, "eventName": "REMOVE", "dynamodb": {**record["dynamodb"], "OldImage": {}}}
     del removal["dynamodb"]["NewImage"]
@@ -177,7 +185,9 @@ def refused(entry_count: int, refused_at: int) -> dict[str, Any]:
 
 
 def test_a_refused_entry_is_retried_alone_until_the_bus_takes_it(relay: Relay) -> None:
-    post_signed(encode(notification(entry("102290129340398", 1, ("a", {"n": 1}), ("b", {"n": 2})))))
+    post_signed_webhook(
+        encode_json(webhook_notification(webhook_entry("102290129340398", 1, ("a", {"n": 1}), ("b", {"n": 2}))))
+    )
     batches = put_events_batches()
 
     with Stubber(aws.events()) as bus:
@@ -193,8 +203,8 @@ def test_a_refused_entry_is_retried_alone_until_the_bus_takes_it(relay: Relay) -
 
 
 def test_an_entry_the_bus_keeps_refusing_is_dead_lettered_with_its_error(relay: Relay) -> None:
-    post_signed(encode(quality("FLAGGED", 1_760_000_000)))
-    (item,) = stored(relay.aws)
+    post_signed_webhook(encode_json(quality_webhook("FLAGGED", 1_760_000_000)))
+    (item,) = stored_changes_of(relay.aws)
 
     with Stubber(aws.events()) as bus:
         for _ in range(3):
@@ -210,7 +220,7 @@ def test_an_entry_the_bus_keeps_refusing_is_dead_lettered_with_its_error(relay: 
 
 
 def test_the_event_time_is_meta_entry_time_in_utc(relay: Relay) -> None:
-    post_signed(encode(quality("FLAGGED", 1_760_000_000)))
+    post_signed_webhook(encode_json(quality_webhook("FLAGGED", 1_760_000_000)))
 
     relay.run()
 

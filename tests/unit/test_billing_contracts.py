@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from hub_billing.contracts import NumberAddedEvent, NumberDeletedEvent, NumberLifecycleEvent
+from hub_billing.models.contracts import NumberAddedEvent, NumberDeletedEvent, NumberLifecycleEvent
 from hub_numbers.events import NumberAdded, NumberDeleted
 from tests.builders import eventbridge_event
 

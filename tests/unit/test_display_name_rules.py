@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from hub_numbers.usecases.display_name_rules import DisplayNameRefused, checked_display_name
+from hub_numbers.errors import DisplayNameRefused
+from hub_numbers.usecases.display_names.rules import checked_display_name
 from hub_shared.errors import FieldError
 
 CURRENT = "Acme Retail"

@@ -10,23 +10,26 @@ from typing import Any
 import jwt
 import pytest
 from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventV2Model
-from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route, Router
 from starlette.testclient import TestClient
 
 from local.gateway import Cors, JwtVerifier, authorizer_claims, build_gateway, template_cors
 from local.template import HttpRoute
-
-NOW = 1_700_000_000.0  # 14 Nov 2023 22:13:20 UTC
-ISSUER = "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_local"
-CLIENT_ID = "portal-client"
-KID = "key-1"
-SOURCE_IP = "203.0.113.7"
-OPENAPI: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "Client Hub", "version": "1"}, "paths": {}}
-
-PRIVATE_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+from tests.builders import (
+    APP_CLIENT_ID,
+    EMPTY_OPENAPI,
+    ISSUER,
+    KID,
+    SOURCE_IP,
+    TOKEN_NOW,
+    InMemoryJwks,
+    bearer,
+    id_claims,
+    jwks,
+    other_key,
+    signed_token,
+)
 
 ROUTES = [
     HttpRoute("NumbersFunction", "hub_numbers.app.handler", "GET", "/v1/numbers", True),
@@ -36,52 +39,6 @@ ROUTES = [
     HttpRoute("FilesFunction", "hub_files.app.handler", "ANY", "/v1/files/{proxy+}", True),
     HttpRoute("WebhooksFunction", "hub_webhooks.app.handler", "POST", "/v1/webhooks/meta", False),
 ]
-
-
-def jwks(key: rsa.RSAPrivateKey = PRIVATE_KEY, kid: str = KID) -> dict[str, Any]:
-    public = jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
-    return {"keys": [{**public, "kid": kid, "alg": "RS256", "use": "sig"}]}
-
-
-class InMemoryJwks(jwt.PyJWKClient):
-    """PyJWKClient (its cache and kid lookup) over a JWKS held in memory instead of fetched over HTTP."""
-
-    def __init__(self, document: dict[str, Any]):
-        super().__init__("https://jwks.invalid/.well-known/jwks.json", cache_keys=True)
-        self.document = document
-        self.fetches = 0
-
-    def fetch_data(self) -> Any:
-        self.fetches += 1
-        return self.document
-
-
-def id_claims(**overrides: Any) -> dict[str, Any]:
-    """The claims of a Cognito ID token of a client user, as Cognito signs them."""
-    claims: dict[str, Any] = {
-        "sub": "user-acme",
-        "aud": CLIENT_ID,
-        "iss": ISSUER,
-        "token_use": "id",
-        "email": "ops@acme.example",
-        "email_verified": True,
-        "custom:client_id": "acme",
-        "auth_time": int(NOW) - 60,
-        "iat": int(NOW) - 60,
-        "exp": int(NOW) + 3600,
-    }
-    claims.update(overrides)
-    return {name: value for name, value in claims.items() if value is not None}
-
-
-def token(
-    claims: dict[str, Any] | None = None, *, key: Any = PRIVATE_KEY, algorithm: str = "RS256", kid: str = KID
-) -> str:
-    return jwt.encode(claims or id_claims(), key, algorithm=algorithm, headers={"kid": kid})
-
-
-def bearer(claims: dict[str, Any] | None = None) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(claims)}"}
 
 
 class RecordingInvoker:
@@ -119,10 +76,10 @@ def make_client(invoker: RecordingInvoker, keys: InMemoryJwks) -> Iterator[Calla
 
     def make(**options: Any) -> TestClient:
         verifier = JwtVerifier(
-            "https://jwks.invalid/.well-known/jwks.json", ISSUER, CLIENT_ID, clock=lambda: NOW, keys=keys
+            "https://jwks.invalid/.well-known/jwks.json", ISSUER, APP_CLIENT_ID, clock=lambda: TOKEN_NOW, keys=keys
         )
         app = build_gateway(
-            routes=ROUTES, invoke=invoker, verifier=verifier, openapi=OPENAPI, clock=lambda: NOW, **options
+            routes=ROUTES, invoke=invoker, verifier=verifier, openapi=EMPTY_OPENAPI, clock=lambda: TOKEN_NOW, **options
         )
         client = TestClient(app, client=(SOURCE_IP, 41000))
         clients.append(client)
@@ -145,7 +102,7 @@ def test_a_request_becomes_the_payload_format_2_event_api_gateway_sends(
     client: TestClient, invoker: RecordingInvoker
 ) -> None:
     headers = [
-        ("Authorization", f"Bearer {token()}"),
+        ("Authorization", f"Bearer {signed_token()}"),
         ("User-Agent", "portal/1.0"),
         ("X-Tag", "one"),
         ("X-Tag", "two"),
@@ -268,16 +225,16 @@ def test_claims_arrive_as_the_jwt_authorizer_passes_them_for_a_cognito_id_token(
     claims = invoker.event["requestContext"]["authorizer"]["jwt"]["claims"]
     assert claims == {
         "sub": "user-acme",
-        "aud": CLIENT_ID,
+        "aud": APP_CLIENT_ID,
         "iss": ISSUER,
         "token_use": "id",
         "email": "ops@acme.example",
         "email_verified": "true",
         "custom:client_id": "acme",
         "cognito:groups": "[support]",
-        "auth_time": str(int(NOW) - 60),
-        "iat": str(int(NOW) - 60),
-        "exp": str(int(NOW) + 3600),
+        "auth_time": str(int(TOKEN_NOW) - 60),
+        "iat": str(int(TOKEN_NOW) - 60),
+        "exp": str(int(TOKEN_NOW) + 3600),
     }
 
 
@@ -319,11 +276,11 @@ def test_a_missing_or_malformed_token_answers_401_without_invoking(
 @pytest.mark.parametrize(
     "claims",
     [
-        id_claims(exp=int(NOW)),
+        id_claims(exp=int(TOKEN_NOW)),
         id_claims(exp=None),
         id_claims(exp="tomorrow"),
-        id_claims(nbf=int(NOW) + 60),
-        id_claims(iat=int(NOW) + 60),
+        id_claims(nbf=int(TOKEN_NOW) + 60),
+        id_claims(iat=int(TOKEN_NOW) + 60),
         id_claims(aud="another-client"),
         id_claims(aud=None),
         id_claims(iss="https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_other"),
@@ -348,15 +305,15 @@ def test_a_token_with_unacceptable_claims_answers_401(
 
 
 def test_a_token_signed_by_another_key_answers_401(client: TestClient, invoker: RecordingInvoker) -> None:
-    rejected(client, invoker, {"Authorization": f"Bearer {token(key=OTHER_KEY)}"})
+    rejected(client, invoker, {"Authorization": f"Bearer {signed_token(key=other_key())}"})
 
 
 def test_a_token_whose_kid_is_not_in_the_jwks_answers_401(client: TestClient, invoker: RecordingInvoker) -> None:
-    rejected(client, invoker, {"Authorization": f"Bearer {token(kid='unknown')}"})
+    rejected(client, invoker, {"Authorization": f"Bearer {signed_token(kid='unknown')}"})
 
 
 def test_an_hs256_token_answers_401(client: TestClient, invoker: RecordingInvoker) -> None:
-    forged = token(key="a-shared-secret-of-at-least-32-bytes!", algorithm="HS256")
+    forged = signed_token(key="a-shared-secret-of-at-least-32-bytes!", algorithm="HS256")
     rejected(client, invoker, {"Authorization": f"Bearer {forged}"})
 
 
@@ -366,32 +323,32 @@ def test_an_unsigned_token_answers_401(client: TestClient, invoker: RecordingInv
 
 
 def test_a_bare_token_without_the_bearer_prefix_is_accepted(client: TestClient, invoker: RecordingInvoker) -> None:
-    assert client.get("/v1/numbers", headers={"Authorization": token()}).status_code == 200
+    assert client.get("/v1/numbers", headers={"Authorization": signed_token()}).status_code == 200
     assert len(invoker.calls) == 1
 
 
 def test_an_access_token_is_accepted_by_its_client_id_when_it_has_no_audience(
     client: TestClient, invoker: RecordingInvoker
 ) -> None:
-    access = id_claims(aud=None, client_id=CLIENT_ID, token_use="access", scope="aws.cognito.signin.user.admin")
+    access = id_claims(aud=None, client_id=APP_CLIENT_ID, token_use="access", scope="aws.cognito.signin.user.admin")
 
     assert client.get("/v1/numbers", headers=bearer(access)).status_code == 200
 
 
 def test_the_audience_is_checked_before_the_client_id(client: TestClient, invoker: RecordingInvoker) -> None:
-    rejected(client, invoker, bearer(id_claims(aud="another-client", client_id=CLIENT_ID)))
+    rejected(client, invoker, bearer(id_claims(aud="another-client", client_id=APP_CLIENT_ID)))
 
 
 def test_an_audience_list_naming_the_app_client_is_accepted(client: TestClient, invoker: RecordingInvoker) -> None:
-    assert client.get("/v1/numbers", headers=bearer(id_claims(aud=["other", CLIENT_ID]))).status_code == 200
+    assert client.get("/v1/numbers", headers=bearer(id_claims(aud=["other", APP_CLIENT_ID]))).status_code == 200
 
 
 def test_leeway_accepts_a_token_that_expired_within_it(keys: InMemoryJwks) -> None:
     verifier = JwtVerifier(
-        "https://jwks.invalid/jwks.json", ISSUER, [CLIENT_ID], leeway=30, clock=lambda: NOW, keys=keys
+        "https://jwks.invalid/jwks.json", ISSUER, [APP_CLIENT_ID], leeway=30, clock=lambda: TOKEN_NOW, keys=keys
     )
 
-    assert verifier.verify(token(id_claims(exp=int(NOW) - 10)))["sub"] == "user-acme"
+    assert verifier.verify(signed_token(id_claims(exp=int(TOKEN_NOW) - 10)))["sub"] == "user-acme"
 
 
 def test_the_jwks_is_fetched_once_and_then_cached(client: TestClient, keys: InMemoryJwks) -> None:
@@ -558,7 +515,7 @@ def test_the_openapi_document_is_served(client: TestClient) -> None:
     response = client.get("/openapi.json")
 
     assert response.status_code == 200
-    assert response.json() == OPENAPI
+    assert response.json() == EMPTY_OPENAPI
 
 
 def test_swagger_ui_is_served_from_powertools_bundled_assets(client: TestClient) -> None:
@@ -570,10 +527,10 @@ def test_swagger_ui_is_served_from_powertools_bundled_assets(client: TestClient)
     assert page.headers["content-type"].startswith("text/html")
     assert "SwaggerUIBundle" in page.text
     assert "src='/docs/swagger-ui-bundle.min.js'" in page.text
-    assert json.dumps(OPENAPI) in page.text
+    assert json.dumps(EMPTY_OPENAPI) in page.text
     assert script.status_code == style.status_code == 200
     assert "SwaggerUIBundle" in script.text
-    assert client.get("/docs", params={"format": "json"}).json() == OPENAPI
+    assert client.get("/docs", params={"format": "json"}).json() == EMPTY_OPENAPI
 
 
 def test_admin_routes_are_mounted_under_local(make_client: Callable[..., TestClient]) -> None:

@@ -6,14 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hub_numbers.models import AccountStatus, NumberAction
+from hub_numbers.models.numbers import AccountStatus, InboxStatus, NumberAction
 from hub_numbers.usecases.actions import actions_for
 from hub_shared.accounts import BillingModel, ClientAccount
 from hub_shared.auth import Principal, Role
-from tests.builders import a_number
+from tests.builders import NOW, a_number
 
 S = AccountStatus
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 MONTH_END = datetime(2026, 11, 30, 23, 59, 59, 999999, tzinfo=UTC)
 CLIENT = Principal(subject="anna", role=Role.CLIENT, client_id="acme")
 PARTNER = Principal(
@@ -70,8 +69,13 @@ def test_a_failed_inbox_activation_may_be_retried_and_an_active_one_not() -> Non
     client = Principal(subject="s", role=Role.CLIENT, client_id="acme")
     account = ClientAccount("acme", "Acme", BillingModel.DIRECT)
 
-    def inbox(status: str | None) -> bool:
-        actions = {a.name: a for a in actions_for(a_number(inbox_status=status), client, account)}
+    def inbox(status: InboxStatus | None) -> bool:
+        actions = {a.name: a for a in actions_for(a_number(inbox_status=status), client, account, NOW)}
         return actions["activate_inbox"].available
 
-    assert (inbox(None), inbox("failed"), inbox("active"), inbox("provisioning")) == (True, True, False, False)
+    assert (inbox(None), inbox(InboxStatus.FAILED), inbox(InboxStatus.ACTIVE), inbox(InboxStatus.PROVISIONING)) == (
+        True,
+        True,
+        False,
+        False,
+    )

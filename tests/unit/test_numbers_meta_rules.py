@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from hub_numbers.events import NumberStatusChanged
-from hub_numbers.models import AccountStatus, MetaAspect, MetaNumberUpdate, Number
+from hub_numbers.models.numbers import AccountStatus, MetaAspect, MetaNumberUpdate, Number
 from hub_numbers.usecases.meta_changes import (
     MAX_ATTEMPTS,
     NumberChangedConcurrently,
@@ -19,10 +18,9 @@ from hub_numbers.usecases.meta_changes import (
     quality_update_of,
 )
 from hub_shared.meta_events import AccountUpdate, MetaChange, PhoneNumberQualityUpdate
-from tests.builders import a_number
+from tests.builders import NOW, a_number
 
 S = AccountStatus
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 T = 1743451903
 LIFECYCLE = [S.ONBOARDING, S.PENDING_DELETION, S.DELETED]
 

@@ -8,14 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hub_numbers.onboarding_models import (
-    IMPORT_ID_PATTERN,
-    ClientUsersOnly,
-    CodeMethod,
-    ImportStep,
-    NumberImport,
-    PartnersCannotAddNumbers,
-)
+from hub_numbers.errors import ClientUsersOnly, PartnersCannotAddNumbers
+from hub_numbers.models.onboarding import IMPORT_ID_PATTERN, CodeMethod, ImportStep, NumberImport
 from hub_numbers.usecases.imports import country_calling_code, import_id_for, view_of
 from hub_numbers.usecases.registration import PhoneDetails, client_adding_numbers, meta_failure
 from hub_shared.auth import Principal, Role

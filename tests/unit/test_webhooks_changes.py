@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from hub_webhooks.models import Notification
+from hub_webhooks.models.notifications import Notification
 from hub_webhooks.usecases.notifications import canonical_json, change_id, stored_changes
+from tests.builders import NOW
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 VALUE = {"display_phone_number": "15550783881", "event": "FLAGGED", "current_limit": "TIER_10K"}
 
 

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from hub_numbers.models import AccountStatus
+from hub_numbers.models.numbers import AccountStatus
 from hub_shared.clock import UtcDateTime
 from hub_shared.events import DomainEvent
 

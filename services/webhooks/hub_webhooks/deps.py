@@ -1,11 +1,11 @@
-"""The webhooks service's adapters and secrets, injected into routes with Depends()."""
+"""The webhooks service's adapters and secrets, each built once per process, injected into routes with Depends()."""
 
 from __future__ import annotations
 
 from hub_shared.secrets import get_secret
-from hub_shared.settings import get_settings
 from hub_shared.singletons import singleton
-from hub_webhooks.store import ChangesStore
+from hub_webhooks.settings import webhooks_settings
+from hub_webhooks.store.changes import ChangesStore
 
 
 @singleton
@@ -15,9 +15,9 @@ def changes_store() -> ChangesStore:
 
 def app_secret() -> str:
     """The Meta app secret that signs every notification (cached by Powertools Parameters)."""
-    return get_secret(get_settings().meta_app_secret)
+    return get_secret(webhooks_settings().meta_app_secret)
 
 
 def verify_token() -> str:
     """The token Meta echoes in its verification handshake."""
-    return get_secret(get_settings().meta_verify_token_secret)
+    return get_secret(webhooks_settings().meta_verify_token_secret)

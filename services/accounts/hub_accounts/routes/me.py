@@ -7,11 +7,10 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from hub_accounts.models import Me
+from hub_accounts.models.me import Me
 from hub_accounts.usecases.me import who_am_i
 from hub_shared.accounts import AccountsReader
-from hub_shared.api import accounts_reader, current_principal
-from hub_shared.auth import Principal
+from hub_shared.api import Caller, accounts_reader
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()
@@ -25,7 +24,7 @@ router = APIGatewayHttpRouter()
     responses={200: {"description": "The caller."}, **problem_responses(404)},
 )
 def get_me(
-    caller: Annotated[Principal, Depends(current_principal)],
+    caller: Caller,
     accounts: Annotated[AccountsReader, Depends(accounts_reader)],
 ) -> Me:
     return who_am_i(caller, accounts=accounts)

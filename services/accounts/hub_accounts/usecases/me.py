@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Protocol
-
-from hub_accounts.models import ClientSummary, Me, PartnerGrant
-from hub_shared.accounts import ClientAccount
+from hub_accounts.models.me import ClientSummary, Me, PartnerGrant
+from hub_shared.accounts import ClientAccounts
 from hub_shared.auth import Principal, Role
 from hub_shared.errors import NotFound
 
 
-class Accounts(Protocol):
-    def clients(self, client_ids: Iterable[str]) -> dict[str, ClientAccount]: ...
-
-    def grants_of_partner(self, partner_id: str) -> dict[str, frozenset[str]]: ...
-
-
-def who_am_i(principal: Principal, *, accounts: Accounts) -> Me:
+def who_am_i(principal: Principal, *, accounts: ClientAccounts) -> Me:
     me = Me(subject=principal.subject, email=principal.email, role=principal.role, partner_id=principal.partner_id)
     if principal.role is Role.CLIENT:
         account = accounts.clients([principal.own_client_id]).get(principal.own_client_id)

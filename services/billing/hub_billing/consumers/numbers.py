@@ -1,8 +1,8 @@
 """NumberAdded / NumberDeleted on the bus (source `hub.numbers`) → the client's billable numbers.
 
-An event that is not one of the two, or not shaped like billing's contract (`hub_billing.contracts`), is logged
+An event that is not one of the two, or not shaped like billing's contract (`hub_billing.models.contracts`), is logged
 and raised: EventBridge retries it, then it lands in the function's dead-letter queue. Events are applied once
-(`hub_billing.billable`).
+(`hub_billing.usecases.billable`).
 """
 
 from __future__ import annotations
@@ -13,18 +13,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import ValidationError, parse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from hub_billing.billable import Applied, record_number_event
-from hub_billing.contracts import NumberLifecycleEvent
-from hub_billing.store import BillingStore
+from hub_billing.deps import billing_store
+from hub_billing.models.contracts import NumberLifecycleEvent
+from hub_billing.usecases.billable import Applied, record_number_event
+from hub_shared.clock import utc_now
 from hub_shared.observability import EVENTBRIDGE_CORRELATION_PATH, observability
-from hub_shared.singletons import singleton
 
 obs = observability("billing")
-
-
-@singleton
-def billing_store() -> BillingStore:
-    return BillingStore()
 
 
 @obs.handler(EVENTBRIDGE_CORRELATION_PATH)
@@ -36,7 +31,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> str:
             "malformed number event", extra={"detail_type": event.get("detail-type"), "id": event.get("id")}
         )
         raise
-    applied = record_number_event(detail, numbers=billing_store())
+    applied = record_number_event(detail, numbers=billing_store(), now=utc_now())
     obs.logger.info(
         "billable numbers updated",
         extra={"client_id": detail.client_id, "number_id": detail.number_id, "applied": applied.value},

@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hub_numbers.deps import display_names_store, numbers_store
-from hub_numbers.usecases.display_names import apply_name_update
+from hub_numbers.usecases.display_names.decisions import apply_name_update
 from hub_numbers.usecases.meta_changes import handle_meta_change
 from hub_shared.clock import utc_now
 from hub_shared.meta_events import MetaChange, PhoneNumberNameUpdate
@@ -32,16 +32,17 @@ class MetaChangeEvent(EventBridgeModel):
 
 @obs.handler(EVENTBRIDGE_CORRELATION_PATH)
 def handler(event: dict[str, Any], context: LambdaContext) -> None:
+    now = utc_now()
     try:
         change = parse(event=event, model=MetaChangeEvent).detail
         if change.field == NAME_UPDATE:
             update = PhoneNumberNameUpdate.model_validate(change.value)
             decided = apply_name_update(
-                change, update, numbers=numbers_store(), requests=display_names_store(), now=utc_now()
+                change, update, numbers=numbers_store(), requests=display_names_store(), now=now
             )
             obs.metrics.add_metric(name="DisplayNameDecisionsByWebhook", unit=MetricUnit.Count, value=decided)
             return
-        changed = handle_meta_change(change, numbers=numbers_store(), now=utc_now())
+        changed = handle_meta_change(change, numbers=numbers_store(), now=now)
     except ValidationError:
         obs.logger.exception(
             "malformed Meta change event", extra={"detail_type": event.get("detail-type"), "id": event.get("id")}

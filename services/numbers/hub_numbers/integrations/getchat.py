@@ -13,10 +13,9 @@ import httpx
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from hub_numbers.settings import numbers_settings
 from hub_shared.errors import UpstreamError, UpstreamUnavailable
 from hub_shared.secrets import get_secret
-from hub_shared.settings import get_settings
-from hub_shared.singletons import singleton
 
 TIMEOUT_SECONDS = 5.0
 UNAVAILABLE = "get.chat is unavailable; try again in a few minutes."
@@ -39,8 +38,8 @@ class GetChatInboxes:
         api_key: Callable[[], str] | None = None,
         client: httpx.Client | None = None,
     ):
-        self._base_url = (base_url or get_settings().getchat_api_base_url).rstrip("/")
-        self._api_key = api_key or (lambda: get_secret(get_settings().getchat_api_key_secret))
+        self._base_url = (base_url or numbers_settings().getchat_api_base_url).rstrip("/")
+        self._api_key = api_key or (lambda: get_secret(numbers_settings().getchat_api_key_secret))
         self._http = client or httpx.Client(timeout=TIMEOUT_SECONDS)
 
     def provision(self, *, phone_number_id: str, waba_id: str, client_id: str, display_name: str) -> Inbox:
@@ -74,8 +73,3 @@ class GetChatInboxes:
         except ValidationError as error:
             logger.error("get.chat answered without an inbox", extra=log)
             raise UpstreamError("get.chat answered without an inbox.") from error
-
-
-@singleton
-def getchat_inboxes() -> GetChatInboxes:
-    return GetChatInboxes()

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from hub_numbers.settings import numbers_settings
 from hub_shared import aws
-from hub_shared.settings import get_settings
-from hub_shared.singletons import singleton
 
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -21,7 +20,7 @@ NUMBER_PINS = "number-pins"
 
 class SecretsVault:
     def __init__(self, prefix: str | None = None, client: SecretsManagerClient | None = None):
-        self._prefix = prefix or get_settings().secret_prefix
+        self._prefix = prefix or numbers_settings().secret_prefix
         self._client = client or aws.secretsmanager()
 
     def business_token(self, waba_id: str) -> str | None:
@@ -66,8 +65,3 @@ class SecretsVault:
                 return False
             raise
         return True
-
-
-@singleton
-def secrets_vault() -> SecretsVault:
-    return SecretsVault()

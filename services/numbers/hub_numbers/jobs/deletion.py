@@ -22,12 +22,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
 from hub_numbers.deps import numbers_store
+from hub_numbers.settings import numbers_settings
 from hub_numbers.usecases.deletion import MAX_QUEUE_DELAY_SECONDS, Failure, NumberDeletion, Outcome, RetryMessage
 from hub_shared import aws
 from hub_shared.clock import UtcDateTime, to_rfc3339, utc_now
 from hub_shared.graph import graph_client
 from hub_shared.observability import observability
-from hub_shared.settings import get_settings
 from hub_shared.singletons import singleton
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class SqsRetryQueue:
 
 @singleton
 def number_deletion() -> NumberDeletion:
-    retries = SqsRetryQueue(get_settings().deletion_retry_queue_url, aws.sqs())
+    retries = SqsRetryQueue(numbers_settings().deletion_retry_queue_url, aws.sqs())
     return NumberDeletion(numbers_store(), graph_client(), retries)
 
 
@@ -100,8 +100,8 @@ def _now(job: JobInput) -> datetime:
     clock = utc_now()
     if job.now is None:
         return clock
-    if job.now > clock and get_settings().stage not in CLOCK_STAGES:
-        raise ValueError(f"a `now` in the future deletes numbers early; refused in stage {get_settings().stage}")
+    if job.now > clock and numbers_settings().stage not in CLOCK_STAGES:
+        raise ValueError(f"a `now` in the future deletes numbers early; refused in stage {numbers_settings().stage}")
     return job.now
 
 

@@ -14,8 +14,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
 from hub_numbers.deps import display_names_store
-from hub_numbers.display_name_store import PENDING_SHARDS
-from hub_numbers.usecases.display_names import DisplayNamePolling, PollOutcome
+from hub_numbers.store.display_names import PENDING_SHARDS
+from hub_numbers.usecases.display_names.decisions import Outcome
+from hub_numbers.usecases.display_names.polling import DisplayNamePolling
 from hub_shared.clock import to_rfc3339, utc_now
 from hub_shared.graph import graph_client
 from hub_shared.observability import observability
@@ -42,9 +43,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     JobInput.model_validate(event)
     now = utc_now()
     counts = display_name_polling().run(now)
-    summary = {outcome.value: counts[outcome] for outcome in PollOutcome}
+    summary = {outcome.value: counts[outcome] for outcome in Outcome}
     obs.logger.info("display-name polling finished", extra={"now": to_rfc3339(now), **summary})
-    for outcome in PollOutcome:
+    for outcome in Outcome:
         obs.metrics.add_metric(
             name=f"DisplayNamePoll{outcome.value.title()}", unit=MetricUnit.Count, value=counts[outcome]
         )

@@ -5,23 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from hub_numbers.deps import numbers_store
-from hub_numbers.models import NUMBER_ID_PATTERN, Cancellation, WithdrawnCancellation
-from hub_numbers.store import NumbersStore
+from hub_numbers.models.numbers import Cancellation, WithdrawnCancellation
+from hub_numbers.routes.params import NumberId
+from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.usecases.cancellation import cancel_number, withdraw_cancellation
-from hub_shared.api import current_principal
-from hub_shared.auth import Principal
-from hub_shared.clock import utc_now
+from hub_shared.api import Caller, Now
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()
 
-Caller = Annotated[Principal, Depends(current_principal)]
 Store = Annotated[NumbersStore, Depends(numbers_store)]
-NumberId = Annotated[str, Path(pattern=NUMBER_ID_PATTERN, description="Meta's phone number id.")]
 
 
 @router.post(
@@ -41,8 +37,8 @@ NumberId = Annotated[str, Path(pattern=NUMBER_ID_PATTERN, description="Meta's ph
         ),
     },
 )
-def cancel_route(number_id: NumberId, caller: Caller, store: Store) -> Cancellation:
-    return cancel_number(number_id, caller, numbers=store, now=utc_now())
+def cancel_route(number_id: NumberId, caller: Caller, store: Store, now: Now) -> Cancellation:
+    return cancel_number(number_id, caller, numbers=store, now=now)
 
 
 @router.delete(
@@ -60,5 +56,5 @@ def cancel_route(number_id: NumberId, caller: Caller, store: Store) -> Cancellat
         ),
     },
 )
-def withdraw_route(number_id: NumberId, caller: Caller, store: Store) -> WithdrawnCancellation:
-    return withdraw_cancellation(number_id, caller, numbers=store, now=utc_now())
+def withdraw_route(number_id: NumberId, caller: Caller, store: Store, now: Now) -> WithdrawnCancellation:
+    return withdraw_cancellation(number_id, caller, numbers=store, now=now)

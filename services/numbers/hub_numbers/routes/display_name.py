@@ -5,23 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from hub_numbers.deps import display_name_graph, display_names_store, numbers_store
-from hub_numbers.display_name_models import DisplayNameChange, DisplayNameRequestView, DisplayNameView
-from hub_numbers.models import NUMBER_ID_PATTERN
-from hub_numbers.onboarding_deps import Clock, clock
-from hub_numbers.usecases.display_names import DisplayNameDeps, read_display_name, request_display_name
-from hub_shared.api import current_principal
-from hub_shared.auth import Principal
+from hub_numbers.models.display_names import DisplayNameChange, DisplayNameRequestView, DisplayNameView
+from hub_numbers.routes.params import NumberId
+from hub_numbers.usecases.display_names.requests import DisplayNameDeps, read_display_name, request_display_name
+from hub_shared.api import Caller, Now
 from hub_shared.graph import GraphClient
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()
-
-Caller = Annotated[Principal, Depends(current_principal)]
-NumberId = Annotated[str, Path(pattern=NUMBER_ID_PATTERN, description="Meta's phone number id.")]
 
 
 def display_name_deps(graph: Annotated[GraphClient, Depends(display_name_graph)]) -> DisplayNameDeps:
@@ -29,7 +24,6 @@ def display_name_deps(graph: Annotated[GraphClient, Depends(display_name_graph)]
 
 
 Deps = Annotated[DisplayNameDeps, Depends(display_name_deps)]
-Now = Annotated[Clock, Depends(clock)]
 
 
 @router.get(
@@ -41,7 +35,7 @@ Now = Annotated[Clock, Depends(clock)]
     responses={200: {"description": "The display name."}, **problem_responses(404)},
 )
 def read_display_name_route(number_id: NumberId, caller: Caller, deps: Deps, now: Now) -> DisplayNameView:
-    return read_display_name(number_id, caller, deps, now())
+    return read_display_name(number_id, caller, deps, now)
 
 
 @router.post(
@@ -77,5 +71,5 @@ def request_display_name_route(
     deps: Deps,
     now: Now,
 ) -> tuple[DisplayNameRequestView, int]:
-    submitted = request_display_name(number_id, change, caller, deps, now())
+    submitted = request_display_name(number_id, change, caller, deps, now)
     return submitted.request, submitted.status_code

@@ -6,43 +6,29 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from hub_numbers.integrations.secrets import secrets_vault
-from hub_numbers.onboarding_deps import Clock, clock, meta_graph
-from hub_numbers.onboarding_models import (
-    IMPORT_ID_PATTERN,
-    ImportView,
-    ResendCodeRequest,
-    StartImportRequest,
-    VerifyImportRequest,
-)
-from hub_numbers.onboarding_store import idempotency_layer, onboarding_store
-from hub_numbers.routes.signup import IdempotencyKey
+from hub_numbers.deps import meta_graph, onboarding_store, secrets_vault
+from hub_numbers.models.onboarding import ImportView, ResendCodeRequest, StartImportRequest, VerifyImportRequest
+from hub_numbers.routes.params import IdempotencyKey, ImportId
 from hub_numbers.usecases.imports import ImportDeps, get_import, resend_code, start_import, verify_import
-from hub_numbers.usecases.registration import Idempotency
-from hub_shared.api import current_principal
-from hub_shared.auth import Principal
+from hub_shared.api import Caller, Now
 from hub_shared.graph import GraphClient
+from hub_shared.idempotency import Idempotency, idempotency_layer
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()
 
-Caller = Annotated[Principal, Depends(current_principal)]
-ImportId = Annotated[str, Path(pattern=IMPORT_ID_PATTERN, description="The import's id.")]
 CLIENTS_ONLY = "A partner (`partners-cannot-add-numbers`) or support agent (`client-users-only`)."
 
 
-def import_deps(
-    now: Annotated[Clock, Depends(clock)], graph: Annotated[GraphClient, Depends(meta_graph)]
-) -> ImportDeps:
+def import_deps(graph: Annotated[GraphClient, Depends(meta_graph)]) -> ImportDeps:
     return ImportDeps(
         records=onboarding_store(),
         graph=graph,
         pins=secrets_vault(),
-        idempotency=Idempotency(idempotency_layer(), router.lambda_context),
-        now=now,
+        idempotency=Idempotency(idempotency_layer(), "numbers", router.lambda_context),
     )
 
 
@@ -71,9 +57,13 @@ Deps = Annotated[ImportDeps, Depends(import_deps)]
     },
 )
 def start_import_route(
-    request: Annotated[StartImportRequest, Body()], caller: Caller, deps: Deps, idempotency_key: IdempotencyKey = None
+    request: Annotated[StartImportRequest, Body()],
+    caller: Caller,
+    deps: Deps,
+    now: Now,
+    idempotency_key: IdempotencyKey = None,
 ) -> tuple[ImportView, int]:
-    started = start_import(request, caller, deps, idempotency_key=idempotency_key)
+    started = start_import(request, caller, deps, now, idempotency_key=idempotency_key)
     return started.view, started.status_code
 
 
@@ -109,9 +99,9 @@ def get_import_route(import_id: ImportId, caller: Caller, deps: Deps) -> ImportV
     },
 )
 def verify_import_route(
-    import_id: ImportId, request: Annotated[VerifyImportRequest, Body()], caller: Caller, deps: Deps
+    import_id: ImportId, request: Annotated[VerifyImportRequest, Body()], caller: Caller, deps: Deps, now: Now
 ) -> ImportView:
-    return verify_import(import_id, request.code, caller, deps)
+    return verify_import(import_id, request.code, caller, deps, now)
 
 
 @router.post(
@@ -128,6 +118,7 @@ def resend_code_route(
     import_id: ImportId,
     caller: Caller,
     deps: Deps,
+    now: Now,
     request: Annotated[ResendCodeRequest | None, Body()] = None,
 ) -> ImportView:
-    return resend_code(import_id, request.method if request else None, caller, deps)
+    return resend_code(import_id, request.method if request else None, caller, deps, now)

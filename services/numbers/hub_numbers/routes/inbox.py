@@ -5,29 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from hub_numbers.deps import inboxes, onboarding_store
 from hub_numbers.integrations.getchat import GetChatInboxes
-from hub_numbers.models import NUMBER_ID_PATTERN
-from hub_numbers.onboarding_deps import Clock, clock, inboxes
-from hub_numbers.onboarding_models import InboxView
-from hub_numbers.onboarding_store import onboarding_store
+from hub_numbers.models.onboarding import InboxView
+from hub_numbers.routes.params import NumberId
 from hub_numbers.usecases.inbox import InboxDeps, activate_inbox, get_inbox
-from hub_shared.api import accounts_reader, current_principal
-from hub_shared.auth import Principal
+from hub_shared.api import Caller, Now, accounts_reader
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()
 
-Caller = Annotated[Principal, Depends(current_principal)]
-NumberId = Annotated[str, Path(pattern=NUMBER_ID_PATTERN, description="Meta's phone number id.")]
 
-
-def inbox_deps(
-    now: Annotated[Clock, Depends(clock)], getchat: Annotated[GetChatInboxes, Depends(inboxes)]
-) -> InboxDeps:
-    return InboxDeps(records=onboarding_store(), inboxes=getchat, accounts=accounts_reader(), now=now)
+def inbox_deps(getchat: Annotated[GetChatInboxes, Depends(inboxes)]) -> InboxDeps:
+    return InboxDeps(records=onboarding_store(), inboxes=getchat, accounts=accounts_reader())
 
 
 Deps = Annotated[InboxDeps, Depends(inbox_deps)]
@@ -53,8 +45,8 @@ Deps = Annotated[InboxDeps, Depends(inbox_deps)]
         ),
     },
 )
-def activate_inbox_route(number_id: NumberId, caller: Caller, deps: Deps) -> tuple[InboxView, int]:
-    activated = activate_inbox(number_id, caller, deps)
+def activate_inbox_route(number_id: NumberId, caller: Caller, deps: Deps, now: Now) -> tuple[InboxView, int]:
+    activated = activate_inbox(number_id, caller, deps, now)
     return activated.view, activated.status_code
 
 

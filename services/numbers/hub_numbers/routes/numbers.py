@@ -5,22 +5,22 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from hub_numbers.deps import accounts_reader, cursor_codec, numbers_store
-from hub_numbers.models import NUMBER_ID_PATTERN, AccountStatus, PhoneNumberView
-from hub_numbers.store import NumbersStore
+from hub_numbers.models.numbers import AccountStatus, PhoneNumberView
+from hub_numbers.routes.params import NumberId
+from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.usecases.listing import NumberQuery, get_number, list_numbers
 from hub_shared.accounts import AccountsReader
-from hub_shared.api import current_principal
-from hub_shared.auth import ID_PATTERN, Principal
+from hub_shared.api import Caller, Now
+from hub_shared.auth import ID_PATTERN
 from hub_shared.pagination import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, CursorCodec, Page
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()
 
-Caller = Annotated[Principal, Depends(current_principal)]
 Store = Annotated[NumbersStore, Depends(numbers_store)]
 AccountsDep = Annotated[AccountsReader, Depends(accounts_reader)]
 Cursors = Annotated[CursorCodec, Depends(cursor_codec)]
@@ -39,6 +39,7 @@ def list_numbers_route(
     store: Store,
     accounts: AccountsDep,
     cursors: Cursors,
+    now: Now,
     status: Annotated[AccountStatus | None, Query(description="Only numbers in this status.")] = None,
     client_id: Annotated[
         str | None, Query(pattern=ID_PATTERN.pattern, description="Only this client's numbers (partners, support).")
@@ -49,7 +50,7 @@ def list_numbers_route(
     ] = None,
 ) -> Page[PhoneNumberView]:
     query = NumberQuery(status=status, client_id=client_id, limit=limit, cursor=cursor)
-    return list_numbers(caller, query, numbers=store, accounts=accounts, cursors=cursors)
+    return list_numbers(caller, query, numbers=store, accounts=accounts, cursors=cursors, now=now)
 
 
 @router.get(
@@ -59,9 +60,10 @@ def list_numbers_route(
     responses={200: {"description": "The number."}, **problem_responses(404)},
 )
 def get_number_route(
-    number_id: Annotated[str, Path(pattern=NUMBER_ID_PATTERN, description="Meta's phone number id.")],
+    number_id: NumberId,
     caller: Caller,
     store: Store,
     accounts: AccountsDep,
+    now: Now,
 ) -> PhoneNumberView:
-    return get_number(number_id, caller, numbers=store, accounts=accounts)
+    return get_number(number_id, caller, numbers=store, accounts=accounts, now=now)

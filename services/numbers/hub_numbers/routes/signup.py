@@ -5,45 +5,29 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from hub_numbers.integrations.secrets import secrets_vault
-from hub_numbers.onboarding_deps import Clock, clock, meta_app, meta_graph
-from hub_numbers.onboarding_models import AddedNumberView, AddNumberRequest
-from hub_numbers.onboarding_store import idempotency_layer, onboarding_store
-from hub_numbers.usecases.registration import Idempotency
+from hub_numbers.deps import meta_app, meta_graph, onboarding_store, secrets_vault
+from hub_numbers.models.onboarding import AddedNumberView, AddNumberRequest
+from hub_numbers.routes.params import IdempotencyKey
 from hub_numbers.usecases.signup import SignupDeps, add_number
-from hub_shared.api import accounts_reader, current_principal
-from hub_shared.auth import Principal
+from hub_shared.api import Caller, Now, accounts_reader
 from hub_shared.graph import GraphClient
+from hub_shared.idempotency import Idempotency, idempotency_layer
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()
 
-IDEMPOTENCY_KEY = "Idempotency-Key"
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias=IDEMPOTENCY_KEY,
-        min_length=1,
-        max_length=255,
-        description="Makes a retried request safe: the same key (per client) answers the first answer.",
-    ),
-]
 
-
-def signup_deps(
-    now: Annotated[Clock, Depends(clock)], graph: Annotated[GraphClient, Depends(meta_graph)]
-) -> SignupDeps:
+def signup_deps(graph: Annotated[GraphClient, Depends(meta_graph)]) -> SignupDeps:
     return SignupDeps(
         records=onboarding_store(),
         graph=graph,
         vault=secrets_vault(),
         accounts=accounts_reader(),
         app=meta_app(),
-        idempotency=Idempotency(idempotency_layer(), router.lambda_context),
-        now=now,
+        idempotency=Idempotency(idempotency_layer(), "numbers", router.lambda_context),
     )
 
 
@@ -73,9 +57,10 @@ def signup_deps(
 )
 def add_number_route(
     request: Annotated[AddNumberRequest, Body()],
-    caller: Annotated[Principal, Depends(current_principal)],
+    caller: Caller,
     deps: Annotated[SignupDeps, Depends(signup_deps)],
+    now: Now,
     idempotency_key: IdempotencyKey = None,
 ) -> tuple[AddedNumberView, int]:
-    added = add_number(request, caller, deps, idempotency_key=idempotency_key)
+    added = add_number(request, caller, deps, now, idempotency_key=idempotency_key)
     return added.number, added.status_code

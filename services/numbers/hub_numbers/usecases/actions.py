@@ -10,23 +10,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hub_numbers.models import AccountStatus, Number, NumberAction
+from hub_numbers.models.numbers import AccountStatus, InboxStatus, Number, NumberAction
 from hub_numbers.usecases.cancellation import cancel_refusal, withdrawal_refusal
-from hub_numbers.usecases.display_names import edit_action_refusal
+from hub_numbers.usecases.display_names.rules import edit_action_refusal
 from hub_shared.accounts import BillingModel, ClientAccount
 from hub_shared.auth import Action, Principal, Role
-from hub_shared.clock import utc_now
 
 SIGNALS_NOT_YET = "Signals is not available yet."
 
 
 def actions_for(
-    number: Number, principal: Principal, account: ClientAccount | None, now: datetime | None = None
+    number: Number, principal: Principal, account: ClientAccount | None, now: datetime
 ) -> list[NumberAction]:
     out = [NumberAction(name="manage", available=principal.can(Action.NUMBERS_READ, number.client_id))]
     out.append(_cancel(number, principal))
     if number.account_status is AccountStatus.PENDING_DELETION:
-        out.append(_withdraw(number, principal, now or utc_now()))
+        out.append(_withdraw(number, principal, now))
     if account is not None and account.billing_model is BillingModel.DIRECT:
         out.append(_inbox(number, principal))
     reason = edit_action_refusal(number, principal)
@@ -58,7 +57,7 @@ def _withdraw(number: Number, principal: Principal, now: datetime) -> NumberActi
 
 def _inbox(number: Number, principal: Principal) -> NumberAction:
     reason = _client_only(principal, "activate an inbox")
-    if reason is None and number.inbox_status not in (None, "failed"):  # a failed activation may be retried
+    if reason is None and number.inbox_status not in (None, InboxStatus.FAILED):  # a failed activation may be retried
         reason = "The inbox is already activated."
     elif reason is None and number.account_status is not AccountStatus.RUNNING:
         reason = "An inbox can be activated for a running number only."

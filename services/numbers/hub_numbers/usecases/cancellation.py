@@ -25,28 +25,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from hub_numbers.errors import NotCancellable, NotWithdrawable, NumberNotFound, PartnersCannotCancel
 from hub_numbers.events import NumberCancellationRequested, NumberCancellationWithdrawn
-from hub_numbers.models import CANCELLABLE, AccountStatus, Cancellation, Number, WithdrawnCancellation
-from hub_shared.auth import Action, Principal, Role
-from hub_shared.errors import Forbidden, NotFound, StateConflict
-from hub_shared.events import DomainEvent
+from hub_numbers.models.numbers import CANCELLABLE, AccountStatus, Cancellation, Number, WithdrawnCancellation
+from hub_numbers.usecases.lookup import reread
+from hub_shared.auth import Action, Principal, Role, authorize
+from hub_shared.errors import Forbidden, StateConflict
+from hub_shared.events import DomainEvent, EventMetadata
 
 MAX_ATTEMPTS = 3
-
-
-class PartnersCannotCancel(Forbidden):
-    slug = "partners-cannot-cancel-numbers"
-    title = "Partners cannot cancel numbers"
-
-
-class NotCancellable(StateConflict):
-    slug = "number-not-cancellable"
-    title = "The number cannot be cancelled"
-
-
-class NotWithdrawable(StateConflict):
-    slug = "cancellation-not-withdrawable"
-    title = "The cancellation cannot be withdrawn"
 
 
 class CancellationNumbers(Protocol):
@@ -97,7 +84,10 @@ def cancel_number(number_id: str, principal: Principal, *, numbers: Cancellation
             raise NotCancellable(reason)
         deletion_at = end_of_month(now)
         event = NumberCancellationRequested(
-            number_id=number.number_id, client_id=number.client_id, deletion_at=deletion_at
+            metadata=EventMetadata.at(now),
+            number_id=number.number_id,
+            client_id=number.client_id,
+            deletion_at=deletion_at,
         )
         if numbers.cancel(number, at=now, deletion_at=deletion_at, event=event):
             return Cancellation(
@@ -106,7 +96,7 @@ def cancel_number(number_id: str, principal: Principal, *, numbers: Cancellation
                 deletion_at=deletion_at,
                 cancelled_at=now,
             )
-        number = _reread(numbers, number_id)
+        number = reread(numbers, number_id)
     raise StateConflict("The number kept changing while it was being cancelled; try again.")
 
 
@@ -119,29 +109,28 @@ def withdraw_cancellation(
         if (reason := withdrawal_refusal(number, now)) is not None:
             raise NotWithdrawable(reason)
         status = number.status_before_cancellation or AccountStatus.RUNNING
-        event = NumberCancellationWithdrawn(number_id=number.number_id, client_id=number.client_id, status=status)
+        event = NumberCancellationWithdrawn(
+            metadata=EventMetadata.at(now), number_id=number.number_id, client_id=number.client_id, status=status
+        )
         if numbers.withdraw(number, status=status, at=now, event=event):
             return WithdrawnCancellation(number_id=number.number_id, status=status)
-        number = _reread(numbers, number_id)
+        number = reread(numbers, number_id)
     raise StateConflict("The number kept changing while its cancellation was being withdrawn; try again.")
 
 
 def _for_client(number_id: str, principal: Principal, numbers: CancellationNumbers, verb: str) -> Number:
-    number = numbers.get(number_id)
-    if number is None or not principal.sees(number.client_id):
-        raise NotFound(f"Number {number_id} was not found.")
-    if not principal.can(Action.NUMBERS_CANCEL, number.client_id):
-        if principal.role is Role.PARTNER:
-            raise PartnersCannotCancel(f"Partners cannot {verb} for a client; only the client can.")
-        raise Forbidden(f"Only the client can {verb}.")
-    return number
+    def refused(caller: Principal) -> Forbidden:
+        if caller.role is Role.PARTNER:
+            return PartnersCannotCancel(f"Partners cannot {verb} for a client; only the client can.")
+        return Forbidden(f"Only the client can {verb}.")
 
-
-def _reread(numbers: CancellationNumbers, number_id: str) -> Number:
-    number = numbers.get(number_id, consistent=True)
-    if number is None:
-        raise NotFound(f"Number {number_id} was not found.")
-    return number
+    return authorize(
+        principal,
+        numbers.get(number_id),
+        missing=NumberNotFound(number_id),
+        action=Action.NUMBERS_CANCEL,
+        refused=refused,
+    )
 
 
 def _cancellation(number: Number) -> Cancellation:

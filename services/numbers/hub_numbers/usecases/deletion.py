@@ -34,17 +34,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
-from typing import Any, Protocol
+from typing import Protocol
 
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel, Field
 
 from hub_numbers.events import NumberDeleted
-from hub_numbers.models import DELETION_SHARDS, AccountStatus, Number
-from hub_numbers.usecases.fan_out import fan_out
+from hub_numbers.models.numbers import DELETION_SHARDS, AccountStatus, Number
 from hub_shared.errors import QuotaExceeded, UpstreamError
-from hub_shared.events import DomainEvent
-from hub_shared.graph import DEFAULT_RETRY_AFTER_SECONDS, MetaRefused
+from hub_shared.events import DomainEvent, EventMetadata
+from hub_shared.fan_out import fan_out
+from hub_shared.graph import DEFAULT_RETRY_AFTER_SECONDS, Graph, MetaRefused
 
 DEFAULT_CONCURRENCY = 16
 """Deregistrations in flight at once: 16 × Meta's latency (~50-300 ms) keeps a 100,000-number month end within a
@@ -94,10 +94,6 @@ class DeletionNumbers(Protocol):
     def mark_deleted(self, read: Number, *, at: datetime, event: DomainEvent) -> bool: ...
 
 
-class Meta(Protocol):
-    def post(self, path: str) -> dict[str, Any]: ...
-
-
 class RetryQueue(Protocol):
     def send(self, message: RetryMessage, delay_seconds: int) -> None: ...
 
@@ -106,7 +102,7 @@ class NumberDeletion:
     def __init__(
         self,
         numbers: DeletionNumbers,
-        meta: Meta,
+        meta: Graph,
         retries: RetryQueue,
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
@@ -152,7 +148,13 @@ class NumberDeletion:
         if (failure := self._deregister(number_id)) is not None:
             logger.warning("number not deregistered", extra={"number_id": number_id, "reason": failure.reason})
             return failure
-        event = NumberDeleted(number_id=number_id, client_id=number.client_id, waba_id=number.waba_id, deleted_at=now)
+        event = NumberDeleted(
+            metadata=EventMetadata.at(now),
+            number_id=number_id,
+            client_id=number.client_id,
+            waba_id=number.waba_id,
+            deleted_at=now,
+        )
         if self._numbers.mark_deleted(number, at=now, event=event):
             return Outcome.DELETED
         after = self._numbers.get(number_id, consistent=True)

@@ -24,41 +24,46 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
+from hub_numbers.errors import (
+    ChangedConcurrently,
+    ImportNotFound,
+    NumberAlreadyOnWaba,
+    PartnersCannotAddNumbers,
+    ResendTooSoon,
+    TooManyAttempts,
+    VerificationCodeRejected,
+    WabaNotFound,
+)
 from hub_numbers.events import NumberAdded
-from hub_numbers.models import AccountStatus, Number
-from hub_numbers.onboarding_models import (
+from hub_numbers.models.numbers import AccountStatus, Number, RegistrationStatus
+from hub_numbers.models.onboarding import (
     MAX_CODE_ATTEMPTS,
     RESEND_COOL_DOWN,
-    ChangedConcurrently,
     CodeMethod,
     ImportStep,
     ImportView,
-    NumberAlreadyOnWaba,
     NumberImport,
-    PartnersCannotAddNumbers,
-    ResendTooSoon,
     StartImportRequest,
-    TooManyAttempts,
-    VerificationCodeRejected,
     Waba,
-    WabaNotFound,
 )
 from hub_numbers.usecases.registration import (
     ALREADY_ON_WABA,
     META_ERRORS,
     REFUSALS,
-    Graph,
-    Idempotency,
     Pins,
     client_adding_numbers,
     meta_failure,
+    not_adding,
     read_details,
     register,
     waba_numbers,
 )
-from hub_shared.auth import Action, Principal, Role
-from hub_shared.errors import NotFound, StateConflict, UpstreamError
-from hub_shared.graph import MetaRefused
+from hub_shared.auth import Action, Principal, authorize
+from hub_shared.clock import advanced
+from hub_shared.errors import StateConflict, UpstreamError
+from hub_shared.events import EventMetadata
+from hub_shared.graph import Graph, MetaRefused
+from hub_shared.idempotency import Idempotency
 
 CODE_LANGUAGE = "en_US"
 WRONG_CODE_CODES = frozenset({100, 136025})
@@ -91,7 +96,6 @@ class ImportDeps:
     graph: Graph
     pins: Pins
     idempotency: Idempotency
-    now: Callable[[], datetime]
 
 
 class StartedImport(BaseModel):
@@ -116,18 +120,23 @@ def country_calling_code(phone_e164: str) -> str:
 
 
 def start_import(
-    request: StartImportRequest, principal: Principal, deps: ImportDeps, *, idempotency_key: str | None = None
+    request: StartImportRequest,
+    principal: Principal,
+    deps: ImportDeps,
+    now: datetime,
+    *,
+    idempotency_key: str | None = None,
 ) -> StartedImport:
     client_id = client_adding_numbers(principal)
     if idempotency_key is None:
-        return _start(request, client_id, deps)
+        return _start(request, client_id, principal, deps, now)
     return deps.idempotency.run(
         idempotency_key,
         operation="start_import",
         client_id=client_id,
         body=request,
         result=StartedImport,
-        work=lambda: _start(request, client_id, deps),
+        work=lambda: _start(request, client_id, principal, deps, now),
     )
 
 
@@ -135,12 +144,14 @@ def get_import(import_id: str, principal: Principal, deps: ImportDeps) -> Import
     return view_of(_visible(import_id, principal, deps))
 
 
-def resend_code(import_id: str, method: CodeMethod | None, principal: Principal, deps: ImportDeps) -> ImportView:
+def resend_code(
+    import_id: str, method: CodeMethod | None, principal: Principal, deps: ImportDeps, now: datetime
+) -> ImportView:
     record = _own(import_id, principal, deps)
     if record.step not in (ImportStep.NUMBER_ADDED, ImportStep.CODE_REQUESTED):
         raise StateConflict(f"Import {import_id} has verified its code already; no new code is needed.")
     if record.code_requested_at is not None:
-        wait = (record.code_requested_at + RESEND_COOL_DOWN - deps.now()).total_seconds()
+        wait = (record.code_requested_at + RESEND_COOL_DOWN - now).total_seconds()
         if wait > 0:
             raise ResendTooSoon(
                 f"A code was sent less than {int(RESEND_COOL_DOWN.total_seconds())} seconds ago; "
@@ -149,19 +160,19 @@ def resend_code(import_id: str, method: CodeMethod | None, principal: Principal,
             )
     if method is not None:
         record = record.model_copy(update={"method": method})  # saved with the code request
-    return view_of(_request_code(record, deps))
+    return view_of(_request_code(record, deps, now))
 
 
-def verify_import(import_id: str, code: str, principal: Principal, deps: ImportDeps) -> ImportView:
+def verify_import(import_id: str, code: str, principal: Principal, deps: ImportDeps, now: datetime) -> ImportView:
     record = _own(import_id, principal, deps)
     if record.step is ImportStep.NUMBER_ADDED:
         raise StateConflict(f"No code was sent for import {import_id} yet; request one first.")
     if record.step is ImportStep.CODE_REQUESTED:
-        record = _verify(record, code, deps)
+        record = _verify(record, code, deps, now)
     if record.step is ImportStep.VERIFIED:
-        record = _meta_step(record, "registering the number", deps, lambda: _register(record, deps))
+        record = _meta_step(record, "registering the number", deps, now, lambda: _register(record, deps, now))
     if record.step is ImportStep.REGISTERED:
-        record = _meta_step(record, "reading the number's details", deps, lambda: _finish(record, deps))
+        record = _meta_step(record, "reading the number's details", deps, now, lambda: _finish(record, deps, now))
     return view_of(record)
 
 
@@ -185,14 +196,14 @@ def view_of(record: NumberImport) -> ImportView:
     )
 
 
-def _start(request: StartImportRequest, client_id: str, deps: ImportDeps) -> StartedImport:
-    waba = deps.records.waba(request.waba_id)
-    if waba is None or waba.client_id != client_id:
-        raise WabaNotFound(request.waba_id)
+def _start(
+    request: StartImportRequest, client_id: str, principal: Principal, deps: ImportDeps, now: datetime
+) -> StartedImport:
+    waba = authorize(principal, deps.records.waba(request.waba_id), missing=WabaNotFound(request.waba_id))
     import_id = import_id_for(client_id, waba.waba_id, request.phone_number)
     existing = deps.records.get_import(import_id)
     if existing is not None and existing.step is not ImportStep.DONE:
-        resumed = _request_code(existing, deps) if existing.step is ImportStep.NUMBER_ADDED else existing
+        resumed = _request_code(existing, deps, now) if existing.step is ImportStep.NUMBER_ADDED else existing
         return StartedImport(created=False, view=view_of(resumed))
     digits = request.phone_number.lstrip("+")
     if any(
@@ -202,7 +213,6 @@ def _start(request: StartImportRequest, client_id: str, deps: ImportDeps) -> Sta
         raise NumberAlreadyOnWaba(f"{request.phone_number} is already on WhatsApp Business Account {waba.waba_id}.")
     name = request.display_name or waba.name or request.phone_number
     phone_number_id = _add_to_waba(waba.waba_id, request.phone_number, name, deps)
-    now = deps.now()
     record = NumberImport(
         import_id=import_id,
         client_id=client_id,
@@ -217,7 +227,7 @@ def _start(request: StartImportRequest, client_id: str, deps: ImportDeps) -> Sta
     )
     deps.records.save_import(record, read=existing)
     logger.info("import started", extra={"import_id": import_id, "waba_id": waba.waba_id})
-    return StartedImport(created=True, view=view_of(_request_code(record, deps)))
+    return StartedImport(created=True, view=view_of(_request_code(record, deps, now)))
 
 
 def _add_to_waba(waba_id: str, phone_e164: str, name: str, deps: ImportDeps) -> str:
@@ -259,7 +269,7 @@ def _in_waba(waba_id: str, phone_e164: str, doing: str, deps: ImportDeps) -> str
     return None
 
 
-def _request_code(record: NumberImport, deps: ImportDeps) -> NumberImport:
+def _request_code(record: NumberImport, deps: ImportDeps, now: datetime) -> NumberImport:
     def send() -> NumberImport:
         deps.graph.post(
             f"{record.phone_number_id}/request_code",
@@ -268,20 +278,21 @@ def _request_code(record: NumberImport, deps: ImportDeps) -> NumberImport:
         return _save(
             record,
             deps,
+            now,
             step=ImportStep.CODE_REQUESTED,
             attempts=0,
             last_error=None,
-            code_requested_at=deps.now(),
+            code_requested_at=now,
         )
 
-    return _meta_step(record, "requesting a verification code", deps, send)
+    return _meta_step(record, "requesting a verification code", deps, now, send)
 
 
-def _verify(record: NumberImport, code: str, deps: ImportDeps) -> NumberImport:
+def _verify(record: NumberImport, code: str, deps: ImportDeps, now: datetime) -> NumberImport:
     """Check the code at Meta, an attempt counted first so that no more than MAX_CODE_ATTEMPTS are ever tried."""
     if record.attempts >= MAX_CODE_ATTEMPTS:
         raise TooManyAttempts("Too many wrong codes: request a new code, then enter it.")
-    counted = _save(record, deps, attempts=record.attempts + 1)
+    counted = _save(record, deps, now, attempts=record.attempts + 1)
     try:
         deps.graph.post(f"{record.phone_number_id}/verify_code", json={"code": code})
     except MetaRefused as error:
@@ -290,45 +301,47 @@ def _verify(record: NumberImport, code: str, deps: ImportDeps) -> NumberImport:
             graph_error.subcode is None or graph_error.subcode not in REFUSALS
         ):
             left = MAX_CODE_ATTEMPTS - counted.attempts
-            _record(counted, WRONG_CODE, deps)
+            _record(counted, WRONG_CODE, deps, now)
             more = f"{left} attempt(s) left." if left else "That was the last attempt: request a new code."
             raise VerificationCodeRejected(f"{WRONG_CODE} {more}") from error
         problem = meta_failure(error, "verifying the code")
-        _record(counted, problem.detail, deps, attempts=record.attempts)
+        _record(counted, problem.detail, deps, now, attempts=record.attempts)
         raise problem from error
     except META_ERRORS as error:
         problem = meta_failure(error, "verifying the code")
-        _record(counted, problem.detail, deps, attempts=record.attempts)
+        _record(counted, problem.detail, deps, now, attempts=record.attempts)
         raise problem from error
-    return _save(counted, deps, step=ImportStep.VERIFIED, last_error=None)
+    return _save(counted, deps, now, step=ImportStep.VERIFIED, last_error=None)
 
 
-def _register(record: NumberImport, deps: ImportDeps) -> NumberImport:
+def _register(record: NumberImport, deps: ImportDeps, now: datetime) -> NumberImport:
     register(deps.graph, deps.pins, record.phone_number_id)
-    return _save(record, deps, step=ImportStep.REGISTERED, last_error=None)
+    return _save(record, deps, now, step=ImportStep.REGISTERED, last_error=None)
 
 
-def _finish(record: NumberImport, deps: ImportDeps) -> NumberImport:
+def _finish(record: NumberImport, deps: ImportDeps, now: datetime) -> NumberImport:
     details = read_details(deps.graph, record.phone_number_id)
     if not details.connected:
         waiting = (
             f"Meta has not connected the number yet (its status is {details.status or 'unknown'}); "
             "verify again in a few minutes to finish."
         )
-        return _save(record, deps, last_error=waiting)
-    now = deps.now()
+        return _save(record, deps, now, last_error=waiting)
     number = Number(
         number_id=record.phone_number_id,
         client_id=record.client_id,
         waba_id=record.waba_id,
         account_status=AccountStatus.RUNNING,
-        registration_status="REGISTERED",
+        registration_status=RegistrationStatus.REGISTERED,
         created_at=now,
         updated_at=now,
         **details.number_fields(),
     )
-    done = record.model_copy(update={"step": ImportStep.DONE, "last_error": None, "updated_at": now})
+    done = record.model_copy(
+        update={"step": ImportStep.DONE, "last_error": None, "updated_at": advanced(record.updated_at, now)}
+    )
     event = NumberAdded(
+        metadata=EventMetadata.at(now),
         number_id=number.number_id,
         client_id=number.client_id,
         waba_id=number.waba_id,
@@ -340,44 +353,52 @@ def _finish(record: NumberImport, deps: ImportDeps) -> NumberImport:
     return done
 
 
-def _meta_step(record: NumberImport, doing: str, deps: ImportDeps, work: Callable[[], NumberImport]) -> NumberImport:
+def _meta_step(
+    record: NumberImport, doing: str, deps: ImportDeps, now: datetime, work: Callable[[], NumberImport]
+) -> NumberImport:
     """Run a step that calls Meta; its failure is recorded on the import in plain words, and answered."""
     try:
         return work()
     except META_ERRORS as error:
         problem = meta_failure(error, doing)
-        _record(record, problem.detail, deps)
+        _record(record, problem.detail, deps, now)
         raise problem from error
 
 
-def _save(record: NumberImport, deps: ImportDeps, **changes: object) -> NumberImport:
-    saved = record.model_copy(update={**changes, "updated_at": deps.now()})
+def _save(record: NumberImport, deps: ImportDeps, now: datetime, **changes: object) -> NumberImport:
+    saved = record.model_copy(update={**changes, "updated_at": advanced(record.updated_at, now)})
     deps.records.save_import(saved, read=record)
     return saved
 
 
-def _record(record: NumberImport, error: str, deps: ImportDeps, **changes: object) -> None:
+def _record(record: NumberImport, error: str, deps: ImportDeps, now: datetime, **changes: object) -> None:
     logger.warning("import step failed", extra={"import_id": record.import_id, "step": record.step.value})
     try:
-        _save(record, deps, last_error=error, **changes)
+        _save(record, deps, now, last_error=error, **changes)
     except ChangedConcurrently:
         logger.warning("import changed while a failure was recorded", extra={"import_id": record.import_id})
 
 
 def _visible(import_id: str, principal: Principal, deps: ImportDeps) -> NumberImport:
-    """The import, when the caller may see it: its client's users and support agents; partners may not."""
-    if principal.role is Role.PARTNER:
-        raise PartnersCannotAddNumbers("Partners cannot import numbers for a client, nor follow its imports.")
-    record = deps.records.get_import(import_id)
-    if record is None or not principal.can(Action.NUMBERS_READ, record.client_id):
-        raise NotFound(f"Import {import_id} was not found.")
-    return record
+    """The import, when the caller may see it: its client's users and support agents; a partner who sees the client's
+    numbers is refused (403), anyone else is told it does not exist."""
+    return authorize(
+        principal,
+        deps.records.get_import(import_id),
+        missing=ImportNotFound(import_id),
+        action=Action.IMPORTS_READ,
+        refused=lambda _: PartnersCannotAddNumbers(
+            "Partners cannot import numbers for a client, nor follow its imports."
+        ),
+    )
 
 
 def _own(import_id: str, principal: Principal, deps: ImportDeps) -> NumberImport:
     """The import, when the caller is one of its client's users."""
-    client_id = client_adding_numbers(principal)
-    record = deps.records.get_import(import_id)
-    if record is None or record.client_id != client_id:
-        raise NotFound(f"Import {import_id} was not found.")
-    return record
+    return authorize(
+        principal,
+        deps.records.get_import(import_id),
+        missing=ImportNotFound(import_id),
+        action=Action.NUMBERS_ADD,
+        refused=not_adding,
+    )

@@ -8,7 +8,6 @@ after a crash mid-way) provisions the same inbox, never a second one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -16,16 +15,12 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
-from hub_numbers.models import AccountStatus, Number
-from hub_numbers.onboarding_models import (
-    ChangedConcurrently,
-    ClientUsersOnly,
-    InboxForDirectClientsOnly,
-    InboxStatus,
-    InboxView,
-)
-from hub_shared.accounts import BillingModel, ClientAccount
-from hub_shared.auth import Action, Principal, Role
+from hub_numbers.errors import ChangedConcurrently, ClientUsersOnly, InboxForDirectClientsOnly, NumberNotFound
+from hub_numbers.models.numbers import AccountStatus, InboxStatus, Number
+from hub_numbers.models.onboarding import InboxView
+from hub_shared.accounts import BillingModel, ClientAccounts
+from hub_shared.auth import Action, Principal, Role, authorize
+from hub_shared.clock import advanced
 from hub_shared.errors import NotFound, StateConflict, UpstreamError
 
 logger = Logger(child=True)
@@ -51,16 +46,11 @@ class Inboxes(Protocol):
     ) -> ProvisionedInbox: ...
 
 
-class ClientAccounts(Protocol):
-    def client(self, client_id: str) -> ClientAccount | None: ...
-
-
 @dataclass(frozen=True)
 class InboxDeps:
     records: InboxRecords
     inboxes: Inboxes
     accounts: ClientAccounts
-    now: Callable[[], datetime]
 
 
 class ActivatedInbox(BaseModel):
@@ -73,30 +63,36 @@ class ActivatedInbox(BaseModel):
 
 
 def get_inbox(number_id: str, principal: Principal, deps: InboxDeps) -> InboxView:
-    number = _visible(number_id, principal, deps)
+    number = authorize(principal, deps.records.number(number_id), missing=NumberNotFound(number_id))
     if number.inbox_status is None:
         raise NotFound(f"No inbox was activated for number {number_id}.")
     return view_of(number)
 
 
-def activate_inbox(number_id: str, principal: Principal, deps: InboxDeps) -> ActivatedInbox:
-    number = _visible(number_id, principal, deps)
-    if principal.role is Role.PARTNER:
-        raise ClientUsersOnly("Partners cannot activate an inbox for a client; the client's own users can.")
-    if not principal.can(Action.INBOX_ACTIVATE, number.client_id):
-        raise ClientUsersOnly("Only the client's own users can activate an inbox.")
+def activate_inbox(number_id: str, principal: Principal, deps: InboxDeps, now: datetime) -> ActivatedInbox:
+    number = authorize(
+        principal,
+        deps.records.number(number_id),
+        missing=NumberNotFound(number_id),
+        action=Action.INBOX_ACTIVATE,
+        refused=lambda caller: ClientUsersOnly(
+            "Partners cannot activate an inbox for a client; the client's own users can."
+            if caller.role is Role.PARTNER
+            else "Only the client's own users can activate an inbox."
+        ),
+    )
     account = deps.accounts.client(number.client_id)
     if account is None or account.billing_model is not BillingModel.DIRECT:
         raise InboxForDirectClientsOnly(
             "Activate Inbox is for clients who pay the hub directly; this client's numbers are paid by its partner."
         )
-    if number.inbox_status == InboxStatus.ACTIVE:
+    if number.inbox_status is InboxStatus.ACTIVE:
         return ActivatedInbox(created=False, view=view_of(number))
     if number.account_status is not AccountStatus.RUNNING:
         raise StateConflict(
             f"An inbox can be activated for a running number only; number {number_id} is {number.account_status.value}."
         )
-    provisioning = _save(number, deps, inbox_status=InboxStatus.PROVISIONING)
+    provisioning = _save(number, deps, now, inbox_status=InboxStatus.PROVISIONING)
     try:
         inbox = deps.inboxes.provision(
             phone_number_id=number.number_id,
@@ -105,13 +101,13 @@ def activate_inbox(number_id: str, principal: Principal, deps: InboxDeps) -> Act
             display_name=number.display_name or number.display_phone_number,
         )
     except UpstreamError:
-        _failed(provisioning, deps)
+        _failed(provisioning, deps, now)
         raise
     try:
-        active = _save(provisioning, deps, inbox_status=InboxStatus.ACTIVE, inbox_id=inbox.id, inbox_url=inbox.url)
+        active = _save(provisioning, deps, now, inbox_status=InboxStatus.ACTIVE, inbox_id=inbox.id, inbox_url=inbox.url)
     except ChangedConcurrently:
         recorded = deps.records.number(number_id)
-        if recorded is None or recorded.inbox_status != InboxStatus.ACTIVE or recorded.inbox_id != inbox.id:
+        if recorded is None or recorded.inbox_status is not InboxStatus.ACTIVE or recorded.inbox_id != inbox.id:
             raise
         return ActivatedInbox(created=False, view=view_of(recorded))  # a concurrent activation recorded it first
     logger.info("inbox activated", extra={"number_id": number_id, "inbox_id": inbox.id})
@@ -130,15 +126,8 @@ def view_of(number: Number) -> InboxView:
     )
 
 
-def _visible(number_id: str, principal: Principal, deps: InboxDeps) -> Number:
-    number = deps.records.number(number_id)
-    if number is None or not principal.can(Action.NUMBERS_READ, number.client_id):
-        raise NotFound(f"Number {number_id} was not found.")
-    return number
-
-
-def _save(number: Number, deps: InboxDeps, **changes: object) -> Number:
-    saved = number.model_copy(update={**changes, "updated_at": deps.now()})
+def _save(number: Number, deps: InboxDeps, now: datetime, **changes: object) -> Number:
+    saved = number.model_copy(update={**changes, "updated_at": advanced(number.updated_at, now)})
     try:
         deps.records.save_number(saved, read=number)
     except ChangedConcurrently as error:
@@ -148,11 +137,11 @@ def _save(number: Number, deps: InboxDeps, **changes: object) -> Number:
     return saved
 
 
-def _failed(provisioning: Number, deps: InboxDeps) -> None:
+def _failed(provisioning: Number, deps: InboxDeps, now: datetime) -> None:
     """Mark the inbox failed (so a retry is offered), unless another request changed the number meanwhile."""
     logger.warning("inbox provisioning failed", extra={"number_id": provisioning.number_id})
     try:
-        _save(provisioning, deps, inbox_status=InboxStatus.FAILED)
+        _save(provisioning, deps, now, inbox_status=InboxStatus.FAILED)
     except ChangedConcurrently:
         logger.warning(
             "number changed while the inbox failure was recorded", extra={"number_id": provisioning.number_id}

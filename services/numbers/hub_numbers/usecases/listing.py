@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
-from hub_numbers.models import AccountStatus, Number, PhoneNumberView
-from hub_numbers.ports import Accounts, NumbersRepository
+from hub_numbers.errors import NumberNotFound
+from hub_numbers.models.numbers import AccountStatus, Number, PhoneNumberView
 from hub_numbers.usecases.actions import actions_for
-from hub_shared.accounts import ClientAccount
-from hub_shared.auth import Action, Principal, Role, Scope
+from hub_shared.accounts import ClientAccount, ClientAccounts
+from hub_shared.auth import Action, Principal, Role, Scope, Tenant, authorize
 from hub_shared.errors import InvalidCursor, NotFound
 from hub_shared.pagination import CursorCodec, Page, fingerprint
 
 ALL = ""  # the partition of every client's numbers (support, no client filter)
+
+
+class NumbersRepository(Protocol):
+    def get(self, number_id: str, *, consistent: bool = ...) -> Number | None: ...
+
+    def page(
+        self,
+        *,
+        client_id: str | None,
+        status: AccountStatus | None,
+        limit: int,
+        start_key: dict[str, Any] | None,
+    ) -> tuple[list[Number], dict[str, Any] | None]: ...
 
 
 @dataclass(frozen=True)
@@ -25,12 +39,10 @@ class NumberQuery:
 
 
 def get_number(
-    number_id: str, principal: Principal, *, numbers: NumbersRepository, accounts: Accounts
+    number_id: str, principal: Principal, *, numbers: NumbersRepository, accounts: ClientAccounts, now: datetime
 ) -> PhoneNumberView:
-    number = numbers.get(number_id)
-    if number is None or not principal.can(Action.NUMBERS_READ, number.client_id):
-        raise NotFound(f"Number {number_id} was not found.")
-    return to_view(number, principal, accounts.clients([number.client_id]).get(number.client_id))
+    number = authorize(principal, numbers.get(number_id), missing=NumberNotFound(number_id))
+    return to_view(number, principal, accounts.clients([number.client_id]).get(number.client_id), now)
 
 
 def list_numbers(
@@ -38,8 +50,9 @@ def list_numbers(
     query: NumberQuery,
     *,
     numbers: NumbersRepository,
-    accounts: Accounts,
+    accounts: ClientAccounts,
     cursors: CursorCodec,
+    now: datetime,
 ) -> Page[PhoneNumberView]:
     partitions = _partitions(principal, query.client_id, accounts)
     query_id = fingerprint(
@@ -71,26 +84,21 @@ def list_numbers(
             next_state = {"p": later[0], "k": None} if later else None
             break
     owners = accounts.clients({n.client_id for n in found}) if found else {}
-    items = [to_view(n, principal, owners.get(n.client_id)) for n in found]
+    items = [to_view(n, principal, owners.get(n.client_id), now) for n in found]
     return Page[PhoneNumberView](items=items, next_cursor=cursors.encode(next_state, query_id) if next_state else None)
 
 
-def _partitions(principal: Principal, client_id: str | None, accounts: Accounts) -> list[str]:
+def _partitions(principal: Principal, client_id: str | None, accounts: ClientAccounts) -> list[str]:
     """The clients whose numbers this caller lists, in order; a client it may not see answers 404."""
+    if client_id is not None:
+        authorize(principal, Tenant(client_id), missing=NotFound(f"Client {client_id} was not found."))
+        return [client_id]
     if principal.role is Role.CLIENT:
-        if client_id not in (None, principal.own_client_id):
-            raise NotFound(f"Client {client_id} was not found.")
         return [principal.own_client_id]
     if principal.role is Role.SUPPORT:
-        return [client_id] if client_id else [ALL]
-    granted = sorted(
-        c for c, scopes in accounts.grants_of_partner(principal.own_partner_id).items() if Scope.NUMBERS_READ in scopes
-    )
-    if client_id is None:
-        return granted
-    if client_id not in granted:
-        raise NotFound(f"Client {client_id} was not found.")
-    return [client_id]
+        return [ALL]
+    grants = accounts.grants_of_partner(principal.own_partner_id)
+    return sorted(c for c, scopes in grants.items() if Scope.NUMBERS_READ in scopes)
 
 
 def _resume(state: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
@@ -100,7 +108,7 @@ def _resume(state: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
     return partition, key
 
 
-def to_view(number: Number, principal: Principal, account: ClientAccount | None) -> PhoneNumberView:
+def to_view(number: Number, principal: Principal, account: ClientAccount | None, now: datetime) -> PhoneNumberView:
     return PhoneNumberView(
         number_id=number.number_id,
         client_id=number.client_id,
@@ -117,7 +125,7 @@ def to_view(number: Number, principal: Principal, account: ClientAccount | None)
         registration_status=number.registration_status,
         deletion_at=number.deletion_at,
         reregister_by=number.reregister_by,
-        actions=actions_for(number, principal, account),
+        actions=actions_for(number, principal, account, now),
         created_at=number.created_at,
         updated_at=number.updated_at,
     )

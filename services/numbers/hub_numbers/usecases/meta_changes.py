@@ -33,7 +33,8 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 
 from hub_numbers.events import NumberStatusChanged
-from hub_numbers.models import META_DRIVEN, AccountStatus, MetaAspect, MetaNumberUpdate, Number
+from hub_numbers.models.numbers import META_DRIVEN, AccountStatus, MetaAspect, MetaNumberUpdate, Number
+from hub_shared.events import EventMetadata
 from hub_shared.meta_events import AccountUpdate, MetaChange, PhoneNumberQualityUpdate
 
 MAX_ATTEMPTS = 3
@@ -206,6 +207,7 @@ def _apply(number: Number, decide: Decide, numbers: MetaNumbers) -> int:
 def _status_changed(update: MetaNumberUpdate) -> NumberStatusChanged:
     number = update.number
     return NumberStatusChanged(
+        metadata=EventMetadata.at(update.at),
         number_id=number.number_id,
         client_id=number.client_id,
         waba_id=number.waba_id,

@@ -1,33 +1,19 @@
-"""What adding and importing a number share: who may, Meta's view of a number, the two-step PIN, registering,
-Meta's refusals in plain words (facts §7, §9), and running a request once per Idempotency-Key."""
+"""What adding and importing a number share: who may, Meta's view of a number, the two-step PIN, registering, and
+Meta's refusals in plain words (facts §7, §9)."""
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol
 
-from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
-from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict
 
-from hub_numbers.onboarding_models import (
-    ClientUsersOnly,
-    IdempotencyKeyReused,
-    PartnersCannotAddNumbers,
-    RequestInProgress,
-)
+from hub_numbers.errors import ClientUsersOnly, PartnersCannotAddNumbers
 from hub_shared.auth import Action, Principal, Role
-from hub_shared.errors import HubError, QuotaExceeded, UpstreamError, UpstreamRejected, UpstreamUnavailable
-from hub_shared.graph import GraphError, MetaCredentialsRejected, MetaRefused
+from hub_shared.errors import Forbidden, HubError, QuotaExceeded, UpstreamError, UpstreamRejected, UpstreamUnavailable
+from hub_shared.graph import Graph, GraphError, MetaCredentialsRejected, MetaRefused
 
 PHONE_FIELDS = (
     "display_phone_number,verified_name,name_status,quality_rating,messaging_limit_tier,platform_type,status,"
@@ -36,7 +22,6 @@ PHONE_FIELDS = (
 CONNECTED = "CONNECTED"
 MAX_NUMBER_PAGES = 20
 NUMBERS_PAGE_SIZE = 100
-IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 
 # Meta's codes (and subcodes) the hub can say something useful about; any other gets a generic sentence with its code.
 REFUSALS: Mapping[int, str] = {
@@ -59,25 +44,6 @@ REFUSALS: Mapping[int, str] = {
     36008: "The signup code is not valid: run Embedded Signup again and send the new code.",
 }
 ALREADY_ON_WABA = 2388012
-
-R = TypeVar("R", bound=BaseModel)
-
-
-class Graph(Protocol):
-    """The Graph API calls the use cases make (`hub_shared.graph.GraphClient`)."""
-
-    def get(
-        self, path: str, params: Mapping[str, str | int | float | bool] | None = None, token: str | None = None
-    ) -> dict[str, Any]: ...
-
-    def post(
-        self,
-        path: str,
-        json: Mapping[str, Any] | None = None,
-        params: Mapping[str, str | int | float | bool] | None = None,
-        data: Mapping[str, Any] | None = None,
-        token: str | None = None,
-    ) -> dict[str, Any]: ...
 
 
 class Pins(Protocol):
@@ -109,7 +75,7 @@ class PhoneDetails(BaseModel):
         return self.status == CONNECTED
 
     def number_fields(self) -> dict[str, Any]:
-        """What a number records of it (see `hub_numbers.models.Number`)."""
+        """What a number records of it (see `hub_numbers.models.numbers.Number`)."""
         fields: dict[str, Any] = {
             "phone_e164": "+" + re.sub(r"\D", "", self.display_phone_number),
             "display_phone_number": self.display_phone_number,
@@ -127,13 +93,18 @@ class PhoneDetails(BaseModel):
 
 def client_adding_numbers(principal: Principal) -> str:
     """The client of a caller who may add or import numbers; partners and support agents may not."""
+    if principal.client_id is None or not principal.can(Action.NUMBERS_ADD, principal.client_id):
+        raise not_adding(principal)
+    return principal.client_id
+
+
+def not_adding(principal: Principal) -> Forbidden:
+    """Why a caller may not add or import numbers (or follow their import)."""
     if principal.role is Role.PARTNER:
-        raise PartnersCannotAddNumbers(
+        return PartnersCannotAddNumbers(
             "Partners cannot add or import numbers for a client; the client's own users can."
         )
-    if principal.client_id is None or not principal.can(Action.NUMBERS_ADD, principal.client_id):
-        raise ClientUsersOnly("Only the client's own users can add or import numbers.")
-    return principal.client_id
+    return ClientUsersOnly("Only the client's own users can add or import numbers.")
 
 
 def read_details(graph: Graph, phone_number_id: str, token: str | None = None) -> PhoneDetails:
@@ -193,45 +164,3 @@ def meta_failure(error: HubError, doing: str) -> HubError:
 
 META_ERRORS = (UpstreamError, QuotaExceeded)
 """What a Graph call raises (`hub_shared.graph.GraphClient`)."""
-
-
-@dataclass(frozen=True)
-class Idempotency:
-    """Runs a request once per (client, Idempotency-Key), with Powertools idempotency: a repeat answers the first
-    answer; the same key with another body is refused; a failed first run leaves the key free for a retry."""
-
-    persistence: BasePersistenceLayer
-    lambda_context: LambdaContext | None = None
-
-    def run(
-        self, key: str, *, operation: str, client_id: str, body: BaseModel, result: type[R], work: Callable[[], R]
-    ) -> R:
-        config = IdempotencyConfig(
-            event_key_jmespath="[client_id, key]",
-            payload_validation_jmespath="body",
-            raise_on_no_idempotency_key=True,
-            expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
-            lambda_context=self.lambda_context,
-        )
-
-        @idempotent_function(
-            data_keyword_argument="request",
-            persistence_store=self.persistence,
-            config=config,
-            output_serializer=PydanticSerializer(result),
-            key_prefix=f"numbers.{operation}",
-        )
-        def once(request: dict[str, Any]) -> R:
-            return work()
-
-        try:
-            answer: R = once(request={"client_id": client_id, "key": key, "body": body.model_dump(mode="json")})
-        except IdempotencyValidationError as error:
-            raise IdempotencyKeyReused(
-                "This Idempotency-Key was already used with a different request; use a new key for a new request."
-            ) from error
-        except IdempotencyAlreadyInProgressError as error:
-            raise RequestInProgress(
-                "A request with this Idempotency-Key is still in progress; try again in a moment."
-            ) from error
-        return answer

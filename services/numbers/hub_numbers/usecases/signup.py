@@ -25,24 +25,19 @@ from typing import Protocol
 from aws_lambda_powertools import Logger
 from pydantic import BaseModel
 
-from hub_numbers.events import NumberAdded
-from hub_numbers.models import AccountStatus, Number
-from hub_numbers.onboarding_models import (
-    AddedNumberView,
-    AddNumberRequest,
+from hub_numbers.errors import (
     ChangedConcurrently,
+    NumberNotFound,
     NumberNotInWaba,
-    OnboardingStep,
     SignupCodeRejected,
-    Waba,
     WabaNotFound,
-    WabaType,
 )
+from hub_numbers.events import NumberAdded
+from hub_numbers.models.numbers import AccountStatus, Number, OnboardingStep, RegistrationStatus
+from hub_numbers.models.onboarding import AddedNumberView, AddNumberRequest, Waba, WabaType
 from hub_numbers.usecases.listing import to_view
 from hub_numbers.usecases.registration import (
     META_ERRORS,
-    Graph,
-    Idempotency,
     PhoneDetails,
     Pins,
     client_adding_numbers,
@@ -52,10 +47,13 @@ from hub_numbers.usecases.registration import (
     register,
     waba_numbers,
 )
-from hub_shared.accounts import ClientAccount
-from hub_shared.auth import Principal
-from hub_shared.errors import HubError, NotFound, UpstreamError
-from hub_shared.graph import MetaCredentialsRejected, MetaRefused
+from hub_shared.accounts import ClientAccounts
+from hub_shared.auth import Principal, authorize
+from hub_shared.clock import advanced
+from hub_shared.errors import HubError, UpstreamError
+from hub_shared.events import EventMetadata
+from hub_shared.graph import Graph, MetaCredentialsRejected, MetaRefused
+from hub_shared.idempotency import Idempotency
 
 DOING = {
     OnboardingStep.EXCHANGE_CODE: "exchanging the signup code",
@@ -88,10 +86,6 @@ class BusinessTokens(Pins, Protocol):
     def save_business_token(self, waba_id: str, token: str) -> None: ...
 
 
-class ClientAccounts(Protocol):
-    def client(self, client_id: str) -> ClientAccount | None: ...
-
-
 @dataclass(frozen=True)
 class MetaApp:
     """The BSP's Meta app, whose id and secret exchange a signup code."""
@@ -108,7 +102,6 @@ class SignupDeps:
     accounts: ClientAccounts
     app: MetaApp
     idempotency: Idempotency
-    now: Callable[[], datetime]
 
 
 class AddedNumber(BaseModel):
@@ -125,40 +118,48 @@ class AddedNumber(BaseModel):
 
 
 def add_number(
-    request: AddNumberRequest, principal: Principal, deps: SignupDeps, *, idempotency_key: str | None = None
+    request: AddNumberRequest,
+    principal: Principal,
+    deps: SignupDeps,
+    now: datetime,
+    *,
+    idempotency_key: str | None = None,
 ) -> AddedNumber:
     client_id = client_adding_numbers(principal)
     if idempotency_key is None:
-        return _add(request, client_id, principal, deps)
+        return _add(request, client_id, principal, deps, now)
     return deps.idempotency.run(
         idempotency_key,
         operation="add_number",
         client_id=client_id,
         body=request,
         result=AddedNumber,
-        work=lambda: _add(request, client_id, principal, deps),
+        work=lambda: _add(request, client_id, principal, deps, now),
     )
 
 
-def _add(request: AddNumberRequest, client_id: str, principal: Principal, deps: SignupDeps) -> AddedNumber:
-    waba = deps.records.waba(request.waba_id)
-    if waba is not None and waba.client_id != client_id:
-        raise WabaNotFound(request.waba_id)
-    number = deps.records.number(request.phone_number_id)
-    if number is not None and number.client_id != client_id:
-        raise NotFound(f"Number {request.phone_number_id} was not found.")
+def _add(
+    request: AddNumberRequest, client_id: str, principal: Principal, deps: SignupDeps, now: datetime
+) -> AddedNumber:
+    """A WABA or number the hub knows must be the caller's (a new one is claimed for it)."""
+    if (waba := deps.records.waba(request.waba_id)) is not None:
+        authorize(principal, waba, missing=WabaNotFound(request.waba_id))
+    if (number := deps.records.number(request.phone_number_id)) is not None:
+        authorize(principal, number, missing=NumberNotFound(request.phone_number_id))
     token: str | None = None
     if number is None or number.account_status is AccountStatus.DELETED:
-        number, token = _begin(request, client_id, number, deps)
+        number, token = _begin(request, client_id, number, deps, now)
     elif number.waba_id != request.waba_id:
         raise NumberNotInWaba(f"Phone number {number.number_id} is not in WhatsApp Business Account {request.waba_id}.")
     elif number.onboarding_step is None and number.account_status is not AccountStatus.ONBOARDING:
-        return AddedNumber(created=False, number=_view(number, principal, deps))
-    number = _continue(number, request.code, token, deps)
-    return AddedNumber(created=True, number=_view(number, principal, deps))
+        return AddedNumber(created=False, number=_view(number, principal, deps, now))
+    number = _continue(number, request.code, token, deps, now)
+    return AddedNumber(created=True, number=_view(number, principal, deps, now))
 
 
-def _begin(request: AddNumberRequest, client_id: str, replacing: Number | None, deps: SignupDeps) -> tuple[Number, str]:
+def _begin(
+    request: AddNumberRequest, client_id: str, replacing: Number | None, deps: SignupDeps, now: datetime
+) -> tuple[Number, str]:
     """Exchange the code, find the number in the WABA, then record it (onboarding) and claim the WABA."""
     try:
         token = _exchange(request.code, deps)
@@ -170,7 +171,6 @@ def _begin(request: AddNumberRequest, client_id: str, replacing: Number | None, 
     except META_ERRORS as error:
         raise meta_failure(error, "looking the number up in the WhatsApp Business Account") from error
     deps.vault.save_business_token(request.waba_id, token)
-    now = deps.now()
     number = Number(
         number_id=request.phone_number_id,
         client_id=client_id,
@@ -221,28 +221,28 @@ def _find_in_waba(waba_id: str, phone_number_id: str, token: str, graph: Graph) 
     raise NumberNotInWaba(f"Phone number {phone_number_id} is not in WhatsApp Business Account {waba_id}.")
 
 
-def _continue(number: Number, code: str, token: str | None, deps: SignupDeps) -> Number:
+def _continue(number: Number, code: str, token: str | None, deps: SignupDeps, now: datetime) -> Number:
     """Run the number's steps from its `onboarding_step` (an onboarding number without one starts at subscribe_app)
     to the reading of its details, the last step; a failure is recorded on the number."""
-    step: OnboardingStep | None = OnboardingStep(number.onboarding_step or OnboardingStep.SUBSCRIBE_APP)
+    step: OnboardingStep | None = number.onboarding_step or OnboardingStep.SUBSCRIBE_APP
     while step is not None:
         try:
             if token is None or step is OnboardingStep.EXCHANGE_CODE:
                 token = _business_token(number, step, code, deps)
-            number = _step(step, number, token, deps)
+            number = _step(step, number, token, deps, now)
         except ChangedConcurrently:
             raise
         except MetaCredentialsRejected as error:
-            _record(number, OnboardingStep.EXCHANGE_CODE, ACCESS_LOST, deps)
+            _record(number, OnboardingStep.EXCHANGE_CODE, ACCESS_LOST, deps, now)
             raise SignupCodeRejected(ACCESS_LOST) from error
         except META_ERRORS as error:
             problem = meta_failure(error, DOING[step])
-            _record(number, step, problem.detail, deps)
+            _record(number, step, problem.detail, deps, now)
             raise problem from error
         except HubError as error:
-            _record(number, step, error.detail, deps)
+            _record(number, step, error.detail, deps, now)
             raise
-        step = OnboardingStep(number.onboarding_step) if step not in LAST_STEPS and number.onboarding_step else None
+        step = number.onboarding_step if step not in LAST_STEPS else None
     return number
 
 
@@ -256,16 +256,22 @@ def _business_token(number: Number, step: OnboardingStep, code: str, deps: Signu
     return token
 
 
-def _step(step: OnboardingStep, number: Number, token: str, deps: SignupDeps) -> Number:
+def _step(step: OnboardingStep, number: Number, token: str, deps: SignupDeps, now: datetime) -> Number:
     """Do one step at Meta; answer the number as saved after it."""
     if step is OnboardingStep.EXCHANGE_CODE:
-        return _save(number, deps, onboarding_step=OnboardingStep.SUBSCRIBE_APP)
+        return _save(number, deps, now, onboarding_step=OnboardingStep.SUBSCRIBE_APP)
     if step is OnboardingStep.SUBSCRIBE_APP:
         deps.graph.post(f"{number.waba_id}/subscribed_apps", token=token)
-        return _save(number, deps, onboarding_step=OnboardingStep.REGISTER)
+        return _save(number, deps, now, onboarding_step=OnboardingStep.REGISTER)
     if step is OnboardingStep.REGISTER:
         register(deps.graph, deps.vault, number.number_id, token)
-        return _save(number, deps, onboarding_step=OnboardingStep.READ_DETAILS, registration_status="REGISTERED")
+        return _save(
+            number,
+            deps,
+            now,
+            onboarding_step=OnboardingStep.READ_DETAILS,
+            registration_status=RegistrationStatus.REGISTERED,
+        )
     details = read_details(deps.graph, number.number_id, token)
     if not details.connected:
         waiting = (
@@ -275,6 +281,7 @@ def _step(step: OnboardingStep, number: Number, token: str, deps: SignupDeps) ->
         return _save(
             number,
             deps,
+            now,
             onboarding_step=OnboardingStep.AWAIT_CONNECTION,
             onboarding_error=waiting,
             **details.number_fields(),
@@ -283,13 +290,14 @@ def _step(step: OnboardingStep, number: Number, token: str, deps: SignupDeps) ->
         update={
             **details.number_fields(),
             "account_status": AccountStatus.RUNNING,
-            "registration_status": "REGISTERED",
+            "registration_status": RegistrationStatus.REGISTERED,
             "onboarding_step": None,
             "onboarding_error": None,
-            "updated_at": deps.now(),
+            "updated_at": advanced(number.updated_at, now),
         }
     )
     event = NumberAdded(
+        metadata=EventMetadata.at(now),
         number_id=running.number_id,
         client_id=running.client_id,
         waba_id=running.waba_id,
@@ -301,25 +309,25 @@ def _step(step: OnboardingStep, number: Number, token: str, deps: SignupDeps) ->
     return running
 
 
-def _save(number: Number, deps: SignupDeps, **changes: object) -> Number:
-    saved = number.model_copy(update={"onboarding_error": None, **changes, "updated_at": deps.now()})
+def _save(number: Number, deps: SignupDeps, now: datetime, **changes: object) -> Number:
+    saved = number.model_copy(
+        update={"onboarding_error": None, **changes, "updated_at": advanced(number.updated_at, now)}
+    )
     deps.records.save_number(saved, read=number)
     return saved
 
 
-def _record(number: Number, step: OnboardingStep, error: str, deps: SignupDeps) -> None:
+def _record(number: Number, step: OnboardingStep, error: str, deps: SignupDeps, now: datetime) -> None:
     """Say on the number which step failed and why (another writer's newer state wins)."""
     logger.warning("number onboarding step failed", extra={"number_id": number.number_id, "step": step.value})
     try:
-        _save(number, deps, onboarding_step=step, onboarding_error=error)
+        _save(number, deps, now, onboarding_step=step, onboarding_error=error)
     except ChangedConcurrently:
         logger.warning("number changed while a failure was recorded", extra={"number_id": number.number_id})
 
 
-def _view(number: Number, principal: Principal, deps: SignupDeps) -> AddedNumberView:
-    view = to_view(number, principal, deps.accounts.client(number.client_id))
+def _view(number: Number, principal: Principal, deps: SignupDeps, now: datetime) -> AddedNumberView:
+    view = to_view(number, principal, deps.accounts.client(number.client_id), now)
     return AddedNumberView(
-        **view.model_dump(),
-        onboarding_step=OnboardingStep(number.onboarding_step) if number.onboarding_step else None,
-        onboarding_error=number.onboarding_error,
+        **view.model_dump(), onboarding_step=number.onboarding_step, onboarding_error=number.onboarding_error
     )

@@ -11,12 +11,12 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
-from hub_shared.clock import utc_now
+from hub_shared.api import Now
 from hub_shared.observability import correlation_id, observability
 from hub_shared.problems import problem_responses
 from hub_webhooks.deps import app_secret, changes_store, verify_token
-from hub_webhooks.models import Notification, Receipt
-from hub_webhooks.store import ChangesStore
+from hub_webhooks.models.notifications import Notification, Receipt
+from hub_webhooks.store.changes import ChangesStore
 from hub_webhooks.usecases.notifications import receive_notification
 from hub_webhooks.usecases.verification import verify_subscription
 
@@ -96,6 +96,7 @@ def receive_notification_route(
     request: Request,
     store: Store,
     secret: AppSecret,
+    now: Now,
     signature: Annotated[
         str | None, Header(alias=SIGNATURE_HEADER, description="`sha256=<hex HMAC-SHA256 of the raw body>`.")
     ] = None,
@@ -105,7 +106,7 @@ def receive_notification_route(
         signature,
         app_secret=secret,
         changes=store,
-        now=utc_now(),
+        now=now,
         correlation_id=correlation_id(),
     )
     obs.metrics.add_metric(name="MetaChangesReceived", unit=MetricUnit.Count, value=receipt.received)

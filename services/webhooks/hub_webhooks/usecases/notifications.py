@@ -1,6 +1,6 @@
 """Meta's notification POST: check its size and signature, then parse it, then store each change once.
 
-Nothing is published here: the table's stream feeds the relay (`hub_webhooks.relay`), so a crash between
+Nothing is published here: the table's stream feeds the relay (`hub_webhooks.consumers.relay`), so a crash between
 storing and publishing loses nothing, and Meta gets its 200 as soon as the changes are stored.
 """
 
@@ -8,22 +8,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from hub_shared.errors import PayloadTooLarge, Unauthorized
-from hub_webhooks.models import Notification, Receipt, StoredChange
-from hub_webhooks.ports import ChangeRepository
+from hub_webhooks.models.notifications import Notification, Receipt, StoredChange
 from hub_webhooks.usecases.signature import signature_matches
 
 MAX_BODY_BYTES = 3 * 1024 * 1024  # Meta's payloads are up to 3 MB
 RETENTION = timedelta(days=14)  # Meta retries for up to 7 days; a retry within this window is still a duplicate
 
 logger = Logger(child=True)
+
+
+class ChangeRepository(Protocol):
+    """Where changes are kept (`store.changes.ChangesStore`)."""
+
+    def add_all(self, changes: Sequence[StoredChange]) -> list[bool]:
+        """Store each change unless its `change_id` is already stored; True where it was stored now."""
+        ...
 
 
 def receive_notification(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from hub_shared.events import EventMetadata
 from hub_shared.meta_events import MetaChange, detail_type
-from hub_webhooks.models import StoredChange
+from hub_webhooks.models.notifications import StoredChange
 
 if TYPE_CHECKING:
     from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef

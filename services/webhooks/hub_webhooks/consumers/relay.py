@@ -15,8 +15,8 @@ from hub_shared import aws
 from hub_shared.events import EventPublisher
 from hub_shared.observability import observability
 from hub_shared.outbox import relay_stream_records
-from hub_shared.settings import get_settings
-from hub_webhooks.store import change_from_image
+from hub_webhooks.settings import webhooks_settings
+from hub_webhooks.store.changes import change_from_image
 from hub_webhooks.usecases.publishing import bus_entry, meta_change
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ obs = observability("webhooks")
 
 def change_entry(image: dict[str, Any]) -> PutEventsRequestEntryTypeDef:
     """A stored change's item (a stream record's new image) → its bus entry."""
-    return bus_entry(meta_change(change_from_image(image)), get_settings().event_bus_name)
+    return bus_entry(meta_change(change_from_image(image)), webhooks_settings().event_bus_name)
 
 
 @obs.handler()
@@ -37,7 +37,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         change_entry,
         publisher=EventPublisher(),
         sqs=aws.sqs(),
-        dead_letter_queue_url=get_settings().outbox_dead_letter_queue_url,
+        dead_letter_queue_url=webhooks_settings().outbox_dead_letter_queue_url,
     )
     obs.metrics.add_metric(name="MetaChangesPublished", unit=MetricUnit.Count, value=published)
     return {"batchItemFailures": []}

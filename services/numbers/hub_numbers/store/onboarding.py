@@ -1,6 +1,6 @@
 """DynamoDB access for bringing numbers in: the numbers they create, the WABA registry and the imports.
 
-Items (the numbers table; `store.py` describes the numbers and their indexes):
+Items (the numbers table; `store.numbers` describes the numbers and their indexes):
 - a number: written with `store.number_item`, so its indexes stay right;
 - a WABA of the registry: `pk=WABA#<waba_id>`, `sk=WABA` {waba_id, client_id, type SHARED|OBO, name};
 - an import: `pk=IMPORT#<import_id>`, `sk=IMPORT` (`NumberImport`).
@@ -14,26 +14,22 @@ other writer of the item changes `updated_at`), so of two concurrent writers one
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-from botocore.exceptions import ClientError
-
-from hub_numbers.models import AccountStatus, Number
-from hub_numbers.onboarding_models import ChangedConcurrently, NumberImport, Waba, WabaNotFound
-from hub_numbers.store import NumbersStore, number_item
+from hub_numbers.errors import ChangedConcurrently, WabaNotFound
+from hub_numbers.models.numbers import AccountStatus, Number
+from hub_numbers.models.onboarding import NumberImport, Waba
+from hub_numbers.settings import numbers_settings
+from hub_numbers.store.numbers import NumbersStore, number_item
 from hub_shared import aws
 from hub_shared.clock import to_rfc3339
 from hub_shared.events import DomainEvent
 from hub_shared.outbox import outbox_put
-from hub_shared.settings import get_settings
-from hub_shared.singletons import singleton
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-Write = dict[str, Any]
+Write = aws.Write
 
 
 def waba_key(waba_id: str) -> dict[str, dict[str, str]]:
@@ -52,12 +48,14 @@ def import_item(record: NumberImport) -> dict[str, Any]:
     return aws.to_item({**record.model_dump(mode="json"), "pk": f"IMPORT#{record.import_id}", "sk": "IMPORT"})
 
 
-class OnboardingStore:
+class OnboardingStore(aws.TableStore):
     def __init__(self, table: str | None = None, client: DynamoDBClient | None = None, bus_name: str | None = None):
-        self._table = table or get_settings().numbers_table
-        self._client = client or aws.dynamodb()
-        self._bus = bus_name or get_settings().event_bus_name
+        super().__init__(table, client, bus_name)
         self._numbers = NumbersStore(self._table, self._client, self._bus)
+
+    @classmethod
+    def default_table(cls) -> str:
+        return numbers_settings().numbers_table
 
     # ------------------------------------------------------------ reads
 
@@ -147,25 +145,5 @@ class OnboardingStore:
 
     def _transact(self, writes: list[Write]) -> int | None:
         """Write all or nothing; answer None, or the index of the write whose condition failed."""
-        try:
-            if len(writes) == 1:
-                self._client.put_item(**writes[0]["Put"])
-            else:
-                self._client.transact_write_items(TransactItems=[cast("TransactWriteItemTypeDef", w) for w in writes])
-        except ClientError as error:
-            failed = aws.failed_conditions(error)
-            if not failed:
-                raise
-            return min(failed)
-        return None
-
-
-@singleton
-def onboarding_store() -> OnboardingStore:
-    return OnboardingStore()
-
-
-@singleton
-def idempotency_layer() -> DynamoDBPersistenceLayer:
-    """Powertools idempotency records of the numbers service (the idempotency table)."""
-    return DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table, boto3_client=aws.dynamodb())
+        failed = self._write_all(writes)
+        return min(failed) if failed else None

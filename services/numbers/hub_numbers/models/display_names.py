@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hub_numbers.models import AccountStatus
+from hub_numbers.models.numbers import AccountStatus
 from hub_shared.clock import UtcDateTime
 
 MAX_CHANGES_PER_WINDOW = 10

@@ -8,8 +8,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-WABA_OBJECT = "whatsapp_business_account"
-
 
 class _Envelope(BaseModel):
     """Meta adds keys over time: unknown ones are ignored, never refused."""

@@ -12,16 +12,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
-from hub_billing.billable import BillableNumber, Written
+from hub_billing.settings import billing_settings
+from hub_billing.usecases.billable import BillableNumber, Written
 from hub_shared import aws
-from hub_shared.clock import to_rfc3339, utc_now
-from hub_shared.settings import get_settings
+from hub_shared.clock import to_rfc3339
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef
 
 EVENT_RECORD_TTL = timedelta(days=30)
 COUNT_SK = "BILLABLE_NUMBERS"
@@ -32,10 +29,10 @@ def client_key(client_id: str, sk: str) -> dict[str, Any]:
     return {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": sk}}
 
 
-class BillingStore:
-    def __init__(self, table: str | None = None, client: DynamoDBClient | None = None):
-        self._table = table or get_settings().billing_table
-        self._client = client or aws.dynamodb()
+class BillingStore(aws.TableStore):
+    @classmethod
+    def default_table(cls) -> str:
+        return billing_settings().billing_table
 
     def billable_number(self, client_id: str, number_id: str) -> BillableNumber | None:
         item = self._client.get_item(
@@ -56,9 +53,9 @@ class BillingStore:
         item = self._client.get_item(TableName=self._table, Key=client_key(client_id, COUNT_SK), ConsistentRead=True)
         return int(aws.from_item(item["Item"])["count"]) if "Item" in item else 0
 
-    def record(self, event_id: str, before: BillableNumber | None, after: BillableNumber) -> Written:
-        """Write `after` (if the number is still `before`), the event's record and the count's change, at once."""
-        now = utc_now()
+    def record(self, event_id: str, before: BillableNumber | None, after: BillableNumber, now: datetime) -> Written:
+        """Write `after` (if the number is still `before`), the event's record (applied at `now`) and the count's
+        change, at once."""
         marker = {
             "pk": f"EVENT#{event_id}",
             "sk": "EVENT",
@@ -80,7 +77,7 @@ class BillingStore:
         if before is not None:
             put["ConditionExpression"] = "version = :read"
             put["ExpressionAttributeValues"] = {":read": {"N": str(before.version)}}
-        items: list[TransactWriteItemTypeDef] = [
+        items: list[aws.Write] = [
             {"Put": {"TableName": self._table, "Item": aws.to_item(marker), "ConditionExpression": NEW}},
             {"Put": put},
         ]
@@ -97,15 +94,11 @@ class BillingStore:
                     }
                 }
             )
-        try:
-            self._client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            failed = aws.failed_conditions(error)
-            if 0 in failed:
-                return Written.DUPLICATE
-            if 1 in failed:
-                return Written.CONFLICT
-            raise
+        failed = self._write_all(items)
+        if 0 in failed:
+            return Written.DUPLICATE
+        if 1 in failed:
+            return Written.CONFLICT
         return Written.WRITTEN
 
 

@@ -16,24 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
-from hub_numbers.models import DELETION_SHARDS, AccountStatus, MetaNumberUpdate, Number
+from hub_numbers.models.numbers import DELETION_SHARDS, AccountStatus, MetaNumberUpdate, Number, RegistrationStatus
+from hub_numbers.settings import numbers_settings
 from hub_shared import aws
 from hub_shared.clock import to_rfc3339
 from hub_shared.events import DomainEvent
 from hub_shared.outbox import outbox_put
-from hub_shared.settings import get_settings
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, UpdateTypeDef
+    from mypy_boto3_dynamodb.type_defs import UpdateTypeDef
 
 DUE_FOR_DELETION = "DueForDeletion"
-BATCH_GET_LIMIT = 100
-BATCH_GET_ROUNDS = 10
 BY_CLIENT = "ByClient"
 BY_WABA = "ByWaba"
 BY_DISPLAY_PHONE = "ByDisplayPhone"
@@ -41,26 +36,6 @@ ALL_NUMBERS = "AllNumbers"
 ALL_PARTITION = "NUMBER"
 
 StartKey = dict[str, Any]
-
-
-class UnprocessedReads(Exception):
-    """BatchGetItem kept leaving keys unprocessed (DynamoDB throttling)."""
-
-
-def batch_get(client: DynamoDBClient, table: str, keys: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """The items of `keys` that exist: strongly consistent BatchGetItem, 100 keys a call, the keys DynamoDB leaves
-    unprocessed read again (BATCH_GET_ROUNDS times at most, then UnprocessedReads)."""
-    for start in range(0, len(keys), BATCH_GET_LIMIT):
-        batch: list[Any] = keys[start : start + BATCH_GET_LIMIT]
-        for _ in range(BATCH_GET_ROUNDS):
-            answer = client.batch_get_item(RequestItems={table: {"Keys": batch, "ConsistentRead": True}})
-            yield from answer["Responses"].get(table, [])
-            unprocessed = answer.get("UnprocessedKeys", {})
-            batch = list(unprocessed[table]["Keys"]) if table in unprocessed else []
-            if not batch:
-                break
-        else:
-            raise UnprocessedReads(f"{len(batch)} keys of {table} stayed unprocessed after {BATCH_GET_ROUNDS} reads")
 
 
 def number_key(number_id: str) -> dict[str, dict[str, str]]:
@@ -92,11 +67,10 @@ def number_item(number: Number) -> dict[str, Any]:
     return aws.to_item(values)
 
 
-class NumbersStore:
-    def __init__(self, table: str | None = None, client: DynamoDBClient | None = None, bus_name: str | None = None):
-        self._table = table or get_settings().numbers_table
-        self._client = client or aws.dynamodb()
-        self._bus = bus_name or get_settings().event_bus_name
+class NumbersStore(aws.TableStore):
+    @classmethod
+    def default_table(cls) -> str:
+        return numbers_settings().numbers_table
 
     def get(self, number_id: str, *, consistent: bool = False) -> Number | None:
         item = self._client.get_item(TableName=self._table, Key=number_key(number_id), ConsistentRead=consistent).get(
@@ -216,7 +190,7 @@ class NumbersStore:
             expect={"account_status": AccountStatus.PENDING_DELETION.value},
             sets={
                 "account_status": AccountStatus.DELETED.value,
-                "registration_status": "DEREGISTERED",
+                "registration_status": RegistrationStatus.DEREGISTERED.value,
                 "deleted_at": to_rfc3339(at),
                 "updated_at": to_rfc3339(at),
             },
@@ -243,7 +217,8 @@ class NumbersStore:
     def get_many(self, number_ids: Iterable[str]) -> dict[str, Number]:
         """The numbers of `number_ids` that exist, by id."""
         keys = [number_key(number_id) for number_id in dict.fromkeys(number_ids)]
-        numbers = (Number.model_validate(aws.from_item(item)) for item in batch_get(self._client, self._table, keys))
+        items = aws.batch_get(self._client, self._table, keys, consistent=True)
+        numbers = (Number.model_validate(aws.from_item(item)) for item in items)
         return {number.number_id: number for number in numbers}
 
     def _transition(
@@ -284,21 +259,13 @@ class NumbersStore:
 
     def _write(self, change: UpdateTypeDef, event: DomainEvent | None) -> bool:
         """The conditional update, alone or with `event`'s outbox item in one transaction; False when refused."""
-        try:
-            if event is None:
-                self._client.update_item(**change)
-            else:
-                self._client.transact_write_items(
-                    TransactItems=[
-                        {"Update": change},
-                        cast("TransactWriteItemTypeDef", outbox_put(self._table, event, self._bus)),
-                    ]
-                )
-        except ClientError as error:
-            if 0 in aws.failed_conditions(error):  # the change's own condition (not its outbox item's)
-                return False
-            raise
-        return True
+        writes: list[aws.Write] = [{"Update": change}]
+        if event is not None:
+            writes.append(outbox_put(self._table, event, self._bus))
+        failed = self._write_all(writes)
+        if failed and 0 not in failed:  # the outbox item's condition: an event id used twice is a defect
+            raise RuntimeError(f"the outbox item of event {event.metadata.event_id if event else '?'} exists already")
+        return not failed
 
 
 def _stored(moment: datetime | None) -> str | None:

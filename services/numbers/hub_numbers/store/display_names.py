@@ -15,22 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from botocore.exceptions import ClientError
-
-from hub_numbers.display_name_models import EDITABLE, DisplayNameRequest, RequestDecision
-from hub_numbers.models import Number
-from hub_numbers.store import batch_get, number_key
+from hub_numbers.models.display_names import EDITABLE, DisplayNameRequest, RequestDecision
+from hub_numbers.models.numbers import Number
+from hub_numbers.settings import numbers_settings
+from hub_numbers.store.numbers import number_key
 from hub_shared import aws
 from hub_shared.clock import to_rfc3339
 from hub_shared.events import DomainEvent
 from hub_shared.outbox import outbox_put
-from hub_shared.settings import get_settings
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 PENDING_DISPLAY_NAME = "PendingDisplayName"
 PENDING_SHARDS = 16
@@ -56,11 +50,10 @@ def request_item(request: DisplayNameRequest) -> dict[str, Any]:
     return aws.to_item(values)
 
 
-class DisplayNamesStore:
-    def __init__(self, table: str | None = None, client: DynamoDBClient | None = None, bus_name: str | None = None):
-        self._table = table or get_settings().numbers_table
-        self._client = client or aws.dynamodb()
-        self._bus = bus_name or get_settings().event_bus_name
+class DisplayNamesStore(aws.TableStore):
+    @classmethod
+    def default_table(cls) -> str:
+        return numbers_settings().numbers_table
 
     def get(self, number_id: str, request_id: str) -> DisplayNameRequest | None:
         item = self._client.get_item(
@@ -108,7 +101,7 @@ class DisplayNamesStore:
                 "ConditionExpression": "attribute_not_exists(pk)",
             }
         }
-        return self._transact([number_change, request_put])
+        return self._written([number_change, request_put])
 
     def decide(
         self,
@@ -163,11 +156,11 @@ class DisplayNamesStore:
             items.append(self._release(read, decision.at, number_sets or {}))
         if event is not None:
             items.append(outbox_put(self._table, event, self._bus))
-        return self._transact(items)
+        return self._written(items)
 
     def count_send(self, read: DisplayNameRequest) -> bool:
         """One more send of a `submitting` request (before the Graph call, so attempts are never undercounted)."""
-        return self._update(
+        return self._updated(
             Key=request_key(read.number_id, read.request_id),
             UpdateExpression="SET send_attempts = :next",
             ConditionExpression="#status = :read AND send_attempts = :count",
@@ -180,7 +173,7 @@ class DisplayNamesStore:
     def name_decided(self, number: Number, *, name_status: str, time: int, at: datetime) -> bool:
         """Meta's decision on the number's current name (no request of the hub's): set `display_name_status`, if the
         name is still the one decided, no request is open and no later decision was recorded."""
-        return self._update(
+        return self._updated(
             Key=number_key(number.number_id),
             UpdateExpression="SET display_name_status = :status, name_decision_time = :time, updated_at = :at",
             ConditionExpression="display_name = :name AND attribute_not_exists(display_name_request) AND "
@@ -208,7 +201,7 @@ class DisplayNamesStore:
     def get_many(self, keys: Iterable[RequestKey]) -> list[DisplayNameRequest]:
         """The requests of `keys` that exist."""
         wanted = [request_key(*key) for key in dict.fromkeys(keys)]
-        items = batch_get(self._client, self._table, wanted)
+        items = aws.batch_get(self._client, self._table, wanted, consistent=True)
         return [DisplayNameRequest.model_validate(aws.from_item(item)) for item in items]
 
     def _release(self, read: DisplayNameRequest, at: datetime, sets: Mapping[str, Any]) -> dict[str, Any]:
@@ -227,22 +220,6 @@ class DisplayNamesStore:
             }
         }
 
-    def _update(self, **change: Any) -> bool:
+    def _updated(self, **change: Any) -> bool:
         """One conditional UpdateItem on the table; False when its condition failed."""
-        try:
-            self._client.update_item(TableName=self._table, **change)
-        except ClientError as error:
-            if aws.failed_conditions(error):
-                return False
-            raise
-        return True
-
-    def _transact(self, items: list[dict[str, Any]]) -> bool:
-        """All or nothing; False when any item's condition failed."""
-        try:
-            self._client.transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", items))
-        except ClientError as error:
-            if aws.failed_conditions(error):
-                return False
-            raise
-        return True
+        return self._written([{"Update": {"TableName": self._table, **change}}])

@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hub_shared import aws
 from hub_shared.clock import to_rfc3339
-from hub_shared.settings import get_settings
-from hub_webhooks.models import StoredChange
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+from hub_webhooks.models.notifications import StoredChange
+from hub_webhooks.settings import webhooks_settings
 
 # Meta batches up to 1000 changes per POST: they are put in parallel (boto3 clients are thread-safe), as many
 # at once as botocore's connection pool holds (max_pool_connections, 10 by default) so no connection is dropped.
@@ -54,22 +51,19 @@ def change_from_image(image: dict[str, Any]) -> StoredChange:
     )
 
 
-class ChangesStore:
-    def __init__(self, table: str | None = None, client: DynamoDBClient | None = None):
-        self._table = table or get_settings().webhook_changes_table
-        self._client = client or aws.dynamodb()
+class ChangesStore(aws.TableStore):
+    @classmethod
+    def default_table(cls) -> str:
+        return webhooks_settings().webhook_changes_table
 
     def add(self, change: StoredChange) -> bool:
         """Put the change unless it is already stored; True when it was stored now."""
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=change_item(change),
-                ConditionExpression="attribute_not_exists(change_id)",
-            )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+        put = {
+            "TableName": self._table,
+            "Item": change_item(change),
+            "ConditionExpression": "attribute_not_exists(change_id)",
+        }
+        return self._written([{"Put": put}])
 
     def add_all(self, changes: Sequence[StoredChange]) -> list[bool]:
         """`add` each change, PUT_CONCURRENCY at a time; any other error than a duplicate is raised."""

@@ -1,7 +1,8 @@
-"""Models and errors of bringing numbers in (Embedded Signup, import from another BSP) and of their inbox.
+"""Bringing numbers in (Embedded Signup, import from another BSP) and their inbox: the WABA registry, the imports,
+and what the routes take and answer.
 
-The WABA registry (which client a WABA belongs to) and the imports live in the numbers table beside the
-numbers (`onboarding_store`); the API models are what the routes answer.
+The WABA registry (which client a WABA belongs to) and the imports live in the numbers table beside the numbers
+(`store.onboarding`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hub_numbers.models import NUMBER_ID_PATTERN, PhoneNumberView
+from hub_numbers.models.numbers import NUMBER_ID_PATTERN, InboxStatus, OnboardingStep, PhoneNumberView
 from hub_shared.clock import UtcDateTime
-from hub_shared.errors import Forbidden, NotFound, QuotaExceeded, StateConflict, ValidationFailed
 
 E164_PATTERN = r"^\+[1-9]\d{6,14}$"
 WABA_ID_PATTERN = r"^[0-9]{1,20}$"
@@ -41,16 +41,6 @@ class Waba(BaseModel):
     name: str | None = None
 
 
-class OnboardingStep(StrEnum):
-    """The next step of adding a number (the number's `onboarding_step`)."""
-
-    EXCHANGE_CODE = "exchange_code"
-    SUBSCRIBE_APP = "subscribe_app"
-    REGISTER = "register"
-    READ_DETAILS = "read_details"
-    AWAIT_CONNECTION = "await_connection"
-
-
 class ImportStep(StrEnum):
     """Where an import stands: the last step it completed."""
 
@@ -65,12 +55,6 @@ class ImportStep(StrEnum):
 class CodeMethod(StrEnum):
     SMS = "SMS"
     VOICE = "VOICE"
-
-
-class InboxStatus(StrEnum):
-    PROVISIONING = "provisioning"
-    ACTIVE = "active"
-    FAILED = "failed"
 
 
 class NumberImport(BaseModel):
@@ -158,73 +142,3 @@ class InboxView(BaseModel):
     status: InboxStatus
     inbox_id: str | None = None
     url: str | None = Field(default=None, description="Where the get.chat inbox opens.")
-
-
-# ---------------------------------------------------------------- errors
-
-
-class PartnersCannotAddNumbers(Forbidden):
-    slug = "partners-cannot-add-numbers"
-    title = "Partners cannot add numbers for a client"
-
-
-class ClientUsersOnly(Forbidden):
-    slug = "client-users-only"
-    title = "Only the client's own users can do this"
-
-
-class InboxForDirectClientsOnly(Forbidden):
-    slug = "inbox-direct-clients-only"
-    title = "Activate Inbox is for clients who pay the hub directly"
-
-
-class SignupCodeRejected(ValidationFailed):
-    slug = "signup-code-rejected"
-    title = "Meta did not accept the signup code"
-
-
-class NumberNotInWaba(ValidationFailed):
-    slug = "number-not-in-waba"
-    title = "The phone number is not in the WhatsApp Business Account"
-
-
-class VerificationCodeRejected(ValidationFailed):
-    slug = "verification-code-rejected"
-    title = "The verification code is wrong or has expired"
-
-
-class IdempotencyKeyReused(ValidationFailed):
-    slug = "idempotency-key-reused"
-    title = "The Idempotency-Key was used with another request"
-
-
-class NumberAlreadyOnWaba(StateConflict):
-    slug = "number-already-on-waba"
-    title = "The number is already on this WhatsApp Business Account"
-
-
-class TooManyAttempts(StateConflict):
-    slug = "too-many-attempts"
-    title = "Too many attempts"
-
-
-class RequestInProgress(StateConflict):
-    slug = "request-in-progress"
-    title = "The same request is in progress"
-
-
-class ChangedConcurrently(StateConflict):
-    """A conditional write lost to another writer."""
-
-    slug = "changed-concurrently"
-    title = "Changed by another request"
-
-
-class WabaNotFound(NotFound):
-    def __init__(self, waba_id: str):
-        super().__init__(f"WhatsApp Business Account {waba_id} was not found.")
-
-
-class ResendTooSoon(QuotaExceeded):
-    slug = "code-resend-cool-down"
-    title = "A new code cannot be requested yet"

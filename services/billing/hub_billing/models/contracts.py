@@ -13,8 +13,6 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
-NUMBERS_SOURCE = "hub.numbers"
-
 
 class Metadata(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)

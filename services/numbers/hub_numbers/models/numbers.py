@@ -1,4 +1,5 @@
-"""Domain and API models of the numbers service."""
+"""Numbers: the number as the numbers table stores it, its states, what Meta's webhooks do to it, and the Numbers
+page's views of it (the list, one number, a cancellation)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,32 @@ META_DRIVEN = frozenset(
 pending_deletion, deleted) are never overwritten by Meta."""
 
 
+class RegistrationStatus(StrEnum):
+    """Whether the number is registered with Meta's Cloud API (the hub registers and deregisters it)."""
+
+    PENDING = "PENDING"
+    REGISTERED = "REGISTERED"
+    DEREGISTERED = "DEREGISTERED"
+
+
+class OnboardingStep(StrEnum):
+    """The next step of adding a number (the number's `onboarding_step`)."""
+
+    EXCHANGE_CODE = "exchange_code"
+    SUBSCRIBE_APP = "subscribe_app"
+    REGISTER = "register"
+    READ_DETAILS = "read_details"
+    AWAIT_CONNECTION = "await_connection"
+
+
+class InboxStatus(StrEnum):
+    """The number's get.chat inbox (Activate Inbox)."""
+
+    PROVISIONING = "provisioning"
+    ACTIVE = "active"
+    FAILED = "failed"
+
+
 class Number(BaseModel):
     """A number as the numbers table stores it."""
 
@@ -68,12 +95,12 @@ class Number(BaseModel):
     quality_rating: str = "UNKNOWN"
     messaging_limit: str | None = None
     platform_type: str = "CLOUD_API"
-    registration_status: str = "PENDING"
+    registration_status: RegistrationStatus = RegistrationStatus.PENDING
     deletion_at: UtcDateTime | None = None
-    inbox_status: str | None = Field(default=None, description="get.chat inbox: provisioning, active or failed.")
+    inbox_status: InboxStatus | None = Field(default=None, description="The get.chat inbox, once activated.")
     inbox_id: str | None = None
     inbox_url: str | None = None
-    onboarding_step: str | None = Field(
+    onboarding_step: OnboardingStep | None = Field(
         default=None, description="Add-a-number: the next step to run (None once the number is set up)."
     )
     onboarding_error: str | None = Field(default=None, description="Why the last attempt at that step failed.")
@@ -162,7 +189,7 @@ class PhoneNumberView(BaseModel):
     quality_rating: str = Field(description="GREEN, YELLOW, RED, NA or UNKNOWN (open: Meta may add values).")
     messaging_limit: str | None = Field(default=None, description="Meta's messaging limit tier, e.g. TIER_1K.")
     hosting_platform: str = Field(description="CLOUD_API, ON_PREMISE or NOT_APPLICABLE.")
-    registration_status: str = Field(description="REGISTERED, PENDING or DEREGISTERED.")
+    registration_status: RegistrationStatus
     deletion_at: UtcDateTime | None = Field(default=None, description="When a cancelled number will be deleted.")
     reregister_by: UtcDateTime | None = Field(
         default=None, description="A new display name was approved: register the number again by then (Meta's rule)."

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from aws_lambda_powertools import Logger
 
-from hub_billing.contracts import NumberAddedDetail, NumberDeletedDetail
+from hub_billing.models.contracts import NumberAddedDetail, NumberDeletedDetail
 
 MAX_ATTEMPTS = 3
 
@@ -58,19 +58,21 @@ class Applied(StrEnum):
 class BillableNumbers(Protocol):
     def billable_number(self, client_id: str, number_id: str) -> BillableNumber | None: ...
 
-    def record(self, event_id: str, before: BillableNumber | None, after: BillableNumber) -> Written: ...
+    def record(self, event_id: str, before: BillableNumber | None, after: BillableNumber, now: datetime) -> Written: ...
 
 
 class NumberChangedConcurrently(Exception):
     """Other events kept changing the number for MAX_ATTEMPTS tries; the event is to be delivered again."""
 
 
-def record_number_event(detail: NumberAddedDetail | NumberDeletedDetail, *, numbers: BillableNumbers) -> Applied:
-    """Apply a NumberAdded or NumberDeleted to the client's billable numbers."""
+def record_number_event(
+    detail: NumberAddedDetail | NumberDeletedDetail, *, numbers: BillableNumbers, now: datetime
+) -> Applied:
+    """Apply a NumberAdded or NumberDeleted to the client's billable numbers (at `now`)."""
     for _ in range(MAX_ATTEMPTS):
         before = numbers.billable_number(detail.client_id, detail.number_id)
         after = _after(before or BillableNumber(detail.client_id, detail.number_id), detail)
-        written = numbers.record(detail.metadata.event_id, before, after)
+        written = numbers.record(detail.metadata.event_id, before, after, now)
         if written is Written.DUPLICATE:
             logger.info("event applied before; ignored", extra={"event_id": detail.metadata.event_id})
             return Applied.DUPLICATE
