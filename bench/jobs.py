@@ -93,8 +93,13 @@ class TimedGraph:
         params: Params | None = None,
         data: JsonBody | None = None,
         token: str | None = None,
+        *,
+        idempotent: bool = False,
     ) -> dict[str, Any]:
-        return self._timed("POST", lambda: self._graph.post(path, json=json, params=params, data=data, token=token))
+        return self._timed(
+            "POST",
+            lambda: self._graph.post(path, json=json, params=params, data=data, token=token, idempotent=idempotent),
+        )
 
     def delete(self, path: str, params: Params | None = None, token: str | None = None) -> dict[str, Any]:
         return self._timed("DELETE", lambda: self._graph.delete(path, params=params, token=token))

@@ -42,7 +42,11 @@ class Settings(BaseSettings):
     )
     graph_timeout_seconds: float = Field(default=4.0, gt=0, description="Timeout of one Graph API request.")
     graph_max_retries: int = Field(
-        default=2, ge=0, le=8, description="Retries on Meta 5xx and throttling (3 tries of 4 s fit a 15 s function)."
+        default=2,
+        ge=0,
+        le=8,
+        description="Retries of one Graph request (3 tries of 4 s fit a 15 s function): GETs, DELETEs and idempotent "
+        "POSTs on throttling, 5xx, transient errors and timeouts; other POSTs only where Meta did not act.",
     )
     graph_max_backoff_seconds: float = Field(
         default=4.0, ge=0, description="Longest single wait between Graph retries; longer waits answer 429."

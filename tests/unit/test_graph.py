@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import json
 import logging
@@ -14,8 +15,9 @@ import httpx
 import pytest
 
 from hub_shared import graph
-from hub_shared.errors import QuotaExceeded, UpstreamError, UpstreamRejected, UpstreamUnavailable
-from hub_shared.graph import GraphClient, MetaCredentialsRejected, MetaForbidden, MetaRefused
+from hub_shared.deadline import Deadline, DeadlineReached
+from hub_shared.errors import HubError, QuotaExceeded, UpstreamError, UpstreamRejected, UpstreamUnavailable
+from hub_shared.graph import Graph, GraphClient, MetaCredentialsRejected, MetaForbidden, MetaRefused, OutcomeUnknown
 from hub_shared.settings import Settings
 from hub_shared.singletons import reset_all
 
@@ -40,13 +42,26 @@ def settings(**overrides: Any) -> Settings:
 
 
 @dataclass
+class Elapsing:
+    """Time for a deadline: each request to Meta takes `latency` seconds, and each wait takes what it waits."""
+
+    latency: float
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
 class Harness:
-    """A client whose transport answers `replies` in order, recording requests and waits."""
+    """A client whose transport answers `replies` in order, recording requests and waits (and, with `time`, letting
+    the requests and waits take time on its clock)."""
 
     replies: list[Reply]
     settings: Settings = field(default_factory=settings)
     jitter: float = 0.0
     token_provider: Callable[[], str] | None = lambda: TOKEN
+    time: Elapsing | None = None
     requests: list[httpx.Request] = field(default_factory=list)
     sleeps: list[float] = field(default_factory=list)
 
@@ -56,13 +71,25 @@ class Harness:
             settings=self.settings,
             client=httpx.Client(transport=httpx.MockTransport(self._answer)),
             token_provider=self.token_provider,
-            sleep=self.sleeps.append,
+            sleep=self._sleep,
             clock=lambda: next(ticks),
             jitter=lambda: self.jitter,
         )
 
+    def after(self, seconds: float) -> Deadline:
+        """A deadline `seconds` from now on the harness's time."""
+        assert self.time is not None
+        return Deadline.after(seconds, clock=self.time)
+
+    def _sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        if self.time is not None:
+            self.time.now += seconds
+
     def _answer(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        if self.time is not None:
+            self.time.now += self.time.latency
         reply = self.replies.pop(0)
         if isinstance(reply, httpx.TransportError):
             raise reply
@@ -334,6 +361,337 @@ def test_no_retries_when_max_retries_is_zero() -> None:
         harness.client.get("106540352242922")
 
     assert harness.sleeps == []
+
+
+# --- what is retried, per method ---------------------------------------------------------------------
+
+Call = Callable[[GraphClient], dict[str, Any]]
+
+CALLS: dict[str, Call] = {
+    "get": lambda client: client.get("106540352242922", params={"fields": "status"}),
+    "delete": lambda client: client.delete("102290129340398/subscribed_apps"),
+    "post": lambda client: client.post("106540352242922/request_code", json={"code_method": "SMS"}),
+    "post-idempotent": lambda client: client.post("102290129340398/subscribed_apps", idempotent=True),
+}
+
+META_DID_NOT_ACT: dict[str, Callable[[], Reply]] = {
+    "429": lambda: httpx.Response(429),
+    "code-4": lambda: meta_error(400, 4, message="(#4) Application request limit reached"),
+    "code-80007": lambda: meta_error(400, 80007, subcode=2446079, is_transient=True),
+    "code-80008-as-500": lambda: meta_error(500, 80008, message="(#80008) Too many calls"),
+    "code-130429": lambda: meta_error(400, 130429, message="(#130429) Rate limit hit"),
+    "connect-error": lambda: httpx.ConnectError("Connection refused"),
+    "connect-timeout": lambda: httpx.ConnectTimeout("timed out"),
+    "pool-timeout": lambda: httpx.PoolTimeout("no connection free"),
+}
+"""Failures after which Meta certainly did nothing: it throttled the call, or the request never left."""
+
+META_MAY_HAVE_ACTED: dict[str, Callable[[], Reply]] = {
+    "read-timeout": lambda: httpx.ReadTimeout("timed out"),
+    "write-timeout": lambda: httpx.WriteTimeout("timed out"),
+    "read-error": lambda: httpx.ReadError("connection reset by peer"),
+    "remote-protocol-error": lambda: httpx.RemoteProtocolError("Server disconnected without sending a response."),
+    "500": lambda: httpx.Response(500, text="Internal Server Error"),
+    "503-empty": lambda: httpx.Response(503),
+    "code-2-transient": lambda: meta_error(500, 2, message="Service temporarily unavailable", is_transient=True),
+    "code-1-transient-as-400": lambda: meta_error(400, 1, message="An unknown error occurred", is_transient=True),
+}
+"""Failures after the request may have reached Meta: it may or may not have done it."""
+
+
+@pytest.mark.parametrize("kind", [*META_DID_NOT_ACT, *META_MAY_HAVE_ACTED])
+@pytest.mark.parametrize("method", CALLS)
+def test_which_failures_each_method_retries(method: str, kind: str) -> None:
+    failure = {**META_DID_NOT_ACT, **META_MAY_HAVE_ACTED}[kind]()
+    harness = Harness([failure, ok()])
+    retried = method != "post" or kind in META_DID_NOT_ACT
+
+    if retried:
+        assert CALLS[method](harness.client) == {"id": "106540352242922"}
+        assert len(harness.requests) == 2
+        assert harness.sleeps == [0.25]
+    else:
+        with pytest.raises(OutcomeUnknown):
+            CALLS[method](harness.client)
+        assert len(harness.requests) == 1
+        assert harness.sleeps == []
+    assert {request.method for request in harness.requests} == {method.partition("-")[0].upper()}
+
+
+def test_outcome_unknown_is_a_503_of_its_own_that_says_meta_may_have_acted() -> None:
+    harness = Harness([httpx.ReadTimeout("timed out"), ok()])
+
+    with pytest.raises(OutcomeUnknown) as raised:
+        harness.client.post("106540352242922/register", json={"messaging_product": "whatsapp", "pin": "123456"})
+
+    error = raised.value
+    assert isinstance(error, UpstreamUnavailable)
+    assert (error.status, error.slug) == (503, "upstream-outcome-unknown")
+    assert error.slug != UpstreamUnavailable.slug
+    assert error.title != UpstreamUnavailable.title
+    assert "may or may not have done" in error.detail
+    assert error.reason == "ReadTimeout"
+
+
+def test_a_post_throttled_on_every_try_answers_quota_exceeded_not_outcome_unknown() -> None:
+    harness = Harness([meta_error(400, 80007, headers={"Retry-After": "1"}) for _ in range(3)])
+
+    with pytest.raises(QuotaExceeded) as raised:
+        harness.client.post("106540352242922/deregister")
+
+    assert raised.value.retry_after == 1
+    assert len(harness.requests) == 3
+    assert harness.sleeps == [1.0, 1.0]
+
+
+def test_a_post_that_never_connected_answers_upstream_unavailable_after_its_retries() -> None:
+    harness = Harness([httpx.ConnectError("Connection refused") for _ in range(3)])
+
+    with pytest.raises(UpstreamUnavailable) as raised:
+        harness.client.post("106540352242922/request_code", json={"code_method": "SMS"})
+
+    assert type(raised.value) is UpstreamUnavailable
+    assert len(harness.requests) == 3
+
+
+def test_a_post_that_connects_on_a_retry_and_then_times_out_is_not_sent_a_third_time() -> None:
+    harness = Harness([httpx.ConnectTimeout("timed out"), httpx.ReadTimeout("timed out"), ok()])
+
+    with pytest.raises(OutcomeUnknown):
+        harness.client.post("102290129340398/phone_numbers", json={"cc": "49", "phone_number": "15112345090"})
+
+    assert len(harness.requests) == 2
+    assert harness.sleeps == [0.25]
+
+
+def test_an_idempotent_post_exhausted_by_timeouts_is_upstream_unavailable() -> None:
+    harness = Harness([httpx.ReadTimeout("timed out") for _ in range(3)])
+
+    with pytest.raises(UpstreamUnavailable) as raised:
+        harness.client.post("106540352242922/whatsapp_business_profile", json={"about": "Hi"}, idempotent=True)
+
+    assert type(raised.value) is UpstreamUnavailable
+    assert len(harness.requests) == 3
+
+
+def test_a_refusal_of_a_post_is_meta_refused_not_outcome_unknown() -> None:
+    harness = Harness([meta_error(400, 136024, message="(#136024) Phone number already verified")])
+
+    with pytest.raises(MetaRefused) as raised:
+        harness.client.post("106540352242922/verify_code", json={"code": "123456"})
+
+    assert not isinstance(raised.value, OutcomeUnknown)
+    assert len(harness.requests) == 1
+
+
+def test_a_post_not_retried_is_logged_without_its_token(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    harness = Harness([httpx.Response(502)])
+
+    with pytest.raises(OutcomeUnknown):
+        harness.client.post("106540352242922/register", json={"pin": "123456"}, token=BUSINESS_TOKEN)
+
+    [record] = [r for r in caplog.records if r.getMessage() == "Graph call not retried: Meta may have acted"]
+    assert (record.method, record.path, record.reason, record.idempotent) == (  # type: ignore[attr-defined]
+        "POST",
+        "106540352242922/register",
+        "HTTP 502",
+        False,
+    )
+    assert BUSINESS_TOKEN not in logged(caplog)
+
+
+# --- the deadline -----------------------------------------------------------------------------------
+
+
+def timeouts(requests: list[httpx.Request]) -> list[dict[str, float]]:
+    """The timeouts httpx was given for each request it sent."""
+    return [request.extensions["timeout"] for request in requests]
+
+
+def every_phase(seconds: float) -> dict[str, float]:
+    return {"connect": seconds, "read": seconds, "write": seconds, "pool": seconds}
+
+
+def test_attempt_timeouts_shrink_to_what_remains_of_the_deadline() -> None:
+    harness = Harness([httpx.Response(503), httpx.Response(503), ok()], time=Elapsing(latency=1.25))
+    bounded = harness.client.within(harness.after(5.0))
+
+    bounded.get("106540352242922")
+
+    # 5.0 → 3.0 (the setting); then 5.0 - 1.25 - 0.25 = 3.5 → 3.0; then 3.5 - 1.25 - 0.5 = 1.75.
+    assert timeouts(harness.requests) == [every_phase(3.0), every_phase(3.0), every_phase(1.75)]
+    assert harness.sleeps == [0.25, 0.5]
+
+
+def test_the_unbounded_client_keeps_its_timeout_however_long_it_runs() -> None:
+    harness = Harness([httpx.Response(503), httpx.Response(503), ok()], time=Elapsing(latency=100.0))
+
+    harness.client.get("106540352242922")
+
+    assert timeouts(harness.requests) == [every_phase(3.0)] * 3
+    assert harness.client.deadline is None
+
+
+@pytest.mark.parametrize("method", CALLS)
+def test_no_attempt_is_started_with_less_than_the_minimum_left(method: str) -> None:
+    harness = Harness([ok()], time=Elapsing(latency=0.0))
+    bounded = harness.client.within(harness.after(graph.MIN_ATTEMPT_SECONDS - 0.01))
+
+    with pytest.raises(DeadlineReached) as raised:
+        CALLS[method](bounded)
+
+    assert harness.requests == []
+    assert raised.value.outcome_unknown is False
+
+
+def test_an_attempt_is_started_with_the_minimum_left_and_times_out_with_it() -> None:
+    harness = Harness([ok()], time=Elapsing(latency=0.0))
+    bounded = harness.client.within(harness.after(graph.MIN_ATTEMPT_SECONDS))
+
+    bounded.get("106540352242922")
+
+    assert timeouts(harness.requests) == [every_phase(graph.MIN_ATTEMPT_SECONDS)]
+
+
+def test_a_backoff_that_would_not_leave_room_for_an_attempt_is_not_waited() -> None:
+    # 3.0 - 1.75 = 1.25 left after the first try: a 0.25 s backoff leaves 1.0, enough; after the second
+    # try, 1.0 - 1.75 < 0: no 0.5 s backoff.
+    harness = Harness([httpx.Response(503), httpx.ReadTimeout("timed out"), ok()], time=Elapsing(latency=1.75))
+    bounded = harness.client.within(harness.after(3.0))
+
+    with pytest.raises(DeadlineReached):
+        bounded.get("106540352242922")
+
+    assert len(harness.requests) == 2
+    assert harness.sleeps == [0.25]
+
+
+def test_a_wait_meta_asks_for_that_does_not_fit_is_not_waited() -> None:
+    throttled = meta_error(400, 80008, headers={"Retry-After": "3"})
+    harness = Harness([throttled, ok()], time=Elapsing(latency=0.5), settings=settings(graph_max_backoff_seconds=4))
+    bounded = harness.client.within(harness.after(4.0))
+
+    with pytest.raises(DeadlineReached) as raised:
+        bounded.post("106540352242922/request_code", json={"code_method": "SMS"})
+
+    # 4.0 - 0.5 = 3.5 left; waiting 3 would leave 0.5, less than an attempt needs.
+    assert len(harness.requests) == 1
+    assert harness.sleeps == []
+    assert raised.value.outcome_unknown is False
+
+
+def test_a_wait_that_fits_is_waited_under_a_deadline() -> None:
+    throttled = meta_error(400, 80008, headers={"Retry-After": "2"})
+    harness = Harness([throttled, ok()], time=Elapsing(latency=0.5), settings=settings(graph_max_backoff_seconds=4))
+    bounded = harness.client.within(harness.after(4.0))
+
+    bounded.post("106540352242922/request_code", json={"code_method": "SMS"})
+
+    # 4.0 - 0.5 = 3.5 left; waiting 2 leaves 1.5 for the second try.
+    assert harness.sleeps == [2.0]
+    assert timeouts(harness.requests) == [every_phase(3.0), every_phase(1.5)]
+
+
+@pytest.mark.parametrize(
+    ("method", "failure", "unknown"),
+    [
+        ("post-idempotent", httpx.Response(503), True),
+        ("delete", httpx.ReadTimeout("timed out"), True),
+        ("post", httpx.ConnectError("Connection refused"), False),
+        ("post", meta_error(400, 130429), False),
+        ("get", httpx.ReadTimeout("timed out"), False),
+    ],
+    ids=["idempotent-post-after-503", "delete-after-read-timeout", "post-after-connect-error", "post-throttled", "get"],
+)
+def test_deadline_reached_says_whether_meta_may_have_acted(method: str, failure: Reply, unknown: bool) -> None:
+    harness = Harness([failure, ok()], time=Elapsing(latency=1.5))
+    bounded = harness.client.within(harness.after(2.0))
+
+    with pytest.raises(DeadlineReached) as raised:
+        CALLS[method](bounded)
+
+    assert raised.value.outcome_unknown is unknown
+    assert len(harness.requests) == 1
+
+
+def test_a_bounded_post_that_times_out_is_outcome_unknown_not_out_of_time() -> None:
+    harness = Harness([httpx.ReadTimeout("timed out"), ok()], time=Elapsing(latency=2.0))
+    bounded = harness.client.within(harness.after(2.0))
+
+    with pytest.raises(OutcomeUnknown):
+        bounded.post("106540352242922", json={"new_display_name": "Acme Help"})
+
+    assert timeouts(harness.requests) == [every_phase(2.0)]
+
+
+def test_deadline_reached_is_a_503_of_its_own_that_keeps_what_was_done() -> None:
+    harness = Harness([], time=Elapsing(latency=0.0))
+
+    with pytest.raises(DeadlineReached) as raised:
+        harness.client.within(harness.after(0.0)).get("106540352242922")
+
+    error = raised.value
+    assert isinstance(error, HubError)
+    assert not isinstance(error, UpstreamError)
+    assert (error.status, error.slug, error.title) == (503, "deadline-reached", "The request ran out of time")
+    assert error.detail == "The request ran out of time; what was done is kept, try again."
+
+
+def test_running_out_of_time_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    harness = Harness([httpx.Response(503), ok()], time=Elapsing(latency=1.5))
+
+    with pytest.raises(DeadlineReached):
+        harness.client.within(harness.after(2.0)).get("106540352242922")
+
+    [record] = [r for r in caplog.records if r.getMessage() == "Graph call out of time for a retry"]
+    assert (record.path, record.wait_seconds, record.remaining_seconds) == ("106540352242922", 0.25, 0.5)  # type: ignore[attr-defined]
+
+
+def test_the_bounded_client_shares_the_http_client_token_and_waits() -> None:
+    tokens: list[str] = []
+
+    def token() -> str:
+        tokens.append(TOKEN)
+        return TOKEN
+
+    harness = Harness([httpx.Response(503), ok(), ok()], token_provider=token, time=Elapsing(latency=0.0), jitter=1.0)
+    bounded = harness.client.within(harness.after(10.0))
+
+    bounded.get("106540352242922")
+    harness.client.get("106540352242922")
+
+    assert bounded._http is harness.client._http
+    assert len(harness.requests) == 3  # both clients' requests went through the one transport
+    assert tokens == [TOKEN, TOKEN]
+    assert harness.sleeps == [0.5]  # the harness's sleep, with its jitter
+    assert bounded.deadline is not None
+    assert harness.client.deadline is None
+
+
+def test_a_bounded_client_bounded_again_keeps_the_sooner_deadline() -> None:
+    harness = Harness([ok(), ok()], time=Elapsing(latency=0.0))
+    soon, late = harness.after(2.0), harness.after(20.0)
+
+    assert harness.client.within(soon).within(late).deadline == soon
+    assert harness.client.within(late).within(soon).deadline == soon
+
+
+# --- one Graph protocol -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["get", "post", "delete"])
+def test_the_graph_protocol_has_the_clients_exact_signatures(name: str) -> None:
+    assert inspect.signature(getattr(Graph, name)) == inspect.signature(getattr(GraphClient, name))
+
+
+def test_only_post_takes_idempotent_and_only_as_a_keyword() -> None:
+    parameter = inspect.signature(Graph.post).parameters["idempotent"]
+
+    assert (parameter.kind, parameter.default) == (inspect.Parameter.KEYWORD_ONLY, False)
+    assert "idempotent" not in inspect.signature(Graph.get).parameters
+    assert "idempotent" not in inspect.signature(Graph.delete).parameters
 
 
 # --- Meta's error envelope --------------------------------------------------------------------------
