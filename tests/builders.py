@@ -71,6 +71,19 @@ class FrozenClock:
         self.now += timedelta(seconds=seconds)
 
 
+class Ticker:
+    """A monotonic clock (seconds) that moves only when a test moves it: the clock of a `Deadline`."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def claims_for(
     *, client_id: str | None = None, partner_id: str | None = None, groups: str | None = None, sub: str | None = None
 ) -> dict[str, str]:

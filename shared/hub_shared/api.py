@@ -1,5 +1,6 @@
 """What every HTTP service shares: its resolver, and the route dependencies every service uses — the caller
-(`Caller`) and the time of the request (`Now`, the one clock of routes: use cases take `now` as an argument)."""
+(`Caller`), the time of the request (`Now`, the one clock of routes: use cases take `now` as an argument) and the
+request's deadline (`Budget`: what slow outside calls must fit in)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Depends,
 from hub_shared.accounts import AccountsReader
 from hub_shared.auth import Principal, principal_from_claims
 from hub_shared.clock import utc_now
+from hub_shared.deadline import Deadline
 from hub_shared.problems import register_problem_handlers
 from hub_shared.singletons import singleton
+
+REQUEST_BUDGET_SECONDS = 25.0
+"""API Gateway answers 504 after 29 s; 4 s are left for the table writes and the answer after the outside calls."""
 
 
 def build_resolver() -> APIGatewayHttpResolver:
@@ -39,5 +44,11 @@ def request_time() -> datetime:
     return utc_now()
 
 
+def request_deadline() -> Deadline:
+    """Route dependency: the deadline of this request's outside calls (tests override it with a short one)."""
+    return Deadline.after(REQUEST_BUDGET_SECONDS)
+
+
 Caller = Annotated[Principal, Depends(current_principal)]
 Now = Annotated[datetime, Depends(request_time)]
+Budget = Annotated[Deadline, Depends(request_deadline)]

@@ -123,8 +123,12 @@ class OutcomeUnknown(UpstreamUnavailable):
     slug = "upstream-outcome-unknown"
     title = "An upstream service may or may not have acted"
 
-    def __init__(self, reason: str):
-        super().__init__("Meta gave no clear answer in time; it may or may not have done what was asked.")
+    def __init__(
+        self,
+        reason: str,
+        detail: str = "Meta gave no clear answer in time; it may or may not have done what was asked.",
+    ):
+        super().__init__(detail)
         self.reason = reason
 
 

@@ -24,8 +24,9 @@ from hub_numbers.usecases.display_names.decisions import Outcome as PollOutcome
 from hub_numbers.usecases.display_names.polling import DisplayNamePolling
 from hub_numbers.usecases.display_names.requests import DisplayNameDeps, request_display_name
 from hub_shared import aws as hub_aws
-from hub_shared.api import request_time
+from hub_shared.api import request_deadline, request_time
 from hub_shared.auth import Principal, Role
+from hub_shared.deadline import Deadline
 from tests.builders import (
     ACME_NUMBER,
     CLIENT_ACME,
@@ -36,6 +37,7 @@ from tests.builders import (
     AwsWorld,
     FrozenClock,
     InProcessMeta,
+    Ticker,
     a_name_request,
     acme_number,
     assert_problem,
@@ -608,6 +610,21 @@ def test_meta_too_slow_to_answer_is_202_and_the_polling_job_finds_it_under_revie
     assert (request.status, request.send_attempts, request.decided_by) == ("pending_review", 1, None)
     assert meta.calls == [("POST", ACME_NUMBER), ("GET", ACME_NUMBER)]
     assert len(requested_events(aws)) == 1
+
+
+def test_a_request_with_no_time_left_to_reach_meta_is_202_and_kept_for_the_polling_job(
+    aws: AwsWorld, meta: InProcessMeta, time: FrozenClock
+) -> None:
+    ticker = Ticker()
+    app.dependency_overrides[request_deadline] = lambda: Deadline.after(0.5, clock=ticker)  # less than one attempt
+
+    status, body, _ = ask("Acme Garden")
+
+    assert (status, body["status"]) == (202, "submitting")
+    assert meta.calls == []  # no call was started that could not finish
+    (kept,) = requests_of(aws)
+    assert (kept.status, kept.send_attempts) == ("submitting", 1)
+    assert pending_index(aws) == [f"DISPLAY_NAME#{kept.request_id}"]
 
 
 # ---------------------------------------------------------------- two requests at once

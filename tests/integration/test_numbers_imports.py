@@ -17,7 +17,8 @@ from hub_numbers.models.numbers import AccountStatus
 from hub_numbers.models.onboarding import Waba, WabaType
 from hub_numbers.store.onboarding import OnboardingStore
 from hub_shared import aws
-from hub_shared.api import request_time
+from hub_shared.api import REQUEST_BUDGET_SECONDS, request_deadline, request_time
+from hub_shared.deadline import Deadline
 from local.sandboxes.meta import SANDBOX_OTP
 from tests.builders import (
     CLIENT_ACME,
@@ -28,6 +29,7 @@ from tests.builders import (
     FrozenClock,
     Matcher,
     MetaSandboxServer,
+    Ticker,
     a_number,
     context,
     http_event,
@@ -492,3 +494,50 @@ def test_codes_are_verified_only_once_sent_and_not_resent_once_verified(
     status, problem, _ = resend(import_id)
     assert status == 409
     assert "no new code is needed" in problem["detail"]
+
+
+# --- the request's deadline -----------------------------------------------------------------------------------------
+
+
+def test_a_verification_out_of_time_keeps_its_step_answers_202_and_verifying_again_finishes_it(
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
+) -> None:
+    import_id = start()[1]["import_id"]
+    ticker = Ticker()
+    app.dependency_overrides[request_deadline] = lambda: Deadline.after(REQUEST_BUDGET_SECONDS, clock=ticker)
+    meta.calls.before(ending("/verify_code"), lambda: ticker.advance(REQUEST_BUDGET_SECONDS - 0.5))
+
+    status, verified, _ = verify(import_id)
+
+    assert status == 202, verified
+    assert verified["step"] == "verified"
+    assert "ran out of time while registering the number" in verified["last_error"]
+    (record,) = stored(aws, "IMPORT#")
+    assert (record["step"], record["last_error"]) == ("verified", verified["last_error"])
+    assert not [path for _, path in meta.calls.seen if path.endswith("/register")]
+    assert numbers_added(aws) == []
+
+    status, done, _ = verify(import_id)
+
+    assert (status, done["step"]) == (200, "done")
+    assert len([path for _, path in meta.calls.seen if path.endswith("/verify_code")]) == 1  # the code is used once
+    assert len(numbers_added(aws)) == 1
+
+
+def test_a_code_request_out_of_time_is_answered_202_and_starting_again_sends_it(
+    aws: AwsWorld, meta: MetaSandboxServer, time: FrozenClock
+) -> None:
+    ticker = Ticker()
+    app.dependency_overrides[request_deadline] = lambda: Deadline.after(REQUEST_BUDGET_SECONDS, clock=ticker)
+    meta.calls.before(ending("/phone_numbers"), lambda: ticker.advance(REQUEST_BUDGET_SECONDS - 0.5))
+
+    status, started, _ = start()
+
+    assert status == 202, started
+    assert started["step"] == "number_added"
+    assert "ran out of time while requesting a verification code" in started["last_error"]
+    assert not [path for _, path in meta.calls.seen if path.endswith("/request_code")]
+
+    status, resumed, _ = start()
+
+    assert (status, resumed["step"], resumed["last_error"]) == (200, "code_requested", None)

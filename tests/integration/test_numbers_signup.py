@@ -18,6 +18,8 @@ from hub_numbers.models.numbers import AccountStatus
 from hub_numbers.models.onboarding import Waba, WabaType
 from hub_numbers.store.onboarding import OnboardingStore
 from hub_shared import aws
+from hub_shared.api import REQUEST_BUDGET_SECONDS, request_deadline
+from hub_shared.deadline import Deadline
 from tests.builders import (
     CLIENT_ACME,
     CLIENT_GLOBEX,
@@ -27,6 +29,7 @@ from tests.builders import (
     AwsWorld,
     Matcher,
     MetaSandboxServer,
+    Ticker,
     a_number,
     context,
     http_event,
@@ -460,3 +463,34 @@ def test_a_number_of_another_client_or_another_waba_is_refused(aws: AwsWorld, me
     assert is_problem(other_waba[1], 422, "number-not-in-waba")
     assert numbers_added(aws) == []
     assert meta.calls.seen == []
+
+
+# --- the request's deadline -----------------------------------------------------------------------------------------
+
+
+def test_a_signup_out_of_time_keeps_its_step_answers_202_and_posting_again_finishes_it(
+    aws: AwsWorld, meta: MetaSandboxServer
+) -> None:
+    body = signup(meta)
+    ticker = Ticker()
+    app.dependency_overrides[request_deadline] = lambda: Deadline.after(REQUEST_BUDGET_SECONDS, clock=ticker)
+    subscribing: Matcher = lambda request: request.url.path.endswith("/subscribed_apps")  # noqa: E731
+    meta.calls.before(subscribing, lambda: ticker.advance(REQUEST_BUDGET_SECONDS - 0.5))  # Meta takes its time
+
+    status, number, _ = add(body)
+
+    assert status == 202, number
+    assert (number["account_status"], number["onboarding_step"]) == ("onboarding", "register")
+    assert "ran out of time while registering the number" in number["onboarding_error"]
+    stored = number_item(aws, body["phone_number_id"])
+    assert stored is not None
+    assert (stored["onboarding_step"], stored["onboarding_error"]) == ("register", number["onboarding_error"])
+    assert not [path for _, path in meta.calls.seen if path.endswith("/register")]  # never started without time
+    assert numbers_added(aws) == []
+
+    status, number, _ = add(body)
+
+    assert status == 201, number
+    assert number["account_status"] == "running"
+    assert len([path for _, path in meta.calls.seen if path.endswith("/register")]) == 1
+    assert len(numbers_added(aws)) == 1

@@ -12,15 +12,15 @@ from hub_numbers.deps import display_name_graph, display_names_store, numbers_st
 from hub_numbers.models.display_names import DisplayNameChange, DisplayNameRequestView, DisplayNameView
 from hub_numbers.routes.params import NumberId
 from hub_numbers.usecases.display_names.requests import DisplayNameDeps, read_display_name, request_display_name
-from hub_shared.api import Caller, Now
+from hub_shared.api import Budget, Caller, Now
 from hub_shared.graph import GraphClient
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()
 
 
-def display_name_deps(graph: Annotated[GraphClient, Depends(display_name_graph)]) -> DisplayNameDeps:
-    return DisplayNameDeps(numbers=numbers_store(), requests=display_names_store(), graph=graph)
+def display_name_deps(graph: Annotated[GraphClient, Depends(display_name_graph)], deadline: Budget) -> DisplayNameDeps:
+    return DisplayNameDeps(numbers=numbers_store(), requests=display_names_store(), graph=graph.within(deadline))
 
 
 Deps = Annotated[DisplayNameDeps, Depends(display_name_deps)]

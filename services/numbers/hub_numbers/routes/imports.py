@@ -13,20 +13,23 @@ from hub_numbers.deps import meta_graph, onboarding_store, secrets_vault
 from hub_numbers.models.onboarding import ImportView, ResendCodeRequest, StartImportRequest, VerifyImportRequest
 from hub_numbers.routes.params import IdempotencyKey, ImportId
 from hub_numbers.usecases.imports import ImportDeps, get_import, resend_code, start_import, verify_import
-from hub_shared.api import Caller, Now
+from hub_shared.api import Budget, Caller, Now
 from hub_shared.graph import GraphClient
 from hub_shared.idempotency import Idempotency, idempotency_layer
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()
 
+OUT_OF_TIME = (
+    "The request ran out of time; the import is kept at its step (`last_error` says so): send it again to continue."
+)
 CLIENTS_ONLY = "A partner (`partners-cannot-add-numbers`) or support agent (`client-users-only`)."
 
 
-def import_deps(graph: Annotated[GraphClient, Depends(meta_graph)]) -> ImportDeps:
+def import_deps(graph: Annotated[GraphClient, Depends(meta_graph)], deadline: Budget) -> ImportDeps:
     return ImportDeps(
         records=onboarding_store(),
-        graph=graph,
+        graph=graph.within(deadline),
         pins=secrets_vault(),
         idempotency=Idempotency(idempotency_layer(), "numbers", router.lambda_context),
     )
@@ -45,6 +48,7 @@ Deps = Annotated[ImportDeps, Depends(import_deps)]
     responses={
         200: {"description": "The import of this number was already under way."},
         201: {"description": "The import started; a code was sent."},
+        202: {"description": OUT_OF_TIME},
         **problem_responses(
             404,
             409,
@@ -86,6 +90,7 @@ def get_import_route(import_id: ImportId, caller: Caller, deps: Deps) -> ImportV
     tags=["Numbers"],
     responses={
         200: {"description": "The import after verification (`step` done, or where it stopped)."},
+        202: {"description": OUT_OF_TIME},
         **problem_responses(
             404,
             409,
@@ -100,8 +105,9 @@ def get_import_route(import_id: ImportId, caller: Caller, deps: Deps) -> ImportV
 )
 def verify_import_route(
     import_id: ImportId, request: Annotated[VerifyImportRequest, Body()], caller: Caller, deps: Deps, now: Now
-) -> ImportView:
-    return verify_import(import_id, request.code, caller, deps, now)
+) -> tuple[ImportView, int]:
+    verified = verify_import(import_id, request.code, caller, deps, now)
+    return verified.view, verified.status_code
 
 
 @router.post(
@@ -111,6 +117,7 @@ def verify_import_route(
     tags=["Numbers"],
     responses={
         200: {"description": "A new code was sent."},
+        202: {"description": OUT_OF_TIME},
         **problem_responses(404, 409, 429, 502, 503, _403=CLIENTS_ONLY),
     },
 )
@@ -120,5 +127,6 @@ def resend_code_route(
     deps: Deps,
     now: Now,
     request: Annotated[ResendCodeRequest | None, Body()] = None,
-) -> ImportView:
-    return resend_code(import_id, request.method if request else None, caller, deps, now)
+) -> tuple[ImportView, int]:
+    sent = resend_code(import_id, request.method if request else None, caller, deps, now)
+    return sent.view, sent.status_code

@@ -12,7 +12,7 @@ from hub_numbers.deps import meta_app, meta_graph, onboarding_store, secrets_vau
 from hub_numbers.models.onboarding import AddedNumberView, AddNumberRequest
 from hub_numbers.routes.params import IdempotencyKey
 from hub_numbers.usecases.signup import SignupDeps, add_number
-from hub_shared.api import Caller, Now, accounts_reader
+from hub_shared.api import Budget, Caller, Now, accounts_reader
 from hub_shared.graph import GraphClient
 from hub_shared.idempotency import Idempotency, idempotency_layer
 from hub_shared.problems import problem_responses
@@ -20,10 +20,10 @@ from hub_shared.problems import problem_responses
 router = APIGatewayHttpRouter()
 
 
-def signup_deps(graph: Annotated[GraphClient, Depends(meta_graph)]) -> SignupDeps:
+def signup_deps(graph: Annotated[GraphClient, Depends(meta_graph)], deadline: Budget) -> SignupDeps:
     return SignupDeps(
         records=onboarding_store(),
-        graph=graph,
+        graph=graph.within(deadline),
         vault=secrets_vault(),
         accounts=accounts_reader(),
         app=meta_app(),
@@ -35,14 +35,18 @@ def signup_deps(graph: Annotated[GraphClient, Depends(meta_graph)]) -> SignupDep
     "/v1/numbers",
     summary="Add a number (Embedded Signup)",
     description="Client users only. Exchanges the signup code, subscribes the hub to the WABA, registers the number "
-    "and records it: 201 running (billable from now), 202 while Meta has not connected it yet (post again "
-    "later). A failed step is recorded on the number (`onboarding_step`, `onboarding_error`); posting the same "
-    "`phone_number_id` again continues from it, and a number already set up answers 200.",
+    "and records it: 201 running (billable from now), 202 while Meta has not connected it yet or when the request "
+    "ran out of time (post again to continue). A failed step is recorded on the number (`onboarding_step`, "
+    "`onboarding_error`); posting the same `phone_number_id` again continues from it, and a number already set up "
+    "answers 200.",
     tags=["Numbers"],
     responses={
         200: {"description": "The number was already set up."},
         201: {"description": "The number was added and runs."},
-        202: {"description": "The number was added; Meta has not connected it yet."},
+        202: {
+            "description": "The number was added but is not set up yet: Meta has not connected it, or the request "
+            "ran out of time (`onboarding_step` says where it stands; post again to continue)."
+        },
         **problem_responses(
             404,
             409,

@@ -54,12 +54,14 @@ from hub_numbers.usecases.registration import (
     client_adding_numbers,
     meta_failure,
     not_adding,
+    out_of_time,
     read_details,
     register,
     waba_numbers,
 )
 from hub_shared.auth import Action, Principal, authorize
 from hub_shared.clock import advanced
+from hub_shared.deadline import DeadlineReached
 from hub_shared.errors import StateConflict, UpstreamError
 from hub_shared.events import EventMetadata
 from hub_shared.graph import Graph, MetaRefused
@@ -98,13 +100,27 @@ class ImportDeps:
     idempotency: Idempotency
 
 
-class StartedImport(BaseModel):
-    created: bool
+class ImportProgress(BaseModel):
+    """An answer about an import: 201 started now, 202 stopped by the request's deadline (its step and
+    `last_error` say where; sending the request again continues), 200 otherwise."""
+
     view: ImportView
+    created: bool = False
+    out_of_time: bool = False
 
     @property
     def status_code(self) -> int:
+        if self.out_of_time:
+            return 202
         return 201 if self.created else 200
+
+
+class _OutOfTime(Exception):
+    """The request's deadline stopped a step; `record` is the import as recorded (its step kept)."""
+
+    def __init__(self, record: NumberImport):
+        super().__init__(record.import_id)
+        self.record = record
 
 
 def import_id_for(client_id: str, waba_id: str, phone_e164: str) -> str:
@@ -126,7 +142,7 @@ def start_import(
     now: datetime,
     *,
     idempotency_key: str | None = None,
-) -> StartedImport:
+) -> ImportProgress:
     client_id = client_adding_numbers(principal)
     if idempotency_key is None:
         return _start(request, client_id, principal, deps, now)
@@ -135,7 +151,7 @@ def start_import(
         operation="start_import",
         client_id=client_id,
         body=request,
-        result=StartedImport,
+        result=ImportProgress,
         work=lambda: _start(request, client_id, principal, deps, now),
     )
 
@@ -146,7 +162,7 @@ def get_import(import_id: str, principal: Principal, deps: ImportDeps) -> Import
 
 def resend_code(
     import_id: str, method: CodeMethod | None, principal: Principal, deps: ImportDeps, now: datetime
-) -> ImportView:
+) -> ImportProgress:
     record = _own(import_id, principal, deps)
     if record.step not in (ImportStep.NUMBER_ADDED, ImportStep.CODE_REQUESTED):
         raise StateConflict(f"Import {import_id} has verified its code already; no new code is needed.")
@@ -160,20 +176,26 @@ def resend_code(
             )
     if method is not None:
         record = record.model_copy(update={"method": method})  # saved with the code request
-    return view_of(_request_code(record, deps, now))
+    try:
+        return ImportProgress(view=view_of(_request_code(record, deps, now)))
+    except _OutOfTime as stopped:
+        return ImportProgress(out_of_time=True, view=view_of(stopped.record))
 
 
-def verify_import(import_id: str, code: str, principal: Principal, deps: ImportDeps, now: datetime) -> ImportView:
+def verify_import(import_id: str, code: str, principal: Principal, deps: ImportDeps, now: datetime) -> ImportProgress:
     record = _own(import_id, principal, deps)
     if record.step is ImportStep.NUMBER_ADDED:
         raise StateConflict(f"No code was sent for import {import_id} yet; request one first.")
-    if record.step is ImportStep.CODE_REQUESTED:
-        record = _verify(record, code, deps, now)
-    if record.step is ImportStep.VERIFIED:
-        record = _meta_step(record, "registering the number", deps, now, lambda: _register(record, deps, now))
-    if record.step is ImportStep.REGISTERED:
-        record = _meta_step(record, "reading the number's details", deps, now, lambda: _finish(record, deps, now))
-    return view_of(record)
+    try:
+        if record.step is ImportStep.CODE_REQUESTED:
+            record = _verify(record, code, deps, now)
+        if record.step is ImportStep.VERIFIED:
+            record = _meta_step(record, "registering the number", deps, now, lambda: _register(record, deps, now))
+        if record.step is ImportStep.REGISTERED:
+            record = _meta_step(record, "reading the number's details", deps, now, lambda: _finish(record, deps, now))
+    except _OutOfTime as stopped:
+        return ImportProgress(out_of_time=True, view=view_of(stopped.record))
+    return ImportProgress(view=view_of(record))
 
 
 def view_of(record: NumberImport) -> ImportView:
@@ -198,13 +220,16 @@ def view_of(record: NumberImport) -> ImportView:
 
 def _start(
     request: StartImportRequest, client_id: str, principal: Principal, deps: ImportDeps, now: datetime
-) -> StartedImport:
+) -> ImportProgress:
     waba = authorize(principal, deps.records.waba(request.waba_id), missing=WabaNotFound(request.waba_id))
     import_id = import_id_for(client_id, waba.waba_id, request.phone_number)
     existing = deps.records.get_import(import_id)
     if existing is not None and existing.step is not ImportStep.DONE:
-        resumed = _request_code(existing, deps, now) if existing.step is ImportStep.NUMBER_ADDED else existing
-        return StartedImport(created=False, view=view_of(resumed))
+        try:
+            resumed = _request_code(existing, deps, now) if existing.step is ImportStep.NUMBER_ADDED else existing
+        except _OutOfTime as stopped:
+            return ImportProgress(out_of_time=True, view=view_of(stopped.record))
+        return ImportProgress(view=view_of(resumed))
     digits = request.phone_number.lstrip("+")
     if any(
         n.waba_id == waba.waba_id and n.account_status is not AccountStatus.DELETED
@@ -227,7 +252,10 @@ def _start(
     )
     deps.records.save_import(record, read=existing)
     logger.info("import started", extra={"import_id": import_id, "waba_id": waba.waba_id})
-    return StartedImport(created=True, view=view_of(_request_code(record, deps, now)))
+    try:
+        return ImportProgress(created=True, view=view_of(_request_code(record, deps, now)))
+    except _OutOfTime as stopped:
+        return ImportProgress(created=True, out_of_time=True, view=view_of(stopped.record))
 
 
 def _add_to_waba(waba_id: str, phone_e164: str, name: str, deps: ImportDeps) -> str:
@@ -270,20 +298,16 @@ def _in_waba(waba_id: str, phone_e164: str, doing: str, deps: ImportDeps) -> str
 
 
 def _request_code(record: NumberImport, deps: ImportDeps, now: datetime) -> NumberImport:
+    """Ask Meta to send a code, once: without a clear answer Meta may have sent it, so the failure is recorded and
+    the client decides whether to ask again (never a second SMS sent blindly)."""
+
     def send() -> NumberImport:
         deps.graph.post(
             f"{record.phone_number_id}/request_code",
             json={"code_method": record.method.value, "language": CODE_LANGUAGE},
         )
-        return _save(
-            record,
-            deps,
-            now,
-            step=ImportStep.CODE_REQUESTED,
-            attempts=0,
-            last_error=None,
-            code_requested_at=now,
-        )
+        changes = {"step": ImportStep.CODE_REQUESTED, "attempts": 0, "last_error": None, "code_requested_at": now}
+        return _save(record, deps, now, **changes)
 
     return _meta_step(record, "requesting a verification code", deps, now, send)
 
@@ -311,6 +335,9 @@ def _verify(record: NumberImport, code: str, deps: ImportDeps, now: datetime) ->
         problem = meta_failure(error, "verifying the code")
         _record(counted, problem.detail, deps, now, attempts=record.attempts)
         raise problem from error
+    except DeadlineReached as stopped:  # the attempt counts only if the code may have reached Meta
+        attempts = counted.attempts if stopped.outcome_unknown else record.attempts
+        raise _OutOfTime(_record(counted, out_of_time("verifying the code"), deps, now, attempts=attempts)) from None
     return _save(counted, deps, now, step=ImportStep.VERIFIED, last_error=None)
 
 
@@ -356,13 +383,16 @@ def _finish(record: NumberImport, deps: ImportDeps, now: datetime) -> NumberImpo
 def _meta_step(
     record: NumberImport, doing: str, deps: ImportDeps, now: datetime, work: Callable[[], NumberImport]
 ) -> NumberImport:
-    """Run a step that calls Meta; its failure is recorded on the import in plain words, and answered."""
+    """Run a step that calls Meta; its failure is recorded on the import in plain words, and answered (the request's
+    deadline stopping it: `_OutOfTime`, the step kept)."""
     try:
         return work()
     except META_ERRORS as error:
         problem = meta_failure(error, doing)
         _record(record, problem.detail, deps, now)
         raise problem from error
+    except DeadlineReached:
+        raise _OutOfTime(_record(record, out_of_time(doing), deps, now)) from None
 
 
 def _save(record: NumberImport, deps: ImportDeps, now: datetime, **changes: object) -> NumberImport:
@@ -371,12 +401,14 @@ def _save(record: NumberImport, deps: ImportDeps, now: datetime, **changes: obje
     return saved
 
 
-def _record(record: NumberImport, error: str, deps: ImportDeps, now: datetime, **changes: object) -> None:
+def _record(record: NumberImport, error: str, deps: ImportDeps, now: datetime, **changes: object) -> NumberImport:
+    """Say on the import what failed, and answer it so (another writer's newer state wins)."""
     logger.warning("import step failed", extra={"import_id": record.import_id, "step": record.step.value})
     try:
-        _save(record, deps, now, last_error=error, **changes)
+        return _save(record, deps, now, last_error=error, **changes)
     except ChangedConcurrently:
         logger.warning("import changed while a failure was recorded", extra={"import_id": record.import_id})
+        return record.model_copy(update={"last_error": error, **changes})
 
 
 def _visible(import_id: str, principal: Principal, deps: ImportDeps) -> NumberImport:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from hub_numbers.errors import ClientUsersOnly, PartnersCannotAddNumbers
 from hub_shared.auth import Action, Principal, Role
 from hub_shared.errors import Forbidden, HubError, QuotaExceeded, UpstreamError, UpstreamRejected, UpstreamUnavailable
-from hub_shared.graph import Graph, GraphError, MetaCredentialsRejected, MetaRefused
+from hub_shared.graph import Graph, GraphError, MetaCredentialsRejected, MetaRefused, OutcomeUnknown
 
 PHONE_FIELDS = (
     "display_phone_number,verified_name,name_status,quality_rating,messaging_limit_tier,platform_type,status,"
@@ -153,6 +153,10 @@ def meta_failure(error: HubError, doing: str) -> HubError:
         wait = f"in {error.retry_after} seconds" if error.retry_after is not None else "later"
         words = f"Meta's rate limit was reached while {doing}; try again {wait}."
         return QuotaExceeded(words, retry_after=error.retry_after)
+    if isinstance(error, OutcomeUnknown):
+        return OutcomeUnknown(
+            error.reason, f"Meta did not answer while {doing}, so it may or may not have done it; try again later."
+        )
     if isinstance(error, UpstreamUnavailable):
         return UpstreamUnavailable(f"Meta was unavailable while {doing}; try again in a few minutes.")
     if isinstance(error, MetaCredentialsRejected):
@@ -160,6 +164,11 @@ def meta_failure(error: HubError, doing: str) -> HubError:
     if isinstance(error, UpstreamError):
         return UpstreamError(f"Meta answered unexpectedly while {doing}; try again.")
     return error
+
+
+def out_of_time(doing: str) -> str:
+    """What a number or import records when the request's deadline stopped it while `doing`."""
+    return f"The hub ran out of time while {doing}; send the request again to continue from this step."
 
 
 META_ERRORS = (UpstreamError, QuotaExceeded)

@@ -13,6 +13,10 @@ from that step (and a number already set up answers 200 as it is):
 - read_details / await_connection: Meta's view of the number. CONNECTED → `running`, written with NumberAdded
   (billing counts it) in one transaction; otherwise the number waits in `await_connection` and posting again reads
   it again.
+
+The Graph calls share the request's deadline (up to seven calls, each with its retries, would not fit API Gateway's
+29 s): when it runs out, the step under way is kept with the reason and the request answers 202, so posting again
+continues from there. Only subscribing is retried blindly (it is idempotent); `register` is not, as Meta counts it.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from hub_numbers.usecases.registration import (
     client_adding_numbers,
     known_refusal,
     meta_failure,
+    out_of_time,
     read_details,
     register,
     waba_numbers,
@@ -50,6 +55,7 @@ from hub_numbers.usecases.registration import (
 from hub_shared.accounts import ClientAccounts
 from hub_shared.auth import Principal, authorize
 from hub_shared.clock import advanced
+from hub_shared.deadline import DeadlineReached
 from hub_shared.errors import HubError, UpstreamError
 from hub_shared.events import EventMetadata
 from hub_shared.graph import Graph, MetaCredentialsRejected, MetaRefused
@@ -232,6 +238,8 @@ def _continue(number: Number, code: str, token: str | None, deps: SignupDeps, no
             number = _step(step, number, token, deps, now)
         except ChangedConcurrently:
             raise
+        except DeadlineReached:  # the step is kept: posting again continues from it (202)
+            return _record(number, step, out_of_time(DOING[step]), deps, now)
         except MetaCredentialsRejected as error:
             _record(number, OnboardingStep.EXCHANGE_CODE, ACCESS_LOST, deps, now)
             raise SignupCodeRejected(ACCESS_LOST) from error
@@ -317,13 +325,14 @@ def _save(number: Number, deps: SignupDeps, now: datetime, **changes: object) ->
     return saved
 
 
-def _record(number: Number, step: OnboardingStep, error: str, deps: SignupDeps, now: datetime) -> None:
-    """Say on the number which step failed and why (another writer's newer state wins)."""
+def _record(number: Number, step: OnboardingStep, error: str, deps: SignupDeps, now: datetime) -> Number:
+    """Say on the number which step failed and why, and answer it so (another writer's newer state wins)."""
     logger.warning("number onboarding step failed", extra={"number_id": number.number_id, "step": step.value})
     try:
-        _save(number, deps, now, onboarding_step=step, onboarding_error=error)
+        return _save(number, deps, now, onboarding_step=step, onboarding_error=error)
     except ChangedConcurrently:
         logger.warning("number changed while a failure was recorded", extra={"number_id": number.number_id})
+        return number.model_copy(update={"onboarding_step": step, "onboarding_error": error})
 
 
 def _view(number: Number, principal: Principal, deps: SignupDeps, now: datetime) -> AddedNumberView:

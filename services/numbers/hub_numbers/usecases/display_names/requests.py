@@ -63,6 +63,7 @@ from hub_numbers.usecases.display_names.rules import (
 )
 from hub_numbers.usecases.lookup import reread
 from hub_shared.auth import Action, Principal, authorize
+from hub_shared.deadline import DeadlineReached
 from hub_shared.errors import FieldError, QuotaExceeded, StateConflict, UpstreamError, UpstreamUnavailable
 from hub_shared.graph import Graph, MetaCredentialsRejected, MetaForbidden, MetaRefused
 
@@ -201,7 +202,7 @@ def send(request: DisplayNameRequest, requests: NameRequests, graph: Graph, now:
             upstream_code=error.graph_error.code,
             errors=[FieldError(FIELD, detail)],
         ) from error
-    except (UpstreamUnavailable, QuotaExceeded, UpstreamError) as error:
+    except (UpstreamUnavailable, QuotaExceeded, UpstreamError, DeadlineReached) as error:
         logger.warning(
             "display-name request not delivered to Meta yet",
             extra={"number_id": request.number_id, "request": request.request_id, "reason": error.detail},
