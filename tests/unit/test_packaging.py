@@ -10,11 +10,21 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from hub_billing.settings import BillingSettings
+from hub_numbers.settings import NumbersSettings
+from hub_shared.settings import Settings
+from hub_webhooks.settings import WebhooksSettings
 from local.template import ROOT
 from tools import openapi
 
 SERVICES = ROOT / "services"
 LOCK = ROOT / "requirements" / "dev.lock"
+README = (ROOT / "README.md").read_text()
+SERVICE_SETTINGS: dict[str, type[Settings]] = {
+    "numbers": NumbersSettings,
+    "webhooks": WebhooksSettings,
+    "billing": BillingSettings,
+}
 
 
 def _requirements(path: Path) -> list[Requirement]:
@@ -104,3 +114,20 @@ def test_every_make_command_the_readme_lists_exists() -> None:
 
 def test_committed_openapi_document_matches_the_code() -> None:
     assert openapi.main(["--check"]) == 0
+
+
+def test_the_readme_configuration_table_lists_every_setting_of_every_service() -> None:
+    section = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = {
+        (cells[0].strip("` "), cells[1].strip(), cells[2].strip())
+        for line in section.splitlines()
+        if line.startswith("| `") and (cells := [c.strip() for c in line.strip("|").split("|")])
+    }
+    expected = set()
+    for who, settings in (("every function", Settings), *SERVICE_SETTINGS.items()):
+        for name, field in settings.model_fields.items():
+            if who != "every function" and name in Settings.model_fields:
+                continue
+            default = "unset" if field.default is None else "empty" if field.default == "" else f"`{field.default}`"
+            expected.add((name.upper(), who, default))
+    assert documented == expected
