@@ -24,7 +24,7 @@ setup: $(STAMP) ## Create or refresh the virtual environment from the lock file
 
 lock: ## Re-resolve requirements/dev.lock from pyproject.toml (needs the registry)
 	@test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"; }
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --no-emit-index-url --generate-hashes --quiet -o requirements/dev.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --no-emit-index-url --generate-hashes --no-emit-package uv --quiet -o requirements/dev.lock
 
 lint: setup ## ruff lint and format check
 	$(VENV)/bin/ruff check .

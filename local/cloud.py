@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import boto3
+import httpx
 from moto.server import ThreadedMotoServer
 
 from local.moto_fixes import serialize_dynamodb
@@ -75,7 +76,10 @@ def start_moto(port: int = 0) -> MotoHandle:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     host, bound = server.get_host_and_port()
-    return MotoHandle(server=server, endpoint=f"http://{host}:{bound}")
+    endpoint = f"http://{host}:{bound}"
+    # moto keeps its state per process: start empty whatever an earlier server or mock_aws here left behind.
+    httpx.post(f"{endpoint}/moto-api/reset", timeout=10).raise_for_status()
+    return MotoHandle(server=server, endpoint=endpoint)
 
 
 def aws_client(service: str, endpoint: str, region: str) -> Any:

@@ -38,7 +38,6 @@ class SeedReport:
     clients: int
     grants: int
     numbers: int
-    cancelled_number_deletion_at: datetime
     users: tuple[DemoUser, ...]
 
     def users_table(self) -> str:
@@ -69,7 +68,6 @@ def seed(info: AwsInfo, now: datetime) -> SeedReport:
         clients=len(story.CLIENTS),
         grants=len(story.GRANTS),
         numbers=len(numbers),
-        cancelled_number_deletion_at=end_of_month(now),
         users=demo_users(),
     )
 

@@ -90,8 +90,6 @@ class User:
     groups: tuple[str, ...] = field(default=())
 
 
-PARTNERS = {"bluewave": "Bluewave Software"}
-
 CLIENTS = (
     Client("acme", "Acme Retail GmbH", "direct", prepaid=True, prepaid_balance_cents=125_00),
     Client("globex", "Globex Logistics Ltd", "partner", partner_id="bluewave", currency="USD"),

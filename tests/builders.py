@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 import boto3
@@ -27,7 +27,7 @@ from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.usecases.display_names.rules import request_id_at
 from hub_shared import aws
 from hub_shared.events import DomainEvent, EventMetadata
-from hub_shared.graph import GraphClient
+from hub_shared.graph import Graph, GraphClient, JsonBody, Params
 from hub_shared.meta_events import MetaChange, detail_type
 from hub_shared.settings import Settings
 from hub_webhooks.app import handler as webhooks_handler
@@ -39,6 +39,7 @@ from local.sandboxes.meta import MetaSandbox, MetaState
 from local.template import ROOT
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
     from mypy_boto3_dynamodb import DynamoDBClient
 
 REGION = "eu-central-1"
@@ -157,8 +158,9 @@ def http_event(
     return event
 
 
-def context(function: str = "test") -> LocalLambdaContext:
-    return LocalLambdaContext(function_name=function)
+def context(function: str = "test") -> LambdaContext:
+    """The Lambda context of an invocation of `function` (the attributes Powertools reads)."""
+    return cast("LambdaContext", LocalLambdaContext(function_name=function))
 
 
 def a_number(number_id: str = "106540352242922", client_id: str = "acme", **overrides: Any) -> Number:
@@ -395,6 +397,31 @@ def serve_meta_sandbox() -> MetaSandboxServer:
     )
     served = serve(sandbox.app)
     return MetaSandboxServer(sandbox=sandbox, served=served, calls=SandboxCalls(served.url))
+
+
+class GraphProxy:
+    """A `Graph` that hands every call to `inner`; a test's Meta overrides the calls it changes."""
+
+    def __init__(self, inner: Graph) -> None:
+        self.inner = inner
+
+    def get(self, path: str, params: Params | None = None, token: str | None = None) -> dict[str, Any]:
+        return self.inner.get(path, params=params, token=token)
+
+    def post(
+        self,
+        path: str,
+        json: JsonBody | None = None,
+        params: Params | None = None,
+        data: JsonBody | None = None,
+        token: str | None = None,
+        *,
+        idempotent: bool = False,
+    ) -> dict[str, Any]:
+        return self.inner.post(path, json=json, params=params, data=data, token=token, idempotent=idempotent)
+
+    def delete(self, path: str, params: Params | None = None, token: str | None = None) -> dict[str, Any]:
+        return self.inner.delete(path, params=params, token=token)
 
 
 def outbox_events(items: list[dict[str, Any]], detail_type: str) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import boto3
 import pytest
@@ -12,6 +13,17 @@ from hub_shared.singletons import reset_all
 from local.moto_fixes import serialize_dynamodb
 from local.template import create_tables, table_environment
 from tests.builders import CURSOR_KEY, REGION, AwsWorld
+
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """pytest-xdist's groups (`--dist=loadgroup`): a module's tests run on one worker, so its module fixtures (a
+    moto server, a Meta sandbox) are built once; the end-to-end tests all run on one worker, so the local hub they
+    share starts once while the other workers take the rest of the suite."""
+    for item in items:
+        group = "e2e" if item.path.is_relative_to(E2E) else str(item.path.relative_to(E2E.parent))
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -57,7 +57,6 @@ class Action(StrEnum):
     INSIGHTS_READ = "insights:read"
     BILLING_MANAGE = "billing:manage"
     SUPPORT_TICKETS = "support:tickets"
-    ACCOUNT_MANAGE = "account:manage"
 
 
 #: The scope a partner needs for an action; actions absent here are never allowed to partners

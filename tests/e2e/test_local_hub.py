@@ -19,7 +19,7 @@ from tests.e2e.conftest import LocalHubUnderTest
 
 pytestmark = pytest.mark.e2e
 
-ROLES = {
+ROLES: dict[str, tuple[str, dict[str, object]]] = {
     "anna@acme.example": ("client", {"custom:client_id": "acme"}),
     "gary@globex.example": ("client", {"custom:client_id": "globex"}),
     "pat@bluewave.example": ("partner", {"custom:partner_id": "bluewave"}),

@@ -28,7 +28,8 @@ WAIT_SECONDS = 20
 
 
 def sample(name: str) -> dict[str, Any]:
-    return json.loads((SAMPLES / f"{name}.json").read_text())
+    body: dict[str, Any] = json.loads((SAMPLES / f"{name}.json").read_text())
+    return body
 
 
 @cache

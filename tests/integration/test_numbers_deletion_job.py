@@ -29,11 +29,11 @@ from hub_numbers.settings import NumbersSettings
 from hub_numbers.store.numbers import NumbersStore, deletion_shard
 from hub_numbers.usecases.deletion import NumberDeletion, Outcome, RetryMessage
 from hub_shared.events import DomainEvent
-from hub_shared.graph import GraphClient
+from hub_shared.graph import Graph, GraphClient
 from hub_shared.settings import Settings
 from local.queues import lambda_record
 from local.sandboxes.meta import MetaSandbox, MetaState
-from tests.builders import AwsWorld, a_number, context
+from tests.builders import AwsWorld, GraphProxy, a_number, context
 
 S = AccountStatus
 MONTH_END = datetime(2026, 11, 30, 23, 59, 59, 999999, tzinfo=UTC)
@@ -68,10 +68,19 @@ class Meta:
     def clear_faults(self) -> None:
         self.http.delete("/_sandbox/faults").raise_for_status()
 
-    def post(self, path: str) -> dict[str, Any]:
-        """The job's Meta: the Graph client, counting calls."""
+    def counted(self) -> Graph:
+        """The job's Meta: the Graph client, counting the calls it posts."""
+        return Counted(self.graph, self.calls)
+
+
+class Counted(GraphProxy):
+    def __init__(self, inner: Graph, calls: list[str]):
+        super().__init__(inner)
+        self.calls = calls
+
+    def post(self, path: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
         self.calls.append(path)
-        return self.graph.post(path)
+        return self.inner.post(path, *args, **kwargs)
 
 
 def graph_settings() -> Settings:
@@ -125,11 +134,11 @@ class World:
         )
 
     def job(
-        self, *, concurrency: int = 4, page_size: int | None = None, meta: Any = None, retries: Any = None
+        self, *, concurrency: int = 4, page_size: int | None = None, meta: Graph | None = None, retries: Any = None
     ) -> NumberDeletion:
         return NumberDeletion(
             self.store,
-            meta or self.meta,
+            meta or self.meta.counted(),
             retries or job_module.SqsRetryQueue(self.queue_url, boto3.client("sqs")),
             concurrency=concurrency,
             page_size=page_size,
@@ -139,7 +148,7 @@ class World:
     def retry_messages(self) -> list[dict[str, Any]]:
         """The retry queue's visible messages, received (as the SQS poller would)."""
         sqs = boto3.client("sqs")
-        messages: list[dict[str, Any]] = []
+        messages: list[Any] = []
         for _ in range(50):
             answer = sqs.receive_message(
                 QueueUrl=self.queue_url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"]
@@ -421,19 +430,20 @@ def test_a_run_killed_halfway_and_run_again_deletes_every_number_exactly_once(wo
     due = world.due(30)
     lock, calls = threading.Lock(), itertools.count(1)
 
-    class DiesAfterSevenDeregistrations:
+    class DiesAfterSevenDeregistrations(GraphProxy):
         """Deregisters at Meta, then the process dies before the 7th number is marked deleted."""
 
-        def post(self, path: str) -> dict[str, Any]:
+        def post(self, path: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
             with lock:
                 call = next(calls)
-            answer = world.meta.post(path)
+            answer = self.inner.post(path, *args, **kwargs)
             if call == 7:
                 raise Crash
             return answer
 
     with pytest.raises(Crash):
-        world.job(concurrency=2, page_size=5, meta=DiesAfterSevenDeregistrations()).run(AFTER_MONTH_END)
+        dies = DiesAfterSevenDeregistrations(world.meta.counted())
+        world.job(concurrency=2, page_size=5, meta=dies).run(AFTER_MONTH_END)
     halfway = Counter(world.status(n) for n in due)
     assert 0 < halfway[S.DELETED] < 30
 

@@ -24,11 +24,12 @@ from hub_numbers.store.display_names import PENDING_DISPLAY_NAME, DisplayNamesSt
 from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.usecases.display_names.decisions import Outcome as PollOutcome
 from hub_numbers.usecases.display_names.polling import DisplayNamePolling, poll_request
-from hub_numbers.usecases.display_names.requests import DisplayNameDeps, Graph, request_display_name
+from hub_numbers.usecases.display_names.requests import DisplayNameDeps, request_display_name
 from hub_shared import aws as hub_aws
 from hub_shared.auth import Principal, Role
 from hub_shared.clock import to_rfc3339
 from hub_shared.errors import UpstreamUnavailable
+from hub_shared.graph import Graph
 from hub_shared.meta_events import detail_type
 from hub_webhooks.app import handler as webhooks_handler
 from tests.builders import (
@@ -37,6 +38,7 @@ from tests.builders import (
     WEBHOOK_CHANGES_TABLE,
     WEBHOOK_VERIFY_TOKEN,
     AwsWorld,
+    GraphProxy,
     InProcessMeta,
     a_meta_change,
     a_name_request,
@@ -397,16 +399,13 @@ def test_polling_leaves_the_request_for_the_next_run_when_meta_is_down(aws: AwsW
     assert current(asked.request_id).status is RequestStatus.PENDING_REVIEW
 
 
-class SendsFail:
+class SendsFail(GraphProxy):
     """Meta answers reads, but every display-name request sent to it fails."""
 
     def __init__(self, meta: InProcessMeta):
-        self._meta = meta
+        super().__init__(meta.graph)
 
-    def get(self, path: str, params: Any = None, token: str | None = None) -> dict[str, Any]:
-        return self._meta.graph.get(path, params=params, token=token)
-
-    def post(self, path: str, json: Any = None, params: Any = None, data: Any = None, token: str | None = None) -> Any:
+    def post(self, path: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
         raise UpstreamUnavailable("Meta is unavailable; try again later.")
 
 
@@ -458,12 +457,12 @@ def test_polling_reads_only_open_requests_through_the_index(aws: AwsWorld, meta:
     assert meta.calls == [("GET", ACME_NUMBER)]
 
 
-class Gate:
+class Gate(GraphProxy):
     """Meta, where the first `width` calls wait for each other (so that many run at once), counting the most in
     flight together."""
 
     def __init__(self, meta: InProcessMeta, width: int):
-        self._meta = meta
+        super().__init__(meta.graph)
         self._lock = threading.Lock()
         self._barrier = threading.Barrier(width, timeout=10)
         self._arrived = 0
@@ -480,13 +479,10 @@ class Gate:
         try:
             if wait:
                 self._barrier.wait()
-            return self._meta.graph.get(path, params=params, token=token)
+            return self.inner.get(path, params=params, token=token)
         finally:
             with self._lock:
                 self.in_flight -= 1
-
-    def post(self, path: str, json: Any = None, params: Any = None, data: Any = None, token: str | None = None) -> Any:
-        return self._meta.graph.post(path, json=json, params=params, data=data, token=token)
 
 
 def test_polling_asks_meta_with_bounded_concurrency(aws: AwsWorld, meta: InProcessMeta) -> None:

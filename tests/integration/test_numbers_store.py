@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hub_numbers.models.numbers import AccountStatus
-from hub_numbers.store.numbers import DELETION_SHARDS, NumbersStore, deletion_shard
+from hub_numbers.models.numbers import DELETION_SHARDS, AccountStatus
+from hub_numbers.store.numbers import NumbersStore, deletion_shard
 from tests.builders import AwsWorld, a_number
 
 

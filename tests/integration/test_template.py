@@ -179,7 +179,9 @@ def test_every_declared_route_is_on_the_hub_api_guarded_as_declared(cfn: dict[st
         for method, operation in item.items()
         if method in HTTP_METHODS
     }
-    expected = {(r.method, r.path): [{"CognitoJwt": []}] if r.authorized else [{"NONE": []}] for r in http_routes()}
+    expected: dict[tuple[str, str], list[dict[str, list[str]]]] = {
+        (r.method, r.path): [{"CognitoJwt": []}] if r.authorized else [{"NONE": []}] for r in http_routes()
+    }
     assert security == expected
 
 
@@ -357,7 +359,11 @@ def test_template_sets_every_resource_name_the_shared_settings_read(field: str) 
     _names(field, variables[field.upper()], template)
 
 
-SERVICE_SETTINGS = {"numbers": NumbersSettings, "webhooks": WebhooksSettings, "billing": BillingSettings}
+SERVICE_SETTINGS: dict[str, type[Settings]] = {
+    "numbers": NumbersSettings,
+    "webhooks": WebhooksSettings,
+    "billing": BillingSettings,
+}
 
 
 @pytest.mark.parametrize(

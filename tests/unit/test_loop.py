@@ -20,7 +20,12 @@ def test_a_failing_step_is_logged_and_the_loop_goes_on() -> None:
         return len(calls)
 
     pauses: list[int | None] = []
-    loop: BackgroundLoop[int] = BackgroundLoop("test", step, lambda result: pauses.append(result) or 0.0)
+
+    def pause(result: int | None) -> float:
+        pauses.append(result)
+        return 0.0
+
+    loop: BackgroundLoop[int] = BackgroundLoop("test", step, pause)
     loop.start()
     try:
         assert third.wait(5)

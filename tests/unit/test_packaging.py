@@ -123,8 +123,9 @@ def test_the_readme_configuration_table_lists_every_setting_of_every_service() -
         for line in section.splitlines()
         if line.startswith("| `") and (cells := [c.strip() for c in line.strip("|").split("|")])
     }
-    expected = set()
-    for who, settings in (("every function", Settings), *SERVICE_SETTINGS.items()):
+    expected: set[tuple[str, str, str]] = set()
+    readers: list[tuple[str, type[Settings]]] = [("every function", Settings), *SERVICE_SETTINGS.items()]
+    for who, settings in readers:
         for name, field in settings.model_fields.items():
             if who != "every function" and name in Settings.model_fields:
                 continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from local.streams import stream_sources
@@ -25,7 +27,7 @@ def test_the_real_templates_relays_are_found_with_their_filters() -> None:
     assert sources["WebhooksRelayStream"].table == "WebhookChangesTable"
 
 
-def _template(mapping: dict[str, object]) -> dict[str, object]:
+def _template(mapping: Mapping[str, object]) -> dict[str, object]:
     return {
         "Resources": {
             "Fn": {"Type": "AWS::Serverless::Function", "Properties": {"Handler": "m.handler"}},
