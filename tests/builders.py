@@ -230,8 +230,8 @@ class AwsWorld:
         raise AssertionError(f"{queue_url} did not drain")
 
 
-#: Meta's published sample webhooks, read where they live (`../shared` beside the checkout), never copied.
-META_WEBHOOK_SAMPLES = ROOT.parent / "shared" / "reference" / "meta-webhooks"
+#: Meta's published sample webhooks, kept in the repository as Meta prints them (see their README.md).
+META_WEBHOOK_SAMPLES = ROOT / "tests" / "fixtures" / "meta-webhooks"
 
 
 def eventbridge_event(
