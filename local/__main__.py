@@ -44,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(banner(hub), flush=True)
-    stop.wait()
+    # A timed wait: Python runs signal handlers in the main thread only, and an untimed wait may never wake
+    # up for them when the kernel hands the signal to one of the hub's other threads.
+    while not stop.wait(0.5):
+        pass
     print("\nStopping …", flush=True)
     hub.stop()
     print("Stopped.", flush=True)

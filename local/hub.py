@@ -65,7 +65,14 @@ class Ports:
 
 
 def _claim(name: str, port: int) -> int:
+    """`port` if nothing listens on it (0: a free port the system picks), else PortBusy.
+
+    The probe binds with SO_REUSEADDR, as the servers themselves do (uvicorn, werkzeug): the connections
+    of a hub stopped a moment ago linger in TIME_WAIT for a minute and must not make the port look taken,
+    while a port something listens on still refuses the bind.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError as error:

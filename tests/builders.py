@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -443,3 +444,14 @@ def relayed(body: bytes) -> list[dict[str, Any]]:
     """A webhook body's changes as the webhooks service stores them and its relay publishes them (`meta.<field>`)."""
     changes = stored_changes(parse_notification(body), now=NOW, correlation_id="webhook-request-1")
     return [eventbridge_event(meta_change(change), detail_type=detail_type(change.field)) for change in changes]
+
+
+def plain_bind_error(host: str, port: int) -> int | None:
+    """The errno of binding `port` without SO_REUSEADDR (None: it bound): EADDRINUSE while anything, even a
+    connection a stopped server left in TIME_WAIT, holds the port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as plain:
+        try:
+            plain.bind((host, port))
+        except OSError as error:
+            return error.errno
+    return None
