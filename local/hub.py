@@ -35,7 +35,7 @@ from local.sandboxes.meta import MetaSandbox, MetaState
 from local.sandboxes.stripe import StripeState, build_stripe_sandbox
 from local.scheduler import Scheduler, UnknownJob
 from local.seed import SeedReport, seed
-from local.state import STATE_FILE, save_state
+from local.state import save_state, state_path
 from local.streams import StreamRelay
 from local.template import http_routes, load_template
 from tools.openapi import build_schema
@@ -154,11 +154,12 @@ class RunningHub:
 def start_hub(
     ports: Ports | None = None,
     *,
-    state_file: Path = STATE_FILE,
+    state_file: Path | None = None,
     review_delay_seconds: float = 20.0,
     clock: Callable[[], datetime] = utc_now,
 ) -> RunningHub:
-    """Bring up the whole hub in this process and write its state file."""
+    """Bring up the whole hub in this process and write its state file (`local.state.state_path()` by default)."""
+    state_file = state_file or state_path()
     ports = (ports or Ports()).resolved()
     template = load_template()
     moto = start_moto(ports.aws)
