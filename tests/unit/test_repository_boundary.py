@@ -250,7 +250,7 @@ SIBLING = ROOT.parent / f"{ROOT.name}-copy"  # outside-repository: a sibling who
         lambda: os.scandir(BESIDE),
         lambda: glob.glob(str(BESIDE / "*.json")),  # noqa: PTH207
         lambda: glob.glob("*.json", root_dir=BESIDE),  # noqa: PTH207
-        lambda: sorted(BESIDE.glob("*.json")),
+        lambda: sorted(ROOT.parent.glob("*.json")),  # outside-repository: ../shared may not exist
         lambda: open(SIBLING / "README.md"),  # noqa: SIM115, PTH123
     ],
     ids=["open", "read_text", "listdir", "iterdir", "scandir", "glob", "glob-root_dir", "Path.glob", "sibling"],
