@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from local.hub import HOST, PortBusy, Ports, RunningHub, start_hub
-from local.state import STATE_FILE
+from local.state import STATE_FILE_VARIABLE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--getchat-port", type=int, default=defaults.getchat, help="get.chat's sandbox port (0: any)")
     parser.add_argument("--stripe-port", type=int, default=defaults.stripe, help="the Stripe sandbox's port (0: any)")
     parser.add_argument("--review-delay", type=float, default=20.0, help="seconds before Meta's sandbox decides")
-    parser.add_argument("--state-file", type=Path, default=STATE_FILE, help="where to write the running hub's state")
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        help=f"where to write the running hub's state (default: ${STATE_FILE_VARIABLE} or .local-state/hub.json)",
+    )
     args = parser.parse_args(argv)
 
     print("Starting the Client Hub locally …", flush=True)
@@ -44,7 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(banner(hub), flush=True)
-    stop.wait()
+    # A timed wait: Python runs signal handlers in the main thread only, and an untimed wait may never wake
+    # up for them when the kernel hands the signal to one of the hub's other threads.
+    while not stop.wait(0.5):
+        pass
     print("\nStopping …", flush=True)
     hub.stop()
     print("Stopped.", flush=True)

@@ -35,7 +35,7 @@ from local.sandboxes.meta import MetaSandbox, MetaState
 from local.sandboxes.stripe import StripeState, build_stripe_sandbox
 from local.scheduler import Scheduler, UnknownJob
 from local.seed import SeedReport, seed
-from local.state import STATE_FILE, save_state
+from local.state import save_state, state_path
 from local.streams import StreamRelay
 from local.template import http_routes, load_template
 from tools.openapi import build_schema
@@ -65,7 +65,14 @@ class Ports:
 
 
 def _claim(name: str, port: int) -> int:
+    """`port` if nothing listens on it (0: a free port the system picks), else PortBusy.
+
+    The probe binds with SO_REUSEADDR, as the servers themselves do (uvicorn, werkzeug): the connections
+    of a hub stopped a moment ago linger in TIME_WAIT for a minute and must not make the port look taken,
+    while a port something listens on still refuses the bind.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError as error:
@@ -147,11 +154,12 @@ class RunningHub:
 def start_hub(
     ports: Ports | None = None,
     *,
-    state_file: Path = STATE_FILE,
+    state_file: Path | None = None,
     review_delay_seconds: float = 20.0,
     clock: Callable[[], datetime] = utc_now,
 ) -> RunningHub:
-    """Bring up the whole hub in this process and write its state file."""
+    """Bring up the whole hub in this process and write its state file (`local.state.state_path()` by default)."""
+    state_file = state_file or state_path()
     ports = (ports or Ports()).resolved()
     template = load_template()
     moto = start_moto(ports.aws)

@@ -12,13 +12,17 @@ from pathlib import Path
 
 import httpx
 
-from local.state import STATE_FILE, NoLocalHub, load_state
+from local.state import STATE_FILE_VARIABLE, NoLocalHub, load_state
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.jobs", description=__doc__)
     parser.add_argument("name", nargs="?", help="the job (its event name in infra/template.yaml)")
-    parser.add_argument("--state", type=Path, default=STATE_FILE, help="the running hub's state file")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help=f"the running hub's state file (default: ${STATE_FILE_VARIABLE} or .local-state/hub.json)",
+    )
     parser.add_argument(
         "--now", help="the time the job takes as now, RFC 3339 (e.g. 2026-12-01T00:00:00Z: past the month's end)"
     )

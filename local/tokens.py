@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import ClientError
 
 from local.cloud import aws_client
-from local.state import STATE_FILE, NoLocalHub, load_state
+from local.state import STATE_FILE_VARIABLE, NoLocalHub, load_state
 from local.story import DEMO_PASSWORD
 
 if TYPE_CHECKING:
@@ -47,7 +47,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m local.tokens", description="Print a demo user's ID token.")
     parser.add_argument("email")
     parser.add_argument("--password", default=DEMO_PASSWORD)
-    parser.add_argument("--state", type=Path, default=STATE_FILE, help="the running hub's state file")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help=f"the running hub's state file (default: ${STATE_FILE_VARIABLE} or .local-state/hub.json)",
+    )
     args = parser.parse_args(argv)
     try:
         state = load_state(args.state)

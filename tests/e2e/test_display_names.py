@@ -11,8 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.builders import PROBLEMS
-from tests.e2e.conftest import LocalHubUnderTest
+from tests.builders import PROBLEMS, LocalHubUnderTest
 
 pytestmark = pytest.mark.e2e
 

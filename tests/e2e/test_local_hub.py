@@ -15,7 +15,7 @@ import moto
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.e2e.conftest import LocalHubUnderTest
+from tests.builders import LocalHubUnderTest
 
 pytestmark = pytest.mark.e2e
 

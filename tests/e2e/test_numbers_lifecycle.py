@@ -13,7 +13,7 @@ import boto3
 import httpx
 import pytest
 
-from tests.e2e.conftest import LocalHubUnderTest
+from tests.builders import LocalHubUnderTest
 
 pytestmark = pytest.mark.e2e
 

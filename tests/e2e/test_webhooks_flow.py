@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.builders import META_WEBHOOK_SAMPLES as SAMPLES
-from tests.e2e.conftest import LocalHubUnderTest
+from tests.builders import LocalHubUnderTest
 
 pytestmark = pytest.mark.e2e
 

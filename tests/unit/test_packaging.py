@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -87,14 +88,47 @@ def test_every_service_has_requirements_and_its_own_package_with_an_app() -> Non
         assert (service / f"hub_{service.name}" / "app.py").is_file(), service
 
 
-def test_ci_runs_make_test_and_nothing_else() -> None:
-    commands = [
-        shlex.split(line)
-        for line in (ROOT / ".ci" / "run").read_text().splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    work = [words for words in commands if words[0] not in {"set", "cd"}]
-    assert work in ([["make", "test"]], [["exec", "make", "test"]])
+STUB_MAKE = """#!/usr/bin/env bash
+{ echo "args=$*"; echo "cwd=$PWD"; echo "head=$(git rev-parse HEAD)"; echo "changed=$(git status --porcelain | wc -l)"
+  echo "beside=$(ls -A .. | tr '\n' ' ')"; } >> "$CI_STUB_LOG"
+exit "$CI_STUB_STATUS"
+"""
+
+
+def _run_ci_with_a_stub_make(tmp_path: Path, status: int) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    """.ci/run with `make` replaced by a stub that records where and how it ran and exits with `status`."""
+    stub = tmp_path / "bin" / "make"
+    stub.parent.mkdir(exist_ok=True)
+    stub.write_text(STUB_MAKE)
+    stub.chmod(0o755)
+    log = tmp_path / f"make-{status}.log"
+    env = {**os.environ, "PATH": f"{stub.parent}{os.pathsep}{os.environ['PATH']}", "CI_STUB_LOG": str(log)}
+    env["CI_STUB_STATUS"] = str(status)
+    ci = [ROOT / ".ci" / "run"]
+    run = subprocess.run(ci, check=False, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)  # noqa: S603
+    lines = log.read_text().splitlines() if log.exists() else []
+    assert [line for line in lines if line.startswith("args=")] == ["args=test"], (lines, run.stderr)  # once
+    return run, dict(line.split("=", 1) for line in lines)
+
+
+def _head() -> str:
+    git = ["git", "-C", str(ROOT), "rev-parse", "HEAD"]
+    return subprocess.run(git, capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603
+
+
+@pytest.mark.parametrize("status", [0, 3])
+def test_ci_runs_make_test_and_nothing_else(tmp_path: Path, status: int) -> None:
+    """`make test` once, in a fresh clone of HEAD in an empty temporary folder, removed afterwards; make's status."""
+    run, made = _run_ci_with_a_stub_make(tmp_path, status)
+
+    assert run.returncode == status, run.stderr
+    clone = Path(made["cwd"])
+    assert not clone.is_relative_to(ROOT)
+    assert not ROOT.is_relative_to(clone.parent)
+    assert made["head"] == _head()
+    assert made["changed"].strip() == "0"  # committed files only: nothing untracked or changed comes along
+    assert made["beside"].split() == [clone.name]  # nothing beside the clone
+    assert not clone.parent.exists()  # cleaned up
     assert "test" in _makefile_targets()
 
 

@@ -52,3 +52,15 @@ def test_settings_are_read_through_the_services_own_class(package: Path) -> None
     """A service reads its own settings (`hub_<area>.settings`), never the shared class for its resources."""
     for path in package.rglob("*.py"):
         assert "get_settings()" not in path.read_text(), f"{path.relative_to(ROOT)} reads the shared settings"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_test_imports_another_test_module(path: Path) -> None:
+    """Helpers live once in tests/builders.py; test modules and conftests are never imported."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom):
+            modules = [node.module or ""]
+        for module in modules:
+            last = module.rsplit(".", 1)[-1]
+            assert not (module.startswith("tests.") and (last.startswith("test_") or last == "conftest")), module
