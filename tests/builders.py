@@ -8,9 +8,11 @@ import hmac
 import json
 import os
 import signal
+import site
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -766,3 +768,68 @@ def start_local_hub(folder: Path, ports: Ports | None = None, *, review_delay: f
     with log.open("ab") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
     return HubProcess(process=process, state_file=state_file, log=log)
+
+
+# ---------------------------------------------------------------- the repository stands alone (tests/conftest.py)
+
+#: The audit events of reading a file or a folder (glob.glob/2 is glob.glob with root_dir or dir_fd).
+READ_EVENTS = frozenset({"open", "os.listdir", "os.scandir", "glob.glob", "glob.glob/2"})
+
+AuditHook = Callable[[str, tuple[object, ...]], None]
+
+
+class ReadOutsideRepository(RuntimeError):
+    """A read beside the checkout. Not an OSError on purpose: pathlib's glob swallows those, and a
+    refused read must fail the test rather than look like an empty folder."""
+
+
+def repository_guard(root: Path) -> AuditHook | None:
+    """An audit hook refusing every read (open, listdir, scandir, glob) of a path inside `root`'s parent
+    folder but outside `root`: where sibling checkouts and machine-local material live.
+
+    Only that folder is policed: not the interpreter, site-packages, the temporary folder or /proc, nor
+    those of them that happen to lie in the parent folder, nor the hidden entries of a home folder holding
+    the checkout (~/.aws/config, which botocore reads). None when the checkout sits at the filesystem's
+    root, where "beside it" would be everything. Cheap: one set lookup for every other audit event; for a
+    read, one normalised path and a few prefix tests.
+    """
+    root = root.resolve()
+    beside = root.parent
+    if beside.parent == beside:
+        return None
+    inside, inside_prefix = str(root), f"{root}{os.sep}"
+    beside_text, beside_prefix = str(beside), f"{beside}{os.sep}"
+    exempt = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, tempfile.gettempdir()}
+    exempt.update(site.getsitepackages())
+    exempt.add(site.getusersitepackages())
+    # only what lies inside the parent folder matters; /tmp holding a CI clone's parent is no exemption
+    exempt_paths = {Path(path).resolve() for path in exempt}
+    exempt_prefixes = tuple(
+        f"{path}{os.sep}" for path in exempt_paths if path != beside and path.is_relative_to(beside)
+    )
+    if beside == Path.home():
+        exempt_prefixes += (f"{beside_prefix}.",)  # the home folder's hidden entries
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if event not in READ_EVENTS:
+            return
+        target = args[0] if args else None
+        if isinstance(target, int):  # a file descriptor: its path was checked when it was opened
+            return
+        # os.path on strings, not pathlib: this runs on every open of the test process
+        path = os.fsdecode(target) if isinstance(target, str | bytes | os.PathLike) else "."
+        if event == "glob.glob/2" and isinstance(args[2], str | bytes | os.PathLike):
+            path = os.path.join(os.fsdecode(args[2]), path)  # noqa: PTH118
+        path = os.path.abspath(path)  # noqa: PTH100
+        if (
+            (path == beside_text or path.startswith(beside_prefix))
+            and path != inside
+            and not path.startswith(inside_prefix)
+            and not path.startswith(exempt_prefixes)
+        ):
+            raise ReadOutsideRepository(
+                f"{event} {path}: tests must not read beside the checkout ({beside}); "
+                f"put what they need inside the repository (tests/fixtures)."
+            )
+
+    return hook

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from local.template import ROOT
-from tests.conftest import ReadOutsideRepository, repository_guard
+from tests.builders import ReadOutsideRepository, repository_guard
 
 SCANNED = ("tests", "tools", "local", "bench")
 ALLOWED = re.compile(r"#\s*outside-repository:\s*\S")
