@@ -128,6 +128,24 @@ def test_the_openapi_document_and_swagger_ui_are_served(hub: LocalHubUnderTest) 
     assert "swagger" in docs.text.lower()
 
 
+def test_swagger_uis_authorize_takes_a_token_from_make_token_and_its_calls_are_answered(hub: LocalHubUnderTest) -> None:
+    """What Swagger UI does: read the scheme an operation names, send the token pasted into Authorize as it says."""
+    document = hub.get("/openapi.json").json()
+    docs = hub.get("/docs").text
+    operation = document["paths"]["/v1/numbers"]["get"]
+    ((scheme_name, _),) = (item for requirement in operation["security"] for item in requirement.items())
+    scheme = document["components"]["securitySchemes"][scheme_name]
+    token = hub.token("anna@acme.example")  # what `make token USER=anna@acme.example` prints
+
+    assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
+    assert "persistAuthorization: true" in docs  # the token stays through reloads of the page
+    assert '"bearerFormat": "JWT"' in docs  # the page's own copy of the document names the scheme
+    assert document["servers"] == [{"url": "/"}]  # "Try it out" calls the gateway that served the page
+    answer = httpx.get(f"{hub.api}/v1/numbers", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert answer.status_code == 200
+    assert all(item["client_id"] == "acme" for item in answer.json()["items"])
+
+
 def test_me_tells_each_role_what_it_is(hub: LocalHubUnderTest) -> None:
     for email, (role, _) in ROLES.items():
         assert hub.get("/v1/me", hub.token(email)).json()["role"] == role

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -166,3 +167,28 @@ def test_the_readme_configuration_table_lists_every_setting_of_every_service() -
             default = "unset" if field.default is None else "empty" if field.default == "" else f"`{field.default}`"
             expected.add((name.upper(), who, default))
     assert documented == expected
+
+
+def test_every_v1_operation_names_the_bearer_jwt_scheme_and_documents_its_401() -> None:
+    document = json.loads((ROOT / "docs" / "openapi.json").read_text())
+    scheme = document["components"]["securitySchemes"]["cognito"]
+    operations = [
+        (path, operation)
+        for path, item in document["paths"].items()
+        if path.startswith("/v1/")
+        for operation in item.values()
+    ]
+
+    assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
+    assert operations
+    for path, operation in operations:
+        assert operation["security"] == [{"cognito": []}], path
+        assert "401" in operation["responses"], path
+    assert document["paths"]["/webhooks/meta"]["post"]["security"] == []  # Meta signs instead
+
+
+def test_an_operation_without_a_documented_401_is_refused_by_the_generator() -> None:
+    schema = {"paths": {"/v1/things": {"get": {"responses": {"200": {"description": "ok"}}}}}}
+
+    with pytest.raises(ValueError, match="GET /v1/things does not document its 401"):
+        openapi.secured(schema)
