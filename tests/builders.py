@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -15,12 +16,14 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
+from unittest import mock
 from urllib.parse import urlencode
 
 import boto3
@@ -28,27 +31,38 @@ import httpx
 import jwt
 from botocore.config import Config
 from cryptography.hazmat.primitives.asymmetric import rsa
+from moto import mock_aws
 from starlette.testclient import TestClient
 
+from hub_numbers import deps as numbers_deps
+from hub_numbers.app import app as numbers_app
+from hub_numbers.integrations.getchat import GetChatInboxes
 from hub_numbers.models.display_names import DisplayNameRequest, RequestStatus
-from hub_numbers.models.numbers import AccountStatus, Number
+from hub_numbers.models.numbers import AccountStatus, InboxStatus, Number
+from hub_numbers.models.onboarding import CodeMethod, ImportStep, NumberImport, Waba, WabaType
 from hub_numbers.store.numbers import NumbersStore
+from hub_numbers.store.onboarding import OnboardingStore
 from hub_numbers.usecases.display_names.rules import request_id_at
+from hub_numbers.usecases.imports import import_id_for
 from hub_shared import aws
+from hub_shared.api import request_time
+from hub_shared.auth import Scope
 from hub_shared.events import DomainEvent, EventMetadata
 from hub_shared.graph import Graph, GraphClient, JsonBody, Params
 from hub_shared.meta_events import MetaChange, detail_type
 from hub_shared.settings import Settings
+from hub_shared.singletons import reset_all
 from hub_webhooks.app import handler as webhooks_handler
 from hub_webhooks.usecases.notifications import parse_notification, stored_changes
 from hub_webhooks.usecases.publishing import meta_change
-from local.functions import LocalLambdaContext
-from local.gateway import Served, serve
+from local.functions import LocalLambdaContext, invoke
+from local.gateway import JwtVerifier, Served, build_gateway, serve
 from local.hub import Ports
+from local.sandboxes.getchat import GetChatState, build_getchat_sandbox
 from local.sandboxes.meta import MetaSandbox, MetaState
 from local.state import load_state
 from local.story import DEMO_PASSWORD
-from local.template import ROOT
+from local.template import ROOT, create_tables, http_routes, table_environment
 from local.tokens import id_token
 
 if TYPE_CHECKING:
@@ -833,3 +847,237 @@ def repository_guard(root: Path) -> AuditHook | None:
             )
 
     return hook
+
+
+# ---------------------------------------------------------------- the hub's HTTP API in this process (matrix, fuzzing)
+
+
+def hub_environment() -> dict[str, str]:
+    """The environment every function runs with in a test: moto's dummy account and the template's table names."""
+    return {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "STAGE": "test",
+        "EVENT_BUS_NAME": "hub",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "ClientHub",
+        **table_environment(),
+    }
+
+
+def provision_moto(dynamodb: DynamoDBClient) -> None:
+    """In a fresh moto account: every table of the template, the bus, and the secrets the functions read."""
+    create_tables(dynamodb)
+    boto3.client("events", region_name=REGION).create_event_bus(Name="hub")
+    boto3.client("secretsmanager", region_name=REGION).create_secret(
+        Name="hub/cursor-signing-key", SecretString=CURSOR_KEY
+    )
+
+
+@dataclass(frozen=True)
+class Business:
+    """A client of the in-process hub, with one resource of each kind and the partner it works with."""
+
+    client_id: str
+    partner_id: str
+    waba_id: str
+    number_id: str
+    digits: str
+    """The number's E.164 digits, as the Meta sandbox's story has them."""
+
+    @property
+    def phone(self) -> str:
+        return f"+{self.digits}"
+
+    @property
+    def import_id(self) -> str:
+        return import_id_for(self.client_id, self.waba_id, f"+{self.digits[:-3]}999")
+
+    def resource(self, kind: str) -> str:
+        """The id of this client's resource of `kind` (`AccessRule.kind`)."""
+        ids = {"number": self.number_id, "import": self.import_id}
+        if kind not in ids:
+            raise KeyError(f"the in-process hub seeds no resource of kind {kind!r}: add it to Business and seed()")
+        return ids[kind]
+
+
+ACME = Business("acme", "bluewave", ACME_WABA, "106540352242922", "4915112345001")
+GLOBEX = Business("globex", "redwave", "104996122399160", "107811234567801", "15550783881")
+ALL_SCOPES = frozenset(scope.value for scope in Scope)
+
+
+class Who(StrEnum):
+    """Who calls, for the access matrix: each kind of caller a route must tell apart."""
+
+    CLIENT = "client"
+    """A user of ACME."""
+    OTHER_CLIENT = "other_client"
+    """A user of GLOBEX."""
+    PARTNER = "partner"
+    """ACME's partner, granted every scope."""
+    PARTNER_WITHOUT = "partner_without"
+    """ACME's partner, granted every scope but the ones the operation needs."""
+    OTHER_PARTNER = "other_partner"
+    """GLOBEX's partner, granted every scope by GLOBEX."""
+    SUPPORT = "support"
+    NO_TOKEN = "no_token"
+    EXPIRED = "expired_token"
+    OTHER_KEY = "token_signed_by_another_key"
+    OTHER_AUDIENCE = "token_of_another_audience"
+
+
+BAD_TOKENS = frozenset({Who.NO_TOKEN, Who.EXPIRED, Who.OTHER_KEY, Who.OTHER_AUDIENCE})
+
+#: Whose resources a caller has a relation with ("its own"), and whose it has none with ("another tenant's").
+OWN_BUSINESS = {
+    Who.CLIENT: ACME,
+    Who.OTHER_CLIENT: GLOBEX,
+    Who.PARTNER: ACME,
+    Who.PARTNER_WITHOUT: ACME,
+    Who.OTHER_PARTNER: GLOBEX,
+    Who.SUPPORT: ACME,
+}
+
+
+def who_claims(who: Who) -> dict[str, Any] | None:
+    """The ID token claims of `who` (None: it sends no token)."""
+    user = {"custom:client_id": None}
+    claims: dict[Who, dict[str, Any]] = {
+        Who.CLIENT: {},
+        Who.OTHER_CLIENT: {"custom:client_id": GLOBEX.client_id, "sub": "user-globex"},
+        Who.PARTNER: {**user, "custom:partner_id": ACME.partner_id, "sub": "user-bluewave"},
+        Who.PARTNER_WITHOUT: {**user, "custom:partner_id": ACME.partner_id, "sub": "user-bluewave"},
+        Who.OTHER_PARTNER: {**user, "custom:partner_id": GLOBEX.partner_id, "sub": "user-redwave"},
+        Who.SUPPORT: {**user, "cognito:groups": ["support"], "sub": "user-support"},
+        Who.EXPIRED: {"exp": int(TOKEN_NOW) - 60},
+        Who.OTHER_KEY: {},
+        Who.OTHER_AUDIENCE: {"aud": "another-app-client"},
+    }
+    return None if who is Who.NO_TOKEN else id_claims(**claims[who])
+
+
+def who_headers(who: Who) -> dict[str, str]:
+    claims = who_claims(who)
+    if claims is None:
+        return {}
+    key = other_key() if who is Who.OTHER_KEY else None
+    return {"Authorization": f"Bearer {signed_token(claims, key=key)}"}
+
+
+class InProcessHub:
+    """The hub's HTTP API in this process: the local gateway (its JWT authorizer on an in-memory key, at TOKEN_NOW)
+    in front of every function the template routes, on moto, with Meta's and get.chat's sandboxes in process and
+    the routes' clock at NOW. ACME and GLOBEX are seeded, each with a number, a WABA and an import."""
+
+    def __init__(self, world: AwsWorld, meta: InProcessMeta, client: TestClient):
+        self.world = world
+        self.meta = meta
+        self.client = client
+
+    def seed(self) -> None:
+        """Every table empty, then the two businesses (a fresh world for a call that may change it)."""
+        for table in self.world.dynamodb.list_tables()["TableNames"]:
+            self.world.dynamodb.delete_table(TableName=table)
+        create_tables(self.world.dynamodb)
+        onboarding = OnboardingStore("hub-numbers", self.world.dynamodb)
+        for business in (ACME, GLOBEX):
+            self.world.add_client(business.client_id, partner_id=business.partner_id)
+            self.world.grant(business.client_id, business.partner_id, *ALL_SCOPES)
+            onboarding.put_waba(Waba(waba_id=business.waba_id, client_id=business.client_id, type=WabaType.SHARED))
+            digits = business.digits
+            self.world.add_number(
+                a_number(
+                    business.number_id,
+                    business.client_id,
+                    waba_id=business.waba_id,
+                    phone_e164=f"+{digits}",
+                    display_phone_number=f"+{digits}",
+                    inbox_status=InboxStatus.ACTIVE,
+                    inbox_id=f"inbox-{business.number_id}",
+                    inbox_url=f"https://app.get.chat/inbox/{business.number_id}",
+                )
+            )
+            onboarding.save_import(
+                NumberImport(
+                    import_id=business.import_id,
+                    client_id=business.client_id,
+                    waba_id=business.waba_id,
+                    phone_e164=f"+{digits[:-3]}999",
+                    method=CodeMethod.SMS,
+                    display_name="Imported Number",
+                    phone_number_id=str(int(business.number_id) + 999),
+                    step=ImportStep.CODE_REQUESTED,
+                    code_requested_at=NOW - timedelta(hours=1),
+                    created_at=NOW - timedelta(hours=1),
+                    updated_at=NOW - timedelta(hours=1),
+                ),
+                read=None,
+            )
+
+    def grant(self, business: Business, scopes: frozenset[str]) -> None:
+        """What `business` grants its partner from now on (nothing: the grant is removed)."""
+        if scopes:
+            self.world.grant(business.client_id, business.partner_id, *scopes)
+        else:
+            self.world.revoke(business.client_id, business.partner_id)
+
+    def snapshot(self) -> dict[str, list[dict[str, Any]]]:
+        """Every item of every table, in a stable order (to prove a refused call changed nothing)."""
+        tables = sorted(self.world.dynamodb.list_tables()["TableNames"])
+        return {
+            table: sorted(self.world.table_items(table), key=lambda item: json.dumps(item, sort_keys=True))
+            for table in tables
+        }
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        who: Who,
+        *,
+        body: Any = None,
+        params: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        answer: httpx.Response = self.client.request(method, path, headers=who_headers(who), json=body, params=params)
+        return answer
+
+
+@contextlib.contextmanager
+def in_process_hub() -> Iterator[InProcessHub]:
+    """The in-process hub (see InProcessHub), for a module of tests; moto's state and the overrides are undone."""
+    with mock.patch.dict(os.environ, hub_environment()), mock_aws():
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+        reset_all()
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        provision_moto(dynamodb)
+        boto3.client("secretsmanager").create_secret(Name=META_APP_SECRET_NAME, SecretString="app-secret")
+        meta = InProcessMeta(lambda: NOW)
+        getchat_key = "getchat-test-key"
+        getchat = TestClient(build_getchat_sandbox(GetChatState(), api_key=getchat_key, clock=lambda: NOW))
+        inboxes_of_test = GetChatInboxes(base_url=str(getchat.base_url), api_key=lambda: getchat_key, client=getchat)
+        overrides = {
+            numbers_deps.meta_graph: lambda: meta.graph,
+            numbers_deps.display_name_graph: lambda: meta.graph,
+            numbers_deps.inboxes: lambda: inboxes_of_test,
+            request_time: lambda: NOW,
+        }
+        numbers_app.dependency_overrides.update(overrides)
+        verifier = JwtVerifier(
+            "https://jwks.invalid/.well-known/jwks.json",
+            ISSUER,
+            APP_CLIENT_ID,
+            clock=lambda: TOKEN_NOW,
+            keys=InMemoryJwks(jwks()),
+        )
+        gateway = build_gateway(routes=http_routes(), invoke=invoke, verifier=verifier, openapi=EMPTY_OPENAPI)
+        try:
+            with TestClient(gateway, raise_server_exceptions=False) as client:
+                hub = InProcessHub(AwsWorld(dynamodb=dynamodb), meta, client)
+                hub.seed()
+                yield hub
+        finally:
+            numbers_app.dependency_overrides.clear()
+            reset_all()

@@ -17,8 +17,8 @@ from moto import mock_aws
 
 from hub_shared.singletons import reset_all
 from local.moto_fixes import serialize_dynamodb
-from local.template import ROOT, create_tables, table_environment
-from tests.builders import CURSOR_KEY, REGION, AwsWorld, repository_guard
+from local.template import ROOT
+from tests.builders import REGION, AwsWorld, hub_environment, provision_moto, repository_guard
 
 E2E = Path(__file__).parent / "e2e"
 
@@ -30,6 +30,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         group = "e2e" if item.path.is_relative_to(E2E) else str(item.path.relative_to(E2E.parent))
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+#: The generated suites whose case counts every run prints: name → what their test ids contain.
+GENERATED_SUITES = {"tenant-isolation matrix": "test_access_matrix.py::test_access["}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print how many cases each generated suite ran (and how many failed), under xdist too (from the reports)."""
+    for name, marker in GENERATED_SUITES.items():
+        outcomes = [
+            outcome
+            for outcome in ("passed", "failed")
+            for report in terminalreporter.stats.get(outcome, [])
+            if getattr(report, "when", "call") == "call" and marker in report.nodeid
+        ]
+        if outcomes:
+            failed = outcomes.count("failed")
+            terminalreporter.write_line(f"{name}: {len(outcomes)} cases, {failed} failed")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -55,27 +73,12 @@ _install_repository_guard()
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsWorld]:
     """A fresh moto account: every table of the template, the bus, and the secrets the functions read."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-        "STAGE": "test",
-        "EVENT_BUS_NAME": "hub",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "POWERTOOLS_METRICS_NAMESPACE": "ClientHub",
-        **table_environment(),
-    }.items():
+    for name, value in hub_environment().items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
         reset_all()
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        create_tables(dynamodb)
-        boto3.client("events", region_name=REGION).create_event_bus(Name="hub")
-        boto3.client("secretsmanager", region_name=REGION).create_secret(
-            Name="hub/cursor-signing-key", SecretString=CURSOR_KEY
-        )
+        provision_moto(dynamodb)
         yield AwsWorld(dynamodb=dynamodb)
     reset_all()

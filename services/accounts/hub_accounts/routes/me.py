@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from hub_accounts.models.me import Me
 from hub_accounts.usecases.me import who_am_i
+from hub_shared.access import ANY_PARTNER, AccessRule, declared
 from hub_shared.accounts import AccountsReader
 from hub_shared.api import Caller, accounts_reader
 from hub_shared.problems import problem_responses
@@ -18,6 +19,7 @@ router = APIGatewayHttpRouter()
 
 @router.get(
     "/v1/me",
+    openapi_extensions=declared(AccessRule(client=True, partner=(ANY_PARTNER,), support=True)),
     summary="The caller's account",
     description="Role, client (with its billing model) or partner grants: what the portal shows to this user.",
     tags=["Accounts"],

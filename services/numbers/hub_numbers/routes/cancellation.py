@@ -12,6 +12,7 @@ from hub_numbers.models.numbers import Cancellation, WithdrawnCancellation
 from hub_numbers.routes.params import NumberId
 from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.usecases.cancellation import cancel_number, withdraw_cancellation
+from hub_shared.access import AccessRule, declared
 from hub_shared.api import Caller, Now
 from hub_shared.problems import problem_responses
 
@@ -22,6 +23,7 @@ Store = Annotated[NumbersStore, Depends(numbers_store)]
 
 @router.post(
     "/v1/numbers/<number_id>/cancellation",
+    openapi_extensions=declared(AccessRule(resource="number_id", kind="number", client=True)),
     summary="Cancel a number's subscription",
     description="Clients only. The number goes to `pending_deletion` and keeps messaging until `deletion_at`, the "
     "last instant of the current month (UTC), when the deletion job deregisters and deletes it and billing stops. "
@@ -43,6 +45,7 @@ def cancel_route(number_id: NumberId, caller: Caller, store: Store, now: Now) ->
 
 @router.delete(
     "/v1/numbers/<number_id>/cancellation",
+    openapi_extensions=declared(AccessRule(resource="number_id", kind="number", client=True)),
     summary="Withdraw a number's cancellation",
     description="Clients only, before `deletion_at`: the number returns to the status it had before it was cancelled.",
     tags=["Numbers"],

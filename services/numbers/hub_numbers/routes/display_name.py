@@ -12,6 +12,8 @@ from hub_numbers.deps import display_name_graph, display_names_store, numbers_st
 from hub_numbers.models.display_names import DisplayNameChange, DisplayNameRequestView, DisplayNameView
 from hub_numbers.routes.params import NumberId
 from hub_numbers.usecases.display_names.requests import DisplayNameDeps, read_display_name, request_display_name
+from hub_numbers.usecases.display_names.rules import SEES_DISPLAY_NAMES
+from hub_shared.access import AccessRule, declared
 from hub_shared.api import Budget, Caller, Now
 from hub_shared.graph import GraphClient
 from hub_shared.problems import problem_responses
@@ -28,6 +30,16 @@ Deps = Annotated[DisplayNameDeps, Depends(display_name_deps)]
 
 @router.get(
     "/v1/numbers/<number_id>/display-name",
+    openapi_extensions=declared(
+        AccessRule(
+            resource="number_id",
+            kind="number",
+            client=True,
+            partner=SEES_DISPLAY_NAMES,
+            partner_sees=SEES_DISPLAY_NAMES,
+            support=True,
+        )
+    ),
     summary="Read a number's display name",
     description="The current name and Meta's status of it, the request under review, the recent requests with "
     "Meta's decisions, the changes left in Meta's window (10 per 30 days) and whether the caller may edit now.",
@@ -40,6 +52,15 @@ def read_display_name_route(number_id: NumberId, caller: Caller, deps: Deps, now
 
 @router.post(
     "/v1/numbers/<number_id>/display-name",
+    openapi_extensions=declared(
+        AccessRule(
+            resource="number_id",
+            kind="number",
+            client=True,
+            partner=("display_name:write",),
+            partner_sees=SEES_DISPLAY_NAMES,
+        )
+    ),
     summary="Ask Meta to change a number's display name",
     description="Clients, and partners granted `display_name:write`. The name is checked against the hub's rules "
     "(see the body), then sent to Meta for review: 201 `pending_review` when Meta took it; 202 `submitting` when "

@@ -13,6 +13,7 @@ from hub_numbers.deps import meta_graph, onboarding_store, secrets_vault
 from hub_numbers.models.onboarding import ImportView, ResendCodeRequest, StartImportRequest, VerifyImportRequest
 from hub_numbers.routes.params import IdempotencyKey, ImportId
 from hub_numbers.usecases.imports import ImportDeps, get_import, resend_code, start_import, verify_import
+from hub_shared.access import AccessRule, declared
 from hub_shared.api import Budget, Caller, Now
 from hub_shared.graph import GraphClient
 from hub_shared.idempotency import Idempotency, idempotency_layer
@@ -40,6 +41,7 @@ Deps = Annotated[ImportDeps, Depends(import_deps)]
 
 @router.post(
     "/v1/numbers/imports",
+    openapi_extensions=declared(AccessRule(client=True)),
     summary="Start importing a number from another BSP",
     description="Client users only. Asks Meta to add the number to the WABA for migration, then sends a "
     "verification code by SMS or voice. Two-step verification must be off at the previous provider. Starting "
@@ -73,6 +75,7 @@ def start_import_route(
 
 @router.get(
     "/v1/numbers/imports/<import_id>",
+    openapi_extensions=declared(AccessRule(resource="import_id", kind="import", client=True, support=True)),
     summary="Read an import",
     description="Its step, the verification attempts and Meta's last refusal in plain words.",
     tags=["Numbers"],
@@ -84,6 +87,7 @@ def get_import_route(import_id: ImportId, caller: Caller, deps: Deps) -> ImportV
 
 @router.post(
     "/v1/numbers/imports/<import_id>/verification",
+    openapi_extensions=declared(AccessRule(resource="import_id", kind="import", client=True)),
     summary="Verify an import's code and register the number",
     description="Verifies the code Meta sent, registers the number and records it running (billable from now). "
     "A step that failed is continued when posted again; a done import answers as it is.",
@@ -112,6 +116,7 @@ def verify_import_route(
 
 @router.post(
     "/v1/numbers/imports/<import_id>/code",
+    openapi_extensions=declared(AccessRule(resource="import_id", kind="import", client=True)),
     summary="Send a new verification code",
     description="At most one code a minute (429 with `Retry-After` before that); resets the attempts.",
     tags=["Numbers"],

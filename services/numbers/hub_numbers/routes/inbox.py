@@ -12,6 +12,7 @@ from hub_numbers.integrations.getchat import GetChatInboxes
 from hub_numbers.models.onboarding import InboxView
 from hub_numbers.routes.params import NumberId
 from hub_numbers.usecases.inbox import InboxDeps, activate_inbox, get_inbox
+from hub_shared.access import AccessRule, declared
 from hub_shared.api import Caller, Now, accounts_reader
 from hub_shared.problems import problem_responses
 
@@ -27,6 +28,7 @@ Deps = Annotated[InboxDeps, Depends(inbox_deps)]
 
 @router.post(
     "/v1/numbers/<number_id>/inbox",
+    openapi_extensions=declared(AccessRule(resource="number_id", kind="number", client=True)),
     summary="Activate Inbox",
     description="Client users of `direct` clients only, for a running number: provisions its get.chat inbox once "
     "(201); asking again answers the inbox (200). When get.chat fails the inbox is `failed` and may be retried.",
@@ -52,6 +54,9 @@ def activate_inbox_route(number_id: NumberId, caller: Caller, deps: Deps, now: N
 
 @router.get(
     "/v1/numbers/<number_id>/inbox",
+    openapi_extensions=declared(
+        AccessRule(resource="number_id", kind="number", client=True, partner=("numbers:read",), support=True)
+    ),
     summary="Read a number's inbox",
     description="Its state (provisioning, active or failed) and where it opens.",
     tags=["Numbers"],

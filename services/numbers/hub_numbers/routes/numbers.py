@@ -13,6 +13,7 @@ from hub_numbers.models.numbers import AccountStatus, PhoneNumberView
 from hub_numbers.routes.params import NumberId
 from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.usecases.listing import NumberQuery, get_number, list_numbers
+from hub_shared.access import AccessRule, declared
 from hub_shared.accounts import AccountsReader
 from hub_shared.api import Caller, Now
 from hub_shared.auth import ID_PATTERN
@@ -28,6 +29,9 @@ Cursors = Annotated[CursorCodec, Depends(cursor_codec)]
 
 @router.get(
     "/v1/numbers",
+    openapi_extensions=declared(
+        AccessRule(lists=True, tenant_query="client_id", client=True, partner=("numbers:read",), support=True)
+    ),
     summary="List phone numbers",
     description="The caller's numbers (clients), the numbers of clients that granted `numbers:read` "
     "(partners), or every number (support), in a stable order.",
@@ -55,6 +59,9 @@ def list_numbers_route(
 
 @router.get(
     "/v1/numbers/<number_id>",
+    openapi_extensions=declared(
+        AccessRule(resource="number_id", kind="number", client=True, partner=("numbers:read",), support=True)
+    ),
     summary="Read one phone number",
     tags=["Numbers"],
     responses={200: {"description": "The number."}, **problem_responses(404)},

@@ -12,6 +12,7 @@ from hub_numbers.deps import meta_app, meta_graph, onboarding_store, secrets_vau
 from hub_numbers.models.onboarding import AddedNumberView, AddNumberRequest
 from hub_numbers.routes.params import IdempotencyKey
 from hub_numbers.usecases.signup import SignupDeps, add_number
+from hub_shared.access import AccessRule, declared
 from hub_shared.api import Budget, Caller, Now, accounts_reader
 from hub_shared.graph import GraphClient
 from hub_shared.idempotency import Idempotency, idempotency_layer
@@ -33,6 +34,7 @@ def signup_deps(graph: Annotated[GraphClient, Depends(meta_graph)], deadline: Bu
 
 @router.post(
     "/v1/numbers",
+    openapi_extensions=declared(AccessRule(client=True)),
     summary="Add a number (Embedded Signup)",
     description="Client users only. Exchanges the signup code, subscribes the hub to the WABA, registers the number "
     "and records it: 201 running (billable from now), 202 while Meta has not connected it yet or when the request "

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
+from hub_shared.access import AccessRule, declared
 from hub_shared.api import Now
 from hub_shared.observability import correlation_id, observability
 from hub_shared.problems import problem_responses
@@ -38,8 +39,9 @@ def _problems(*codes: int, **descriptions: str) -> dict[int, OpenAPIResponse]:
 
 
 def _public(**operation: Any) -> dict[str, Any]:
-    """OpenAPI fields of a public route: Meta calls it without a token, so no security applies."""
-    return {"security": [], **operation}
+    """OpenAPI fields of a public route: Meta calls it without a token, so no security applies (its signature is
+    checked instead)."""
+    return declared(AccessRule(public=True), security=[], **operation)
 
 
 @router.get(
