@@ -833,3 +833,15 @@ def repository_guard(root: Path) -> AuditHook | None:
             )
 
     return hook
+
+
+# ================================================================ the safety net (issue 11): xdist groups, log hygiene
+
+E2E_FOLDER = "tests/e2e/"
+
+
+def xdist_group_of(nodeid: str) -> str:
+    """The pytest-xdist group of a test (tests/conftest.py schedules by it): `e2e` for every end-to-end test, so
+    they share one worker and one local hub; else its module, so a module's fixtures are built once."""
+    module = nodeid.split("::", 1)[0]
+    return "e2e" if module.startswith(E2E_FOLDER) else module
