@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
+# Powertools names a module's logger (`Logger(child=True)`) `<POWERTOOLS_SERVICE_NAME>.<module>` when the module is
+# imported: set the name before the hub's modules are imported (`log_like_lambda`).
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "hub")
+
+from aws_lambda_powertools import Logger
+
 from local.hub import HOST, PortBusy, Ports, RunningHub, start_hub
 from local.state import STATE_FILE_VARIABLE
+
+
+def log_like_lambda() -> Logger:
+    """The parent of the functions' module loggers (`hub.<module>`), so their lines reach this process's output as
+    Lambda writes them: JSON, with their fields. In Lambda each function's service logger is that parent; here one
+    process runs every service, and without a parent those loggers had no handler: Python printed the bare message
+    of a warning and dropped everything at INFO, so neither a developer nor the end-to-end log scan saw them."""
+    return Logger(service=os.environ["POWERTOOLS_SERVICE_NAME"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     print("Starting the Client Hub locally …", flush=True)
+    log_like_lambda()
     try:
         hub = start_hub(
             Ports(

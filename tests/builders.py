@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import signal
 import site
 import socket
@@ -1081,3 +1082,198 @@ def in_process_hub() -> Iterator[InProcessHub]:
         finally:
             numbers_app.dependency_overrides.clear()
             reset_all()
+
+
+# ================================================================ the safety net (issue 11): xdist groups, log hygiene
+
+E2E_FOLDER = "tests/e2e/"
+
+
+def xdist_group_of(nodeid: str) -> str:
+    """The pytest-xdist group of a test (tests/conftest.py schedules by it): `e2e` for every end-to-end test, so
+    they share one worker and one local hub; else its module, so a module's fixtures are built once."""
+    module = nodeid.split("::", 1)[0]
+    return "e2e" if module.startswith(E2E_FOLDER) else module
+
+
+# ---------------------------------------------------------------- secrets in the hubs' logs (e2e log hygiene)
+#
+# Every log an end-to-end run's hubs write is searched, once they have stopped, for every secret the run knows
+# (`SecretLedger`, tests/e2e/conftest.py). How each kind is searched:
+# - values the run knows (ID tokens handed out, every secret in each hub's Secrets Manager: Meta's system-user token,
+#   app secret and verify token, Stripe's keys, get.chat's key, the cursor key, business tokens, number PINs): a value
+#   of LONG_SECRET characters or more anywhere in a line; a shorter one (a 6-digit PIN) only as a whole word, since
+#   6 digits occur inside timestamps and ids;
+# - ID tokens the run did not hand out itself (the README's `make token`): anything shaped like a JWT;
+# - the sandbox's verification code (SANDBOX_OTP): only as the value of a field named like a code (`code`,
+#   `verification_code`, `otp`, `pin`; `"code": "123456"`, `code=123456`). A bare 123456 is not flagged: it is a
+#   common run of digits (inside timestamps, ids, request ids), so flagging it would flag logs that hold no code;
+# - card data: the Stripe sandbox takes none (its checkout page pays without a card, its API has no payment methods),
+#   so no card value is known; what is searched is card data by shape, Stripe's test card numbers (what a developer
+#   would type) and card fields (`card[number]`, `card_number`, `cvc`, …). Luhn-valid digit runs in general are not
+#   flagged: Meta's ids are 15–17 digit numbers, and one in ten of them passes Luhn.
+# The demo password (the README publishes it) and moto's dummy AWS keys are not secrets.
+
+SANDBOX_OTP = "123456"
+"""The Meta sandbox's only verification code (local.sandboxes.meta.numbers)."""
+LONG_SECRET = 12
+JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}")
+OTP_NEXT_TO_A_CODE = re.compile(r"(?i)[\w\[\]-]*(?:code|otp|pin)[\]\"']?\s*[:=]\s*[\"']?" + SANDBOX_OTP + r"(?![0-9])")
+CARD_FIELD = re.compile(r"(?i)(?:card\[number\]|card_?number|\bpan\b|\bcvc2?\b|\bcvv2?\b)[\]\"']?\s*[:=]\s*[\"']?\w")
+#: Stripe's published test card numbers (docs.stripe.com/testing): Visa, Mastercard (5- and 2-series), Amex,
+#: Discover, Diners, JCB, UnionPay, and the declining and 3-D Secure ones.
+STRIPE_TEST_CARDS = (
+    "4242424242424242",
+    "4000056655665556",
+    "5555555555554444",
+    "2223003122003222",
+    "5200828282828210",
+    "5105105105105100",
+    "378282246310005",
+    "371449635398431",
+    "6011111111111117",
+    "6011000990139424",
+    "3056930009020004",
+    "36227206271667",
+    "3566002020360505",
+    "6200000000000005",
+    "4000000000000002",
+    "4000000000009995",
+    "4000000000000069",
+    "4000000000000127",
+    "4000002500003155",
+    "4000002760003184",
+)
+_CARD_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){13,18}(?![0-9])")
+
+
+@dataclass(frozen=True)
+class KnownSecret:
+    kind: str
+    """What it is, as a leak report names it: `ID token`, `secret hub/meta/app-secret`, …"""
+    value: str
+
+
+@dataclass(frozen=True)
+class Leak:
+    kind: str
+    log: Path
+    line_number: int
+    line: str
+    """The line, redacted: no secret of the run in it."""
+
+    def __str__(self) -> str:
+        return f"{self.kind} in {self.log}:{self.line_number}: {self.line}"
+
+
+def _secret_pattern(value: str) -> re.Pattern[str]:
+    if len(value) >= LONG_SECRET:
+        return re.compile(re.escape(value))
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])")
+
+
+def _card_numbers(line: str) -> list[str]:
+    """The Stripe test card numbers in a line (with or without spaces or dashes between digits)."""
+    return [
+        found.group()
+        for found in _CARD_DIGITS.finditer(line)
+        if re.sub(r"[ -]", "", found.group()) in STRIPE_TEST_CARDS
+    ]
+
+
+def redact(line: str, secrets: list[KnownSecret], limit: int = 400) -> str:
+    """`line` with every known secret and every secret-shaped value replaced by `[<kind>]`, cut to `limit`."""
+    for secret in sorted(secrets, key=lambda s: -len(s.value)):
+        line = _secret_pattern(secret.value).sub(f"[{secret.kind}]", line)
+    line = JWT_SHAPE.sub("[JWT]", line)
+    line = OTP_NEXT_TO_A_CODE.sub(lambda m: m.group().replace(SANDBOX_OTP, "[OTP]"), line)
+    for card in _card_numbers(line):
+        line = line.replace(card, "[card number]")
+    line = CARD_FIELD.sub(lambda m: m.group()[:-1] + "[card data]", line)
+    line = line.rstrip("\n")
+    return line if len(line) <= limit else line[:limit] + "…"
+
+
+def leaks_in(line: str, secrets: list[KnownSecret]) -> list[str]:
+    """The kinds of secret `line` holds."""
+    kinds = [secret.kind for secret in secrets if secret.value and _secret_pattern(secret.value).search(line)]
+    if JWT_SHAPE.search(line) and not any(kind == "ID token" for kind in kinds):
+        kinds.append("ID token (JWT-shaped, not one the tests obtained)")
+    if OTP_NEXT_TO_A_CODE.search(line):
+        kinds.append(f"verification code {SANDBOX_OTP[:2]}… (the sandbox's OTP) as a code field's value")
+    if _card_numbers(line):
+        kinds.append("card number (a Stripe test card)")
+    if CARD_FIELD.search(line):
+        kinds.append("card data (a card field)")
+    return kinds
+
+
+def scan_logs(logs: list[Path], secrets: list[KnownSecret]) -> list[Leak]:
+    """Every line of `logs` holding a secret, one Leak per kind found in it, the line redacted."""
+    found: list[Leak] = []
+    for log in logs:
+        if not log.exists():
+            continue
+        with log.open(encoding="utf-8", errors="replace") as lines:
+            for number, line in enumerate(lines, start=1):
+                found += [Leak(kind, log, number, redact(line, secrets)) for kind in leaks_in(line, secrets)]
+    return found
+
+
+def leak_report(leaks: list[Leak], limit: int = 20) -> str:
+    shown = "\n".join(f"  {leak}" for leak in leaks[:limit])
+    more = f"\n  … and {len(leaks) - limit} more" if len(leaks) > limit else ""
+    return f"{len(leaks)} secret(s) in the local hubs' logs (redacted below):\n{shown}{more}"
+
+
+def hub_secrets(hub: LocalHubUnderTest) -> list[KnownSecret]:
+    """Every secret in the running hub's Secrets Manager (moto): the template's, Stripe's, and those the hub
+    created itself (business tokens, number PINs), each named by its secret's name."""
+    client = boto3.client(
+        "secretsmanager",
+        endpoint_url=hub.aws_endpoint,
+        region_name=hub.region,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # moto accepts any credentials
+    )
+    names = [entry["Name"] for page in client.get_paginator("list_secrets").paginate() for entry in page["SecretList"]]
+    return [
+        KnownSecret(f"secret {name}", client.get_secret_value(SecretId=name)["SecretString"]) for name in sorted(names)
+    ]
+
+
+@dataclass(frozen=True)
+class RecordingHub(LocalHubUnderTest):
+    """A LocalHubUnderTest whose every ID token goes into `ledger`; `log` is its output."""
+
+    ledger: SecretLedger
+    log: Path
+
+    def token(self, email: str, password: str = DEMO_PASSWORD) -> str:
+        token = super().token(email, password)
+        self.ledger.secrets.append(KnownSecret("ID token", token))
+        return token
+
+
+class SecretLedger:
+    """The secrets an end-to-end run knows and the logs its hubs wrote: `leaks()` once every hub stopped."""
+
+    def __init__(self) -> None:
+        self.secrets: list[KnownSecret] = []
+        self.logs: list[Path] = []
+
+    def watch(self, started: HubProcess) -> RecordingHub:
+        """Keep `started`'s log for the scan; the hub, once ready, handing its tokens to this ledger."""
+        if started.log not in self.logs:
+            self.logs.append(started.log)
+        return RecordingHub(**vars(started.under_test()), ledger=self, log=started.log)
+
+    def stop(self, started: HubProcess) -> int:
+        """Read the secrets of `started` while it runs (its moto goes with it), then stop it: its exit status."""
+        if started.process.poll() is None and started.state_file.exists():
+            found = hub_secrets(started.under_test())
+            self.secrets += [secret for secret in found if secret not in self.secrets]
+        return started.stop()
+
+    def leaks(self) -> list[Leak]:
+        return scan_logs(self.logs, self.secrets)

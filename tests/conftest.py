@@ -9,27 +9,35 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
+from xdist.remote import Producer
+from xdist.scheduler import LoadScopeScheduling
 
 from hub_shared.singletons import reset_all
 from local.moto_fixes import serialize_dynamodb
 from local.template import ROOT
-from tests.builders import REGION, AwsWorld, hub_environment, provision_moto, repository_guard
-
-E2E = Path(__file__).parent / "e2e"
+from tests.builders import REGION, AwsWorld, hub_environment, provision_moto, repository_guard, xdist_group_of
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """pytest-xdist's groups (`--dist=loadgroup`): a module's tests run on one worker, so its module fixtures (a
-    moto server, a Meta sandbox) are built once; the end-to-end tests all run on one worker, so the local hub they
-    share starts once while the other workers take the rest of the suite."""
-    for item in items:
-        group = "e2e" if item.path.is_relative_to(E2E) else str(item.path.relative_to(E2E.parent))
-        item.add_marker(pytest.mark.xdist_group(group))
+class ModuleAndEndToEndGroups(LoadScopeScheduling):  # type: ignore[misc]  # pytest-xdist has no type hints
+    """pytest-xdist's `--dist=loadgroup` with the suite's groups (`xdist_group_of`): a module's tests run on one
+    worker, so its module fixtures (a moto server, a Meta sandbox) are built once; the end-to-end tests all run on one
+    worker, in collection order, so the local hub they share starts once while the other workers take the rest.
+
+    A scheduler rather than `xdist_group` marks: pytest-xdist 3.8 names a marked test's group by rewriting
+    `item._nodeid`, which pytest 9 no longer reads for a test's id, so marks leave every test a group of its own
+    (tests/integration/test_xdist_groups.py)."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return xdist_group_of(nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling | None:
+    return ModuleAndEndToEndGroups(config, log) if config.getvalue("dist") == "loadgroup" else None
 
 
 #: The generated suites whose case counts every run prints: name → what their test ids contain.

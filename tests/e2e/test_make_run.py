@@ -24,7 +24,7 @@ import pytest
 from local.hub import HOST, Ports, start_hub
 from local.state import STATE_FILE_VARIABLE
 from local.template import ROOT
-from tests.builders import LocalHubUnderTest, plain_bind_error, start_local_hub
+from tests.builders import LocalHubUnderTest, SecretLedger, plain_bind_error, start_local_hub
 
 pytestmark = pytest.mark.e2e
 
@@ -56,28 +56,29 @@ class Restart:
 
 
 @pytest.fixture(scope="module")
-def restarted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Restart]:
-    """A hub used, stopped with Ctrl-C, and started again at once on the same ports."""
+def restarted(tmp_path_factory: pytest.TempPathFactory, secret_ledger: SecretLedger) -> Iterator[Restart]:
+    """A hub used, stopped with Ctrl-C, and started again at once on the same ports (both hubs' logs and secrets in
+    the session's `secret_ledger`)."""
     folder = tmp_path_factory.mktemp("make-run")
     ports = Ports(api=0, aws=0, meta=0, getchat=0, stripe=0).resolved()
     first = start_local_hub(folder, ports, review_delay=REVIEW_DELAY)
     try:
-        hub = first.under_test()
+        hub = secret_ledger.watch(first)
         token = hub.token("anna@acme.example")  # Cognito in moto
         with httpx.Client(base_url=hub.api, headers={"Authorization": f"Bearer {token}"}, timeout=30) as kept_open:
             assert kept_open.get("/v1/me").status_code == 200  # the gateway, the accounts function, DynamoDB in moto
             assert kept_open.get("/v1/numbers").status_code == 200
             assert httpx.get(f"{hub.meta}/_sandbox/state", timeout=30).status_code == 200
             # stopped while the client still holds its keep-alive connection: the server closes it first
-            first_exit_status = first.stop()
+            first_exit_status = secret_ledger.stop(first)
     finally:
-        first.stop()
+        secret_ledger.stop(first)
     lingering = [port for port in vars(ports).values() if plain_bind_error(HOST, port) == errno.EADDRINUSE]
     second = start_local_hub(folder, ports, review_delay=REVIEW_DELAY)
     try:
-        yield Restart(ports, first_exit_status, lingering, second.under_test(), second.state_file)
+        yield Restart(ports, first_exit_status, lingering, secret_ledger.watch(second), second.state_file)
     finally:
-        second.stop()
+        secret_ledger.stop(second)
 
 
 def test_a_hub_stopped_with_ctrl_c_starts_again_at_once_on_the_same_ports(restarted: Restart) -> None:

@@ -24,6 +24,7 @@ from hub_numbers.settings import NumbersSettings
 from hub_shared.settings import Settings
 from hub_webhooks.settings import WebhooksSettings
 from local.template import (
+    ROOT,
     TEMPLATE,
     create_tables,
     function_handlers,
@@ -66,6 +67,24 @@ DYNAMODB_READ_ACTIONS = frozenset(
         "ListStreams",
     )
 )
+# Table owners (`Metadata.Owner`) besides the services: `shared` is the layer's infrastructure (Powertools
+# idempotency records), written by any service's functions only with these item actions.
+SHARED_OWNER = "shared"
+POWERTOOLS_IDEMPOTENCY_ACTIONS = frozenset(
+    f"dynamodb:{action}" for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")
+)
+# Wildcard actions allowed, and why: each expands to a fixed, small set of actions.
+ALLOWED_WILDCARD_ACTIONS = {"sqs:SendMessage*": "SAM's SQSSendMessagePolicy: SendMessage and SendMessageBatch"}
+# Wildcards allowed inside resource ARNs, and why; any other `*` or `?` in a resource fails.
+ALLOWED_WILDCARD_RESOURCES = {
+    re.compile(
+        r"^arn:\$\{AWS::Partition\}:dynamodb:\$\{AWS::Region\}:\$\{AWS::AccountId\}:table/\$\{tableName\}/index/\*$"
+    ): "the indexes of the one table the statement names (SAM's DynamoDB policy templates)",
+    re.compile(
+        r"^arn:\$\{AWS::Partition\}:secretsmanager:\$\{AWS::Region\}:\$\{AWS::AccountId\}:secret:"
+        r"\$\{AWS::StackName\}/(business-tokens|number-pins)/\*$"
+    ): "secrets the hub creates at run time (one per WABA, one per number) under their own prefix",
+}
 # AWS-managed policies a function role may carry (their documents cannot be inspected offline).
 MANAGED_POLICIES = frozenset({"service-role/AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"})
 # Actions that AWS only grants on Resource "*".
@@ -242,13 +261,138 @@ def test_every_deployed_function_has_the_shared_layer_python312_arm64(cfn: dict[
 # ---------------------------------------------------------------- least privilege
 
 
-def test_no_iam_statement_grants_every_action_or_every_resource_needlessly(cfn: dict[str, Any]) -> None:
+def _function_services(template: dict[str, Any] | None = None) -> dict[str, str]:
+    """Function logical id → its service: the folder of its CodeUri (`../services/<service>/`)."""
+    return {
+        name: PurePosixPath(fn["Properties"]["CodeUri"]).name
+        for name, fn in resources("AWS::Serverless::Function", template).items()
+    }
+
+
+def _owners(template: dict[str, Any]) -> dict[str, str | None]:
+    """Table logical id → its `Metadata.Owner` (None when it has none)."""
+    return {
+        name: table.get("Metadata", {}).get("Owner")
+        for name, table in resources("AWS::DynamoDB::Table", template).items()
+    }
+
+
+def _resource_text(resource: Any) -> str | None:
+    """The ARN text of a statement's resource where it is text (`*`, or an `Fn::Sub` string); None for Ref/GetAtt."""
+    if isinstance(resource, str):
+        return resource
+    if isinstance(resource, dict) and "Fn::Sub" in resource:
+        value = resource["Fn::Sub"]
+        return str(value[0] if isinstance(value, list) else value)
+    return None
+
+
+def _explained(resource: str) -> bool:
+    return any(pattern.match(resource) for pattern in ALLOWED_WILDCARD_RESOURCES)
+
+
+def _wildcard_grants(cfn: dict[str, Any]) -> list[str]:
+    """Every statement part that grants more than it names: a wildcard action, a `*` resource for actions AWS lets
+    name a resource, a wildcard inside an ARN that ALLOWED_WILDCARD_RESOURCES does not explain, NotAction or
+    NotResource."""
+    found: list[str] = []
     for role in resources("AWS::IAM::Role", cfn):
         for statement in _statements(cfn, role):
-            actions = _as_list(statement["Action"])
-            assert not any(a == "*" or a.endswith(":*") for a in actions), (role, statement)
-            if "*" in _as_list(statement["Resource"]):
-                assert all(STAR_RESOURCE_ACTIONS.match(a) for a in actions), (role, statement)
+            negated = {"NotAction", "NotResource"} & set(statement)
+            if negated:
+                found.append(f"{role}: {sorted(negated)} grants everything but what it names")
+            actions = _as_list(statement.get("Action", []))
+            for action in actions:
+                if ("*" in action or "?" in action) and action not in ALLOWED_WILDCARD_ACTIONS:
+                    found.append(f"{role}: wildcard action {action}")
+            for resource in _as_list(statement.get("Resource", [])):
+                text = _resource_text(resource)
+                if text == "*":
+                    found += [f"{role}: {a} on every resource" for a in actions if not STAR_RESOURCE_ACTIONS.match(a)]
+                elif text and ("*" in text or "?" in text) and not _explained(text):
+                    found.append(f"{role}: wildcard resource {text}")
+    return found
+
+
+def _dynamodb_access(cfn: dict[str, Any]) -> dict[str, dict[str, tuple[set[str], set[str]]]]:
+    """Function → table → (the DynamoDB actions its role grants on the table, the resource texts it grants them on).
+
+    A DynamoDB statement whose resource names no table of the template is reported under the table `?`."""
+    tables = set(resources("AWS::DynamoDB::Table", cfn))
+    access: dict[str, dict[str, tuple[set[str], set[str]]]] = {}
+    for function, role in _function_roles(cfn).items():
+        granted = access.setdefault(function, {})
+        for statement in _statements(cfn, role):
+            actions = {a for a in _as_list(statement.get("Action", [])) if a.startswith("dynamodb:")}
+            if not actions:
+                continue
+            for resource in _as_list(statement.get("Resource", [])):
+                for table in _references(resource) & tables or {"?"}:
+                    table_actions, texts = granted.setdefault(table, (set(), set()))
+                    table_actions |= actions
+                    texts.add(_resource_text(resource) or str(resource))
+    return access
+
+
+def _kind(actions: set[str]) -> str:
+    return READ if actions <= DYNAMODB_READ_ACTIONS else WRITE
+
+
+def _writes_beyond_ownership(cfn: dict[str, Any], template: dict[str, Any]) -> list[str]:
+    """Every function that can write a table its service does not own, as `Function (service) can write Table,
+    owned by owner: actions`; a `shared` table may be written only with the item actions of Powertools idempotency,
+    on the table itself (not its indexes)."""
+    owners, services = _owners(cfn), _function_services(template)
+    found: list[str] = []
+    for function, tables in sorted(_dynamodb_access(cfn).items()):
+        service = services[function]
+        for table, (actions, texts) in sorted(tables.items()):
+            writes = sorted(actions - DYNAMODB_READ_ACTIONS)
+            owner = owners.get(table)
+            if not writes or owner == service:
+                continue
+            if owner == SHARED_OWNER:
+                beyond = sorted(actions - POWERTOOLS_IDEMPOTENCY_ACTIONS)
+                indexes = sorted(text for text in texts if "/index/" in text)
+                if beyond or indexes:
+                    found.append(
+                        f"{function} ({service}) can write the shared table {table} beyond Powertools idempotency: "
+                        f"{beyond + indexes}"
+                    )
+                continue
+            found.append(f"{function} ({service}) can write {table}, owned by {owner}: {', '.join(writes)}")
+    return found
+
+
+def test_no_iam_statement_grants_a_wildcard_action_or_resource_aws_does_not_require(cfn: dict[str, Any]) -> None:
+    assert _wildcard_grants(cfn) == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "reported"),
+    [
+        ({"Effect": "Allow", "Action": "dynamodb:*", "Resource": "arn:aws:dynamodb:::table/x"}, "wildcard action"),
+        ({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:dynamodb:::table/x"}, "wildcard action *"),
+        ({"Effect": "Allow", "Action": "s3:Get?bject", "Resource": "arn:aws:s3:::b/k"}, "wildcard action"),
+        ({"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}, "dynamodb:GetItem on every resource"),
+        (
+            {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": {"Fn::Sub": "arn:x:secret:*"}},
+            "wildcard resource arn:x:secret:*",
+        ),
+        ({"Effect": "Allow", "NotAction": "iam:*", "Resource": "arn:aws:s3:::b"}, "grants everything but"),
+    ],
+    ids=["service-wildcard", "star", "question-mark", "star-resource", "arn-wildcard", "not-action"],
+)
+def test_a_wildcard_grant_is_reported_with_its_role(
+    cfn: dict[str, Any], statement: dict[str, Any], reported: str
+) -> None:
+    widened = copy.deepcopy(cfn)
+    role = widened["Resources"]["AccountsFunctionRole"]["Properties"]
+    role["Policies"] = [*role.get("Policies", []), {"PolicyName": "x", "PolicyDocument": {"Statement": [statement]}}]
+
+    (found,) = set(_wildcard_grants(widened)) - set(_wildcard_grants(cfn))
+
+    assert found.startswith("AccountsFunctionRole: ") and reported in found, found
 
 
 def test_function_roles_carry_only_the_basic_aws_managed_policies(cfn: dict[str, Any]) -> None:
@@ -257,34 +401,82 @@ def test_function_roles_carry_only_the_basic_aws_managed_policies(cfn: dict[str,
         assert {arn.split(":policy/", 1)[1] for arn in arns} <= MANAGED_POLICIES
 
 
+def test_every_table_has_an_owner_that_is_a_service_folder_or_shared() -> None:
+    services = {path.name for path in (ROOT / "services").iterdir() if path.is_dir()}
+    owners = _owners(load_template())
+    assert owners
+    assert {table: owner for table, owner in owners.items() if owner not in services | {SHARED_OWNER}} == {}
+
+
+def test_no_function_writes_a_table_its_service_does_not_own(cfn: dict[str, Any]) -> None:
+    """A table's one writing service is its `Metadata.Owner`; other services read it, or learn from events."""
+    assert _writes_beyond_ownership(cfn, load_template()) == []
+
+
+def test_write_access_to_another_services_table_is_reported_by_function_and_table(cfn: dict[str, Any]) -> None:
+    widened = copy.deepcopy(cfn)
+    role = widened["Resources"]["BillingNumberEventsFunctionRole"]["Properties"]
+    numbers_table = {"Fn::GetAtt": ["NumbersTable", "Arn"]}
+    statement = {"Effect": "Allow", "Action": ["dynamodb:Query", "dynamodb:PutItem"], "Resource": numbers_table}
+    role["Policies"].append({"PolicyName": "x", "PolicyDocument": {"Statement": [statement]}})
+
+    assert set(_writes_beyond_ownership(widened, load_template())) - set(
+        _writes_beyond_ownership(cfn, load_template())
+    ) == {"BillingNumberEventsFunction (billing) can write NumbersTable, owned by numbers: dynamodb:PutItem"}
+
+
+def test_the_shared_table_is_written_only_with_powertools_idempotencys_item_actions(cfn: dict[str, Any]) -> None:
+    widened = copy.deepcopy(cfn)
+    role = widened["Resources"]["WebhooksFunctionRole"]["Properties"]
+    statement = {
+        "Effect": "Allow",
+        "Action": ["dynamodb:PutItem", "dynamodb:Scan", "dynamodb:BatchWriteItem"],
+        "Resource": {"Fn::GetAtt": ["IdempotencyTable", "Arn"]},
+    }
+    role["Policies"].append({"PolicyName": "x", "PolicyDocument": {"Statement": [statement]}})
+
+    (found,) = set(_writes_beyond_ownership(widened, load_template())) - set(
+        _writes_beyond_ownership(cfn, load_template())
+    )
+
+    assert found == (
+        "WebhooksFunction (webhooks) can write the shared table IdempotencyTable beyond Powertools idempotency: "
+        "['dynamodb:BatchWriteItem', 'dynamodb:Scan']"
+    )
+
+
+def test_shared_tables_are_named_in_code_only_where_powertools_idempotency_uses_them() -> None:
+    """The settings field of a `shared` table appears in one module, which hands it to Powertools'
+    DynamoDBPersistenceLayer: no service reads or writes those records directly."""
+    template = load_template()
+    shared = {table for table, owner in _owners(template).items() if owner == SHARED_OWNER}
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    fields = {
+        name.lower() for name, value in variables.items() if isinstance(value, dict) and value.get("Ref") in shared
+    }
+    assert fields == {"idempotency_table"}
+    code = sorted((ROOT / "services").rglob("*.py")) + sorted((ROOT / "shared").rglob("*.py"))
+    for field in fields:
+        using = {path.relative_to(ROOT).as_posix(): path.read_text() for path in code if field in path.read_text()}
+        assert set(using) == {"shared/hub_shared/settings.py", "shared/hub_shared/idempotency.py"}, sorted(using)
+        assert (
+            f"DynamoDBPersistenceLayer(table_name=get_settings().{field}" in using["shared/hub_shared/idempotency.py"]
+        )
+
+
 def test_each_function_reaches_only_the_tables_it_is_declared_to_use(cfn: dict[str, Any]) -> None:
-    tables = set(resources("AWS::DynamoDB::Table", cfn))
-    for function, role in _function_roles(cfn).items():
-        access: dict[str, str] = {}
-        for statement in _statements(cfn, role):
-            actions = {a for a in _as_list(statement["Action"]) if a.startswith("dynamodb:")}
-            if not actions:
-                continue
-            for resource in _as_list(statement["Resource"]):
-                named = _references(resource) & tables
-                assert named, f"{function} has DynamoDB access beyond its tables: {resource}"
-                for table in named:
-                    if actions <= DYNAMODB_READ_ACTIONS:
-                        access.setdefault(table, READ)
-                    else:
-                        access[table] = WRITE
-        assert access == TABLE_ACCESS.get(function, {}), function
-
-
-def test_each_table_has_one_writing_service() -> None:
-    """A service may run several functions (API, consumers, relays); only one service writes a table."""
-    code_uri = {name: fn["Properties"]["CodeUri"] for name, fn in resources("AWS::Serverless::Function").items()}
-    writers: dict[str, set[str]] = {}
-    for function, tables in TABLE_ACCESS.items():
-        for table, kind in tables.items():
-            if kind == WRITE:
-                writers.setdefault(table, set()).add(code_uri[function])
-    assert {table: fns for table, fns in writers.items() if len(fns) > 1} == {}
+    """TABLE_ACCESS says why a function may read a table at all; the template grants exactly that."""
+    differences: list[str] = []
+    for function, tables in sorted(_dynamodb_access(cfn).items()):
+        granted = {table: _kind(actions) for table, (actions, _) in tables.items()}
+        declared = TABLE_ACCESS.get(function, {})
+        differences += [
+            f"{function}: {table} is {granted.get(table, 'not reachable')} in the template, "
+            f"{declared.get(table, 'undeclared')} in TABLE_ACCESS"
+            for table in sorted(granted.keys() | declared.keys())
+            if granted.get(table) != declared.get(table)
+        ]
+    assert differences == []
 
 
 def test_users_cannot_write_their_own_tenant_attributes() -> None:
