@@ -41,7 +41,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadSco
 
 
 #: The generated suites whose case counts every run prints: name → what their test ids contain.
-GENERATED_SUITES = {"tenant-isolation matrix": "test_access_matrix.py::test_access["}
+GENERATED_SUITES = {
+    "tenant-isolation matrix": "test_access_matrix.py::test_access[",
+    "forged and replayed webhooks": "test_webhooks_forged.py::",
+}
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
