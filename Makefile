@@ -6,12 +6,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
+EXAMPLES ?= 200
 STAMP := $(VENV)/.synced-$(shell cat requirements/dev.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: help setup test lint typecheck cfn-lint openapi openapi-check events events-check unit integration e2e bench run token job lock clean
+.PHONY: help setup test lint typecheck cfn-lint openapi openapi-check events events-check reliability-check fuzz unit integration e2e bench run token job lock clean
 
 help: ## List the targets
-	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): requirements/dev.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,7 +49,10 @@ events: setup ## Regenerate docs/events.md (the event catalogue) from the event 
 events-check: setup ## Fail when docs/events.md drifts from the code
 	$(PY) -m tools.events --check
 
-test: lint typecheck cfn-lint openapi-check events-check ## Every gate and every test (what CI runs)
+reliability-check: setup ## Fail when docs/reliability.md's structure (suites, cases, settings) drifts from the tests
+	$(PY) -m tools.reliability --check
+
+test: lint typecheck cfn-lint openapi-check events-check reliability-check ## Every gate and every test (what CI runs)
 	$(PY) -m pytest
 
 unit: setup ## Unit tests only
@@ -59,6 +63,9 @@ integration: setup ## Integration tests only (handler → use case → moto)
 
 e2e: setup ## End-to-end tests against the local hub
 	$(PY) -m pytest tests/e2e --no-cov
+
+fuzz: setup ## Run the generated suites, fuzzing EXAMPLES per operation (200), print and write docs/reliability.md
+	$(PY) -m tools.reliability --write --examples $(EXAMPLES)
 
 bench: setup ## Benchmarks, reported as ratios against a baseline measured in the same run
 	$(PY) -m bench

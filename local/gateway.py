@@ -437,7 +437,9 @@ def build_gateway(
             max_age=cors.max_age,
         )
     ]
-    return Starlette(routes=[*local, Route("/{path:path}", api)], middleware=middleware)
+    app = Starlette(routes=[*local, Route("/{path:path}", api)], middleware=middleware)
+    app.router.default = api  # a path `{path:path}` cannot match (one with an encoded newline) goes to the API too
+    return app
 
 
 # ---------------------------------------------------------------- serving

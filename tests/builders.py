@@ -18,7 +18,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cache
@@ -30,9 +30,16 @@ from urllib.parse import urlencode
 import boto3
 import httpx
 import jwt
+import schemathesis
 from botocore.config import Config
 from cryptography.hazmat.primitives.asymmetric import rsa
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
 from moto import mock_aws
+from schemathesis import APIOperation, Case, CheckContext, CheckFunction, GenerationMode, Response
+from schemathesis.core import NotSet
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.schemas import OpenApiSchema
 from starlette.testclient import TestClient
 
 from hub_numbers import deps as numbers_deps
@@ -46,11 +53,13 @@ from hub_numbers.store.onboarding import OnboardingStore
 from hub_numbers.usecases.display_names.rules import request_id_at
 from hub_numbers.usecases.imports import import_id_for
 from hub_shared import aws
+from hub_shared.access import EXTENSION
 from hub_shared.api import request_time
 from hub_shared.auth import Scope
 from hub_shared.events import DomainEvent, EventMetadata
 from hub_shared.graph import Graph, GraphClient, JsonBody, Params
 from hub_shared.meta_events import MetaChange, detail_type
+from hub_shared.problems import PROBLEM_JSON, Problem
 from hub_shared.settings import Settings
 from hub_shared.singletons import reset_all
 from hub_webhooks.app import handler as webhooks_handler
@@ -1046,6 +1055,11 @@ class InProcessHub:
         return answer
 
 
+IN_PROCESS_APP_SECRET = "app-secret"
+"""The Meta app secret of the in-process hub (it signs Meta's webhooks to `POST /webhooks/meta`)."""
+META_VERIFY_TOKEN_SECRET_NAME = "hub/meta/verify-token"
+
+
 @contextlib.contextmanager
 def in_process_hub() -> Iterator[InProcessHub]:
     """The in-process hub (see InProcessHub), for a module of tests; moto's state and the overrides are undone."""
@@ -1054,7 +1068,9 @@ def in_process_hub() -> Iterator[InProcessHub]:
         reset_all()
         dynamodb = boto3.client("dynamodb", region_name=REGION)
         provision_moto(dynamodb)
-        boto3.client("secretsmanager").create_secret(Name=META_APP_SECRET_NAME, SecretString="app-secret")
+        secrets = boto3.client("secretsmanager")
+        secrets.create_secret(Name=META_APP_SECRET_NAME, SecretString=IN_PROCESS_APP_SECRET)
+        secrets.create_secret(Name=META_VERIFY_TOKEN_SECRET_NAME, SecretString=WEBHOOK_VERIFY_TOKEN)
         meta = InProcessMeta(lambda: NOW)
         getchat_key = "getchat-test-key"
         getchat = TestClient(build_getchat_sandbox(GetChatState(), api_key=getchat_key, clock=lambda: NOW))
@@ -1084,7 +1100,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
             reset_all()
 
 
-# ================================================================ the safety net (issue 11): xdist groups, log hygiene
+# ---------------------------------------------------------------- xdist groups (tests/conftest.py schedules by them)
 
 E2E_FOLDER = "tests/e2e/"
 
@@ -1277,3 +1293,286 @@ class SecretLedger:
 
     def leaks(self) -> list[Leak]:
         return scan_logs(self.logs, self.secrets)
+
+
+# ---------------------------------------------------------------- schema fuzzing, documented statuses (schemathesis)
+
+GeneratedCase = Case[Any]
+Operation = APIOperation[Any, Any, Any, Any]
+
+FUZZ_EXAMPLES_VARIABLE = "FUZZ_EXAMPLES"
+FUZZ_TEST_EXAMPLES = 30
+"""Examples per operation in `make test`, shared out evenly over its cases; `make fuzz` sets FUZZ_EXAMPLES
+(`EXAMPLES=…`, 200 by default)."""
+FUZZ_CALLERS = (Who.CLIENT, Who.PARTNER, Who.SUPPORT)
+"""Who calls each token-guarded operation; a public one (Meta's webhooks) is called with no token."""
+FUZZ_MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+"""Inputs the schema accepts, and inputs it refuses (each must be refused with a 4xx)."""
+
+
+def fuzz_checks() -> list[CheckFunction]:
+    """What every answer is checked for: schemathesis's own checks, and `problem_json`."""
+    names = (
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_schema_conformance",
+        "response_headers_conformance",
+        "negative_data_rejection",
+    )
+    return [*(cast("CheckFunction", getattr(schemathesis.checks, name)) for name in names), problem_json]
+
+
+def problem_json(ctx: CheckContext, response: Response, case: GeneratedCase) -> bool | None:
+    """Every error answer is a problem (RFC 9457) stating its own status; the one exception is API Gateway's own 401
+    on a token-guarded operation, `{"message": "Unauthorized"}` (documented as such: `GATEWAY_UNAUTHORIZED`)."""
+    if response.status_code < 400:
+        return None
+    media = next(iter(response.headers.get("content-type", [""])), "").split(";")[0].strip()
+    body = json.loads(response.content) if media.endswith("json") else None
+    public = case.operation.definition.raw.get(EXTENSION, {}).get("public", False)
+    if response.status_code == 401 and not public:
+        assert (media, body) == ("application/json", {"message": "Unauthorized"}), "not the authorizer's own 401"
+        return None
+    assert media == PROBLEM_JSON, f"an error answered as {media!r}, not {PROBLEM_JSON}"
+    assert isinstance(body, dict), "a problem that is not a JSON object"
+    assert {"type", "title", "status", "detail"} <= body.keys(), f"a problem without {set(Problem.model_fields)}"
+    assert body["status"] == response.status_code, f"a problem stating {body['status']}, answered with another"
+    return None
+
+
+@dataclass(frozen=True)
+class FuzzCase:
+    """One operation, called by one kind of caller, with one kind of input."""
+
+    method: str
+    path: str
+    who: Who
+    mode: GenerationMode
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.path} | {self.who.value} | {self.mode.value}"
+
+    @property
+    def mutating(self) -> bool:
+        return self.method != "GET"
+
+    @property
+    def public(self) -> bool:
+        return self.who is Who.NO_TOKEN
+
+    @property
+    def share(self) -> int:
+        """How many cases its operation has (its examples are shared out over them)."""
+        return len(FUZZ_MODES) * (1 if self.public else len(FUZZ_CALLERS))
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """The committed `docs/openapi.json`."""
+    document: dict[str, Any] = json.loads((ROOT / "docs" / "openapi.json").read_text())
+    return document
+
+
+def fuzz_schema() -> OpenApiSchema:
+    """The committed document for schemathesis, with its default configuration (no file is looked for)."""
+    return schemathesis.openapi.from_dict(openapi_document(), config=schemathesis.Config())
+
+
+def fuzz_cases() -> list[FuzzCase]:
+    """Every operation of the document × its callers × both kinds of input."""
+    cases = []
+    for path, item in sorted(openapi_document()["paths"].items()):
+        for method, operation in sorted(item.items()):
+            public = operation.get(EXTENSION, {}).get("public", False)
+            callers = (Who.NO_TOKEN,) if public else FUZZ_CALLERS
+            cases += [FuzzCase(method.upper(), path, who, mode) for who in callers for mode in FUZZ_MODES]
+    return cases
+
+
+def fuzz_examples(case: FuzzCase) -> int:
+    """The case's share of its operation's examples (FUZZ_EXAMPLES, or FUZZ_TEST_EXAMPLES), rounded up."""
+    per_operation = int(os.environ.get(FUZZ_EXAMPLES_VARIABLE, FUZZ_TEST_EXAMPLES))
+    return -(-per_operation // case.share)
+
+
+@dataclass
+class FuzzFigures:
+    """What a case's examples were answered, and the distinct failures (each with its first reproduction)."""
+
+    examples: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+
+    def record(self, status: int) -> None:
+        self.examples += 1
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def as_json(self) -> str:
+        statuses = {str(status): n for status, n in sorted(self.statuses.items())}
+        return json.dumps({"examples": self.examples, "statuses": statuses, "failures": sorted(self.failures)})
+
+    def report(self, case: FuzzCase) -> str:
+        found = "\n\n".join(f"{title}\n{reproduction}" for title, reproduction in self.failures.items())
+        return f"{case.name}: {len(self.failures)} distinct failures in {self.examples} examples\n\n{found}"
+
+
+class SeededWorld:
+    """The in-process hub's tables as `InProcessHub.seed` leaves them, put back by `restore()` writing only the items
+    that differ: a scan per table, where seeding again costs some thirty calls (about three times as long)."""
+
+    def __init__(self, hub: InProcessHub) -> None:
+        hub.seed()
+        self.hub = hub
+        self.dynamodb = hub.world.dynamodb
+        self.keys = {table: self._key_names(table) for table in self.dynamodb.list_tables()["TableNames"]}
+        self.seeded = {table: self._items(table) for table in self.keys}
+
+    def restore(self) -> None:
+        for table, seeded in self.seeded.items():
+            current = self._items(table)
+            for key in current.keys() - seeded.keys():
+                item = current[key]
+                self.dynamodb.delete_item(TableName=table, Key={name: item[name] for name in self.keys[table]})
+            for key, item in seeded.items():
+                if current.get(key) != item:
+                    self.dynamodb.put_item(TableName=table, Item=item)
+
+    def _key_names(self, table: str) -> tuple[str, ...]:
+        schema = self.dynamodb.describe_table(TableName=table)["Table"]["KeySchema"]
+        return tuple(key["AttributeName"] for key in schema)
+
+    def _items(self, table: str) -> dict[tuple[tuple[str, Any], ...], dict[str, Any]]:
+        pages = self.dynamodb.get_paginator("scan").paginate(TableName=table)
+        items = [item for page in pages for item in page["Items"]]
+        return {
+            tuple((name, json.dumps(item[name], sort_keys=True)) for name in self.keys[table]): item for item in items
+        }
+
+
+def fuzz(world: SeededWorld, schema: OpenApiSchema, case: FuzzCase, examples: int) -> FuzzFigures:
+    """Run `examples` generated requests of `case` through the gateway and check every answer (`fuzz_checks`).
+
+    Deterministic: derandomized (the same inputs on every run), no example database, nothing shrunk — every example
+    runs and each distinct failure is kept with the first request that showed it (a curl command and the answer).
+    Independent: every example starts from the seeded world — put back before a case and after every example of an
+    operation that may change it (`SeededWorld.restore`); only Meta's sandbox keeps what it was sent."""
+    operation = schema[case.path][case.method]
+    figures = FuzzFigures()
+    checks = fuzz_checks()
+    app = world.hub.client.app
+    world.restore()
+
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=(Phase.generate,),
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(request=_fuzz_strategy(operation, case))
+    def run(request: tuple[GeneratedCase, bool]) -> None:
+        generated, signed = request
+        headers, extra = _fuzz_credentials(schema, generated, case.who, signed)
+        response = generated.call(app=app, headers=headers, **extra)
+        figures.record(response.status_code)
+        try:
+            generated.validate_response(response, checks=checks, headers=headers, transport_kwargs={"app": app})
+        except FailureGroup as failed:
+            for failure in failed.exceptions:
+                figures.failures.setdefault(f"{failure.title} ({response.status_code})", _reproduction(failed))
+        authorizer_refused = response.status_code == 401 and not case.public  # nothing was invoked
+        if case.mutating and not authorizer_refused:
+            world.restore()
+
+    run()
+    return figures
+
+
+def _fuzz_strategy(operation: Operation, case: FuzzCase) -> st.SearchStrategy[tuple[GeneratedCase, bool]]:
+    """Schemathesis's inputs; valid ones also name the caller's own resources half of the time (a random id reaches
+    no further than its 404) and Meta's verification gets the right token; a webhook is signed half of the time (its
+    signature is checked before its body is read)."""
+    mode = case.mode
+    generated = operation.as_strategy(mode)
+    signed = st.booleans() if case.path == WEBHOOK_PATH and case.method == "POST" else st.just(False)
+    if mode is GenerationMode.NEGATIVE:
+        return st.tuples(generated, signed)
+    business = OWN_BUSINESS.get(case.who, ACME)
+    own = {p.name: business.resource(p.name.removesuffix("_id")) for p in operation.path_parameters}
+    references = {"waba_id": business.waba_id, "phone_number_id": business.number_id}
+    if own or any(name in json.dumps(body.definition) for body in operation.body for name in references):
+        named = operation.as_strategy(mode, path_parameters=own or None).map(lambda c: _naming(c, references))
+        generated = st.one_of(generated, named)
+    if case.path == WEBHOOK_PATH and case.method == "GET":
+        subscribe = {"hub.mode": "subscribe", "hub.verify_token": WEBHOOK_VERIFY_TOKEN}
+        generated = st.one_of(generated, operation.as_strategy(mode, query=subscribe))
+    return st.tuples(generated, signed)
+
+
+def _naming(case: GeneratedCase, references: dict[str, str]) -> GeneratedCase:
+    """The case, its body naming the caller's own WABA and number where it names one."""
+    if isinstance(case.body, dict):
+        case.body.update({name: value for name, value in references.items() if name in case.body})
+    return case
+
+
+def _fuzz_credentials(
+    schema: OpenApiSchema, case: GeneratedCase, who: Who, signed: bool
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """The caller's token, unless the input is about the token itself (then schemathesis's missing or malformed one
+    is sent); a signed webhook's body is sent as the bytes it signed."""
+    headers = {} if schema.is_security_param_negated(case) else who_headers(who)
+    if not signed:
+        return headers, {}
+    raw = _body_bytes(case)
+    headers["X-Hub-Signature-256"] = webhook_signature(raw, IN_PROCESS_APP_SECRET)
+    return headers, {"data": raw}
+
+
+def _body_bytes(case: GeneratedCase) -> bytes:
+    """The body as schemathesis sends it: its JSON, or the bytes an invalid one is made of."""
+    sent = case.as_transport_kwargs()
+    if sent.get("data") is not None:
+        data = sent["data"]
+        return data if isinstance(data, bytes) else str(data).encode()
+    return b"" if sent.get("json") is None else json.dumps(sent["json"]).encode()
+
+
+def _reproduction(failed: FailureGroup) -> str:
+    return str(failed).split("\n", 1)[-1].strip()
+
+
+@dataclass(frozen=True)
+class PlainRequest:
+    """A request of an operation, to send through the in-process hub's gateway as it is."""
+
+    method: str
+    path: str
+    query: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    raw: bytes | None = None
+
+    def send(self, hub: InProcessHub, headers: dict[str, str]) -> httpx.Response:
+        content = self.raw if self.raw is not None else None if self.body is None else json.dumps(self.body).encode()
+        sent = {**self.headers, **headers, **({"content-type": "application/json"} if content is not None else {})}
+        answer: httpx.Response = hub.client.request(
+            self.method, self.path, params=self.query, headers=sent, content=content
+        )
+        return answer
+
+
+def least_request(schema: OpenApiSchema, method: str, path: str, **path_parameters: str) -> PlainRequest:
+    """The least valid request schemathesis makes of an operation (its path parameters given): what the answers of
+    one changed part (a token, an id, the body) are asked on."""
+    operation = schema[path][method]
+    strategy = operation.as_strategy(GenerationMode.POSITIVE, path_parameters=path_parameters or None)
+    quick = settings(database=None, derandomize=True, phases=(Phase.generate,), max_examples=1)
+    case = find(strategy, lambda _: True, settings=quick)
+    filled = path.format(**(case.path_parameters or {}))
+    body = None if isinstance(case.body, NotSet) else case.body
+    headers = {name: str(value) for name, value in (case.headers or {}).items() if name.lower() != "authorization"}
+    return PlainRequest(method, filled, dict(case.query or {}), headers, body)

@@ -7,6 +7,7 @@ and fails on a fresh clone.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 
@@ -44,21 +45,28 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadSco
 GENERATED_SUITES = {
     "tenant-isolation matrix": "test_access_matrix.py::test_access[",
     "forged and replayed webhooks": "test_webhooks_forged.py::",
+    "schema fuzzing": "test_schema_fuzz.py::test_fuzz[",
 }
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print how many cases each generated suite ran (and how many failed), under xdist too (from the reports)."""
+    """Print how many cases each generated suite ran (and how many failed), under xdist too (from the reports), and
+    the examples a fuzzed case recorded (its `fuzz` property)."""
     for name, marker in GENERATED_SUITES.items():
-        outcomes = [
-            outcome
+        reports = [
+            (outcome, report)
             for outcome in ("passed", "failed")
             for report in terminalreporter.stats.get(outcome, [])
             if getattr(report, "when", "call") == "call" and marker in report.nodeid
         ]
-        if outcomes:
-            failed = outcomes.count("failed")
-            terminalreporter.write_line(f"{name}: {len(outcomes)} cases, {failed} failed")
+        if reports:
+            failed = sum(outcome == "failed" for outcome, _ in reports)
+            line = f"{name}: {len(reports)} cases, {failed} failed"
+            fuzzed = [json.loads(v) for _, r in reports for k, v in getattr(r, "user_properties", []) if k == "fuzz"]
+            if fuzzed:
+                refused = sum(n for f in fuzzed for status, n in f["statuses"].items() if status.startswith("4"))
+                line += f", {sum(f['examples'] for f in fuzzed)} examples ({refused} refused with a 4xx)"
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -61,7 +61,22 @@ def build_schema() -> dict[str, Any]:
     for module in resolver_modules():
         merge.add_schema(importlib.import_module(module).app.get_openapi_schema())
     schema: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
-    return secured(schema)
+    return secured(without_default_validation_errors(schema))
+
+
+POWERTOOLS_VALIDATION_ERROR = "#/components/schemas/HTTPValidationError"
+
+
+def without_default_validation_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Powertools documents a 422 `HTTPValidationError` on every operation that declares none; the hub answers
+    validation errors as problems, declared with `problem_responses` by every route that takes input. An operation
+    left with Powertools' own has no input to refuse, and can never answer it: it goes."""
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            content = operation.get("responses", {}).get("422", {}).get("content", {})
+            if any(media.get("schema", {}).get("$ref") == POWERTOOLS_VALIDATION_ERROR for media in content.values()):
+                del operation["responses"]["422"]
+    return schema
 
 
 def secured(schema: dict[str, Any]) -> dict[str, Any]:

@@ -40,6 +40,21 @@ class Problem(BaseModel):
     errors: list[ProblemFieldError] | None = Field(default=None, description="Each invalid field, for 400/422.")
 
 
+class GatewayMessage(BaseModel):
+    """An answer of API Gateway itself, the function never invoked: `{"message": "Unauthorized"}`."""
+
+    message: str
+
+
+GATEWAY_UNAUTHORIZED: OpenAPIResponse = {
+    "description": "No bearer token, or an invalid one: API Gateway's JWT authorizer answers "
+    '`{"message": "Unauthorized"}` itself (not a problem) and invokes nothing.',
+    "content": {"application/json": {"model": GatewayMessage}},
+}
+
+NOT_JSON = "The body is not JSON."
+"""The 400 of a route that takes a JSON body (`problem_responses(400, _400=NOT_JSON)`)."""
+
 _DESCRIPTIONS = {
     400: "Malformed input: a bad cursor, or a body that is not JSON.",
     401: "No bearer token, or an invalid one.",
@@ -54,19 +69,22 @@ _DESCRIPTIONS = {
 }
 
 
-def problem_responses(*codes: int, **descriptions: str) -> dict[int, OpenAPIResponse]:
-    """OpenAPI `responses` for the problems a route can answer (401, 403 and 422 always).
+def problem_responses(*codes: int, inputs: bool = True, **descriptions: str) -> dict[int, OpenAPIResponse]:
+    """OpenAPI `responses` for the problems a route can answer: `codes`, 403 always (a token that names no client,
+    partner or support agent), 422 unless the route takes no input at all (`inputs=False`), and the authorizer's
+    401 (`GATEWAY_UNAUTHORIZED`) — unless 401 is one of `codes`: a public route that answers it as a problem itself.
 
     `descriptions` overrides the text of a code, keyed `_409="..."`.
     """
-    wanted = sorted({401, 403, 422, *codes})
-    return {
+    wanted = sorted({403, *codes, *([422] if inputs else [])})
+    problems: dict[int, OpenAPIResponse] = {
         code: {
             "description": descriptions.get(f"_{code}", _DESCRIPTIONS[code]),
             "content": {PROBLEM_JSON: {"model": Problem}},
         }
         for code in wanted
     }
+    return dict(sorted({401: GATEWAY_UNAUTHORIZED, **problems}.items()))
 
 
 def problem_response(

@@ -101,6 +101,19 @@ def test_handshake_is_forbidden_unless_meta_subscribes_with_our_token(world: Aws
     assert "1158201444" not in answer["body"]
 
 
+def test_a_repeated_handshake_parameter_is_refused_with_422(world: AwsWorld) -> None:
+    """`?hub.verify_token=a&hub.verify_token=b` is two values, not the one a handshake parameter is (the 422 the
+    operation documents; schema fuzzing sent it). API Gateway joins them in `queryStringParameters`; the raw query
+    string keeps both."""
+    event = http_event("GET", PATH, query={"hub.mode": "subscribe", "hub.verify_token": f"{WEBHOOK_VERIFY_TOKEN},x"})
+    event["rawQueryString"] = f"hub.mode=subscribe&hub.verify_token={WEBHOOK_VERIFY_TOKEN}&hub.verify_token=x"
+
+    answer: dict[str, Any] = handler(event, context("WebhooksFunction"))
+
+    assert (answer["statusCode"], answer["headers"]["Content-Type"]) == (422, PROBLEM_JSON)
+    assert json.loads(answer["body"])["errors"][0]["field"] == "query.hub.verify_token"
+
+
 # ---------------------------------------------------------------- notifications: stored_changes_of once
 
 

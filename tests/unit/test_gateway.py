@@ -164,6 +164,26 @@ def test_path_parameters_are_url_decoded_and_the_raw_path_is_not(client: TestCli
     assert invoker.event["pathParameters"] == {"number_id": "a b/c"}
 
 
+def test_a_path_parameter_with_an_encoded_newline_reaches_the_function(
+    client: TestClient, invoker: RecordingInvoker
+) -> None:
+    """API Gateway matches `{number_id}` on any segment; Starlette's `{path:path}` stops at a newline (fuzzing found
+    its text/plain 404 answered instead)."""
+    response = client.get("/v1/numbers/a%0Ab", headers=bearer())
+
+    assert response.status_code == 200
+    assert invoker.event["pathParameters"] == {"number_id": "a\nb"}
+
+
+def test_an_unknown_path_with_an_encoded_newline_answers_404_like_api_gateway(
+    client: TestClient, invoker: RecordingInvoker
+) -> None:
+    response = client.get("/v1/nothing%0A", headers=bearer())
+
+    assert (response.status_code, response.content) == (404, b'{"message":"Not Found"}')
+    assert invoker.calls == []
+
+
 def test_a_literal_path_wins_over_a_path_parameter(client: TestClient, invoker: RecordingInvoker) -> None:
     client.get("/v1/numbers/search", headers=bearer())
 

@@ -184,7 +184,30 @@ def test_every_v1_operation_names_the_bearer_jwt_scheme_and_documents_its_401() 
     for path, operation in operations:
         assert operation["security"] == [{"cognito": []}], path
         assert "401" in operation["responses"], path
+        assert operation["responses"]["401"]["content"] == {  # the authorizer's own answer, not a problem
+            "application/json": {"schema": {"$ref": "#/components/schemas/GatewayMessage"}}
+        }, path
     assert document["paths"]["/webhooks/meta"]["post"]["security"] == []  # Meta signs instead
+
+
+def test_every_reference_of_the_openapi_document_resolves_in_it() -> None:
+    """A `$ref` names a place in the document itself (a pydantic `#/$defs/…` left in one did not: tools saw no body)."""
+    document = json.loads((ROOT / "docs" / "openapi.json").read_text())
+
+    def references(node: object) -> list[str]:
+        if isinstance(node, dict):
+            own = [node["$ref"]] if "$ref" in node else []
+            return own + [ref for value in node.values() for ref in references(value)]
+        return [ref for value in node for ref in references(value)] if isinstance(node, list) else []
+
+    found = references(document)
+    assert found
+    for reference in found:
+        assert reference.startswith("#/"), reference
+        target: object = document
+        for part in reference[2:].split("/"):
+            assert isinstance(target, dict) and part in target, f"{reference} names nothing in the document"
+            target = target[part]
 
 
 def test_an_operation_without_a_documented_401_is_refused_by_the_generator() -> None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from hub_shared.api import build_resolver
 from hub_shared.errors import FieldError, QuotaExceeded, StateConflict, UpstreamUnavailable
+from hub_shared.problems import GATEWAY_UNAUTHORIZED, PROBLEM_JSON, Problem, problem_responses
 from hub_shared.settings import get_settings
 from tests.builders import context, http_event
 
@@ -122,3 +123,23 @@ def test_unknown_route_is_404_problem() -> None:
     status, body, _ = call("GET", "/missing")
 
     assert (status, body["type"].rsplit("/", 1)[1]) == (404, "not-found")
+
+
+def test_the_documented_problems_of_a_route_are_its_codes_403_422_and_the_authorizers_401() -> None:
+    responses = problem_responses(404, 409, _409="Already cancelled.")
+
+    assert sorted(responses) == [401, 403, 404, 409, 422]
+    assert responses[401] == GATEWAY_UNAUTHORIZED  # API Gateway's {"message": "Unauthorized"}, not a problem
+    assert all(responses[code]["content"] == {PROBLEM_JSON: {"model": Problem}} for code in (403, 404, 409, 422))
+    assert responses[409]["description"] == "Already cancelled."
+
+
+def test_a_route_without_input_documents_no_422() -> None:
+    assert sorted(problem_responses(404, inputs=False)) == [401, 403, 404]
+
+
+def test_a_public_route_that_answers_401_itself_documents_it_as_a_problem() -> None:
+    responses = problem_responses(401, _401="The signature does not match.")
+
+    assert responses[401]["content"] == {PROBLEM_JSON: {"model": Problem}}
+    assert responses[401]["description"] == "The signature does not match."

@@ -23,7 +23,7 @@ router = APIGatewayHttpRouter()
     summary="The caller's account",
     description="Role, client (with its billing model) or partner grants: what the portal shows to this user.",
     tags=["Accounts"],
-    responses={200: {"description": "The caller."}, **problem_responses(404)},
+    responses={200: {"description": "The caller."}, **problem_responses(404, inputs=False)},
 )
 def get_me(
     caller: Caller,

@@ -16,7 +16,7 @@ from hub_numbers.usecases.display_names.rules import SEES_DISPLAY_NAMES
 from hub_shared.access import AccessRule, declared
 from hub_shared.api import Budget, Caller, Now
 from hub_shared.graph import GraphClient
-from hub_shared.problems import problem_responses
+from hub_shared.problems import NOT_JSON, problem_responses
 
 router = APIGatewayHttpRouter()
 
@@ -72,9 +72,12 @@ def read_display_name_route(number_id: NumberId, caller: Caller, deps: Deps, now
         201: {"description": "Meta accepted the request for review."},
         202: {"description": "Recorded; Meta has not confirmed it yet (it is sent again until it does)."},
         **problem_responses(
+            400,
             404,
             409,
             429,
+            502,
+            _400=NOT_JSON,
             _403="A partner without `display_name:write` (`display-name-write-not-granted`), a support agent, or "
             "Meta refusing the hub access to the number.",
             _409="Edit not available: another request is under review (`display-name-edit-not-available`), or the "
@@ -82,6 +85,7 @@ def read_display_name_route(number_id: NumberId, caller: Caller, deps: Deps, now
             _422="The name breaks a rule (`display-name-invalid`, on `body.display_name`) or Meta refused it "
             "(`display-name-refused-by-meta`).",
             _429="Meta's 10 changes in 30 days are used (`display-name-changes-used`; `Retry-After`).",
+            _502="Meta refused the hub's own credentials (`upstream-error`); the request failed.",
         ),
     },
 )

@@ -17,7 +17,7 @@ from hub_shared.access import AccessRule, declared
 from hub_shared.api import Budget, Caller, Now
 from hub_shared.graph import GraphClient
 from hub_shared.idempotency import Idempotency, idempotency_layer
-from hub_shared.problems import problem_responses
+from hub_shared.problems import NOT_JSON, problem_responses
 
 router = APIGatewayHttpRouter()
 
@@ -52,11 +52,13 @@ Deps = Annotated[ImportDeps, Depends(import_deps)]
         201: {"description": "The import started; a code was sent."},
         202: {"description": OUT_OF_TIME},
         **problem_responses(
+            400,
             404,
             409,
             429,
             502,
             503,
+            _400=NOT_JSON,
             _403=CLIENTS_ONLY,
             _409="The number is already on this WABA (`number-already-on-waba`).",
         ),
@@ -96,11 +98,13 @@ def get_import_route(import_id: ImportId, caller: Caller, deps: Deps) -> ImportV
         200: {"description": "The import after verification (`step` done, or where it stopped)."},
         202: {"description": OUT_OF_TIME},
         **problem_responses(
+            400,
             404,
             409,
             429,
             502,
             503,
+            _400=NOT_JSON,
             _403=CLIENTS_ONLY,
             _409="No code was sent yet, or too many wrong codes (`too-many-attempts`): request a new code.",
             _422="Invalid input, a wrong or expired code (`verification-code-rejected`), or a step Meta refused.",
@@ -123,7 +127,7 @@ def verify_import_route(
     responses={
         200: {"description": "A new code was sent."},
         202: {"description": OUT_OF_TIME},
-        **problem_responses(404, 409, 429, 502, 503, _403=CLIENTS_ONLY),
+        **problem_responses(400, 404, 409, 429, 502, 503, _400=NOT_JSON, _403=CLIENTS_ONLY),
     },
 )
 def resend_code_route(

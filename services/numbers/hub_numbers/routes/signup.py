@@ -16,7 +16,7 @@ from hub_shared.access import AccessRule, declared
 from hub_shared.api import Budget, Caller, Now, accounts_reader
 from hub_shared.graph import GraphClient
 from hub_shared.idempotency import Idempotency, idempotency_layer
-from hub_shared.problems import problem_responses
+from hub_shared.problems import NOT_JSON, problem_responses
 
 router = APIGatewayHttpRouter()
 
@@ -50,11 +50,13 @@ def signup_deps(graph: Annotated[GraphClient, Depends(meta_graph)], deadline: Bu
             "ran out of time (`onboarding_step` says where it stands; post again to continue)."
         },
         **problem_responses(
+            400,
             404,
             409,
             429,
             502,
             503,
+            _400=NOT_JSON,
             _403="A partner (`partners-cannot-add-numbers`) or support agent (`client-users-only`).",
             _422="Invalid input, a signup code Meta refused (`signup-code-rejected`), a number not in the WABA "
             "(`number-not-in-waba`), a step Meta refused, or an Idempotency-Key used with another body.",

@@ -34,7 +34,7 @@ VerifyToken = Annotated[str, Depends(verify_token)]
 
 def _problems(*codes: int, **descriptions: str) -> dict[int, OpenAPIResponse]:
     """The problem answers of exactly `codes` (these routes have no caller to authorise)."""
-    every = problem_responses(*codes, **descriptions)
+    every = problem_responses(*codes, inputs=True, **descriptions)
     return {code: every[code] for code in codes}
 
 
@@ -42,6 +42,25 @@ def _public(**operation: Any) -> dict[str, Any]:
     """OpenAPI fields of a public route: Meta calls it without a token, so no security applies (its signature is
     checked instead)."""
     return declared(AccessRule(public=True), security=[], **operation)
+
+
+def inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic JSON schema with each `$ref` to its own `$defs` replaced by the definition: in an OpenAPI document
+    `#/$defs/…` names the document's root, where there is none (tools found no body to send). Not for a model that
+    nests itself."""
+    definitions = schema.get("$defs", {})
+
+    def resolved(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolved(definitions[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: resolved(value) for key, value in node.items() if key != "$defs"}
+        if isinstance(node, list):
+            return [resolved(item) for item in node]
+        return node
+
+    inline: dict[str, Any] = resolved(schema)
+    return inline
 
 
 @router.get(
@@ -90,7 +109,7 @@ def verify_subscription_route(
     openapi_extensions=_public(
         requestBody={
             "required": True,
-            "content": {"application/json": {"schema": Notification.model_json_schema(ref_template="#/$defs/{model}")}},
+            "content": {"application/json": {"schema": inlined(Notification.model_json_schema())}},
         }
     ),
 )

@@ -1,0 +1,249 @@
+"""The committed `docs/openapi.json` documents every problem status an operation can answer, and none it cannot.
+
+Schema fuzzing (`test_schema_fuzz.py`, status-code conformance) finds a status answered but not documented. This
+module holds the other direction, for every operation of the document:
+
+- What every route answers alike is asked here, of each operation it applies to, through the gateway: 401 (API
+  Gateway's own) without a token and 403 to a token that names no client, partner or support agent, on every
+  token-guarded operation; 422 to an invalid input on every operation that takes any — and no 422 documented by one
+  that takes none; 404 for another tenant's resource on every operation that names one (its `x-hub-access` rule);
+  400 to a body that is not JSON on every operation that takes a JSON body. These are `problem_responses`' defaults
+  and the codes routes add for them.
+- Every other documented problem status has a witness in WITNESSES: the test that provokes it on that operation
+  (checked to exist), or the hub error that answers it (checked to answer that status) where no test provokes it.
+
+A documented status without a witness, or a witness of a status the operation does not document, fails: the
+document says exactly what the code answers.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from hub_shared.access import EXTENSION, AccessRule
+from local.template import ROOT
+from tests.builders import (
+    ACME,
+    GLOBEX,
+    InProcessHub,
+    PlainRequest,
+    Who,
+    bearer,
+    fuzz_schema,
+    id_claims,
+    in_process_hub,
+    least_request,
+    openapi_document,
+    who_headers,
+)
+
+SCHEMA = fuzz_schema()
+DOCUMENT = openapi_document()
+OPERATIONS = sorted((method.upper(), path) for path, item in DOCUMENT["paths"].items() for method in item)
+MALFORMED = "not~an~id"
+GATEWAY_401 = {"message": "Unauthorized"}
+
+SIGNUP = "tests/integration/test_numbers_signup.py::"
+IMPORTS = "tests/integration/test_numbers_imports.py::"
+INGRESS = "tests/integration/test_webhooks_ingress.py::"
+CANCELLATION = "tests/integration/test_numbers_cancellation.py::"
+DISPLAY_NAMES = "tests/integration/test_numbers_display_names.py::"
+INBOX = "tests/integration/test_numbers_inbox.py::"
+
+#: The problem statuses each operation documents beyond those asked here, each with its witness: a test that
+#: provokes it on the operation ("<module>::<test>"), or the hub error that answers it ("<module>.<class>").
+WITNESSES: dict[str, dict[int, str]] = {
+    "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
+    "GET /v1/numbers": {400: "tests/integration/test_numbers_read.py::test_bad_cursor_answers_400_problem"},
+    "POST /v1/numbers": {
+        404: SIGNUP + "test_a_waba_of_another_client_is_not_found",
+        409: "hub_shared.idempotency.RequestInProgress",  # the same Idempotency-Key while its first request runs
+        429: SIGNUP + "test_meta_failing_before_the_number_is_found_leaves_nothing_and_a_retry_adds_it",
+        502: "hub_shared.errors.UpstreamError",  # Meta answering what is not its JSON (hub_shared.graph)
+        503: SIGNUP + "test_meta_failing_before_the_number_is_found_leaves_nothing_and_a_retry_adds_it",
+    },
+    "POST /v1/numbers/imports": {
+        404: IMPORTS + "test_another_clients_import_and_waba_are_not_found",
+        409: IMPORTS + "test_a_number_already_on_the_waba_answers_409_and_asks_nothing",
+        429: IMPORTS + "test_meta_failing_to_add_the_number_leaves_nothing_and_a_retry_starts_it",
+        502: "hub_shared.errors.UpstreamError",
+        503: IMPORTS + "test_meta_failing_to_add_the_number_leaves_nothing_and_a_retry_starts_it",
+    },
+    "POST /v1/numbers/imports/{import_id}/code": {
+        409: IMPORTS + "test_codes_are_verified_only_once_sent_and_not_resent_once_verified",
+        429: IMPORTS + "test_wrong_codes_are_limited_then_a_new_code_after_the_cool_down_is_accepted",
+        502: "hub_shared.errors.UpstreamError",
+        503: "hub_shared.errors.UpstreamUnavailable",  # Meta down when the code is sent again (hub_shared.graph)
+    },
+    "POST /v1/numbers/imports/{import_id}/verification": {
+        409: IMPORTS + "test_wrong_codes_are_limited_then_a_new_code_after_the_cool_down_is_accepted",
+        429: IMPORTS + "test_meta_failing_during_verification_keeps_the_step_and_a_retry_finishes_once",
+        502: "hub_shared.errors.UpstreamError",
+        503: IMPORTS + "test_meta_failing_during_verification_keeps_the_step_and_a_retry_finishes_once",
+    },
+    "DELETE /v1/numbers/{number_id}/cancellation": {
+        409: CANCELLATION + "test_withdrawing_when_there_is_no_cancellation_is_a_409",
+    },
+    "POST /v1/numbers/{number_id}/cancellation": {
+        409: CANCELLATION + "test_a_number_that_cannot_be_cancelled_is_a_409_that_says_why",
+    },
+    "POST /v1/numbers/{number_id}/display-name": {
+        409: DISPLAY_NAMES + "test_a_second_request_while_one_is_under_review_is_409_edit_not_available",
+        429: DISPLAY_NAMES + "test_with_the_windows_ten_changes_used_a_request_is_429_with_retry_after",
+        502: DISPLAY_NAMES + "test_meta_refusing_the_hub_fails_the_request_and_frees_the_number",
+    },
+    "POST /v1/numbers/{number_id}/inbox": {
+        409: INBOX + "test_only_a_running_number_gets_an_inbox",
+        502: INBOX + "test_get_chat_refusing_the_hubs_key_answers_502_and_marks_it_failed",
+        503: INBOX + "test_get_chat_failing_marks_the_inbox_failed_and_a_retry_activates_it",
+    },
+    "GET /webhooks/meta": {
+        403: INGRESS + "test_handshake_is_forbidden_unless_meta_subscribes_with_our_token",
+        422: INGRESS + "test_a_repeated_handshake_parameter_is_refused_with_422",
+    },
+    "POST /webhooks/meta": {
+        400: INGRESS + "test_a_signed_body_that_is_not_json_is_bad_request",
+        401: INGRESS + "test_a_forged_signature_is_unauthorized",
+        413: INGRESS + "test_a_body_over_three_megabytes_is_too_large",
+        422: INGRESS + "test_a_signed_body_of_another_object_is_unprocessable",
+    },
+}
+
+
+def _operation(method: str, path: str) -> dict[str, Any]:
+    operation: dict[str, Any] = DOCUMENT["paths"][path][method.lower()]
+    return operation
+
+
+def _rule(method: str, path: str) -> AccessRule:
+    return AccessRule.model_validate(_operation(method, path).get(EXTENSION, {}))
+
+
+def _takes_input(method: str, path: str) -> bool:
+    operation = _operation(method, path)
+    return bool(operation.get("parameters") or operation.get("requestBody"))
+
+
+def _takes_json(method: str, path: str) -> bool:
+    return "application/json" in _operation(method, path).get("requestBody", {}).get("content", {})
+
+
+def asked_here(method: str, path: str) -> set[int]:
+    """The problem statuses this module asks of the operation itself."""
+    rule = _rule(method, path)
+    if rule.public:
+        return set()
+    statuses = {401, 403}
+    statuses |= {422} if _takes_input(method, path) else set()
+    statuses |= {404} if rule.resource or rule.tenant_query else set()
+    statuses |= {400} if _takes_json(method, path) else set()
+    return statuses
+
+
+def documented_problems(method: str, path: str) -> set[int]:
+    return {int(status) for status in _operation(method, path)["responses"] if int(status) >= 400}
+
+
+ASKED = [(method, path, status) for method, path in OPERATIONS for status in sorted(asked_here(method, path))]
+
+
+@pytest.fixture(scope="module")
+def hub() -> Iterator[InProcessHub]:
+    with in_process_hub() as started:
+        yield started
+
+
+def _request(method: str, path: str, status: int) -> tuple[PlainRequest, dict[str, str]]:
+    """The request that must be answered `status`, and its headers: the least valid one, with one part changed."""
+    rule = _rule(method, path)
+    own = {rule.resource: ACME.resource(rule.kind)} if rule.resource and rule.kind else {}
+    request = least_request(SCHEMA, method, path, **own)
+    headers = who_headers(Who.CLIENT)
+    if status == 401:
+        headers = {}
+    elif status == 403:
+        headers = bearer(id_claims(**{"custom:client_id": None}))  # a valid token of nobody the hub knows
+    elif status == 404:
+        other = GLOBEX.resource(rule.kind) if rule.resource and rule.kind else GLOBEX.client_id
+        request = least_request(SCHEMA, method, path, **({rule.resource: other} if rule.resource else {}))
+        if rule.tenant_query:
+            request.query[rule.tenant_query] = other
+    elif status == 422:
+        request = _invalid(method, path, request)
+    elif status == 400:
+        request = PlainRequest(request.method, request.path, request.query, request.headers, raw=b"{")
+    return request, headers
+
+
+def _invalid(method: str, path: str, request: PlainRequest) -> PlainRequest:
+    """The request with an input the schema refuses: its path id, else a query bound, else its body."""
+    operation = _operation(method, path)
+    parameters = operation.get("parameters", [])
+    if any(p["in"] == "path" for p in parameters):
+        name = next(p["name"] for p in parameters if p["in"] == "path")
+        return PlainRequest(
+            method, path.replace(f"{{{name}}}", MALFORMED), request.query, request.headers, request.body
+        )
+    bounded = [p for p in parameters if p["in"] == "query" and "minimum" in p["schema"]]
+    if bounded:
+        below = {bounded[0]["name"]: int(bounded[0]["schema"]["minimum"]) - 1}
+        return PlainRequest(method, request.path, {**request.query, **below}, request.headers, request.body)
+    return PlainRequest(method, request.path, request.query, request.headers, body=[])  # an array, not the object
+
+
+@pytest.mark.parametrize(("method", "path", "status"), ASKED, ids=[f"{m} {p} {s}" for m, p, s in ASKED])
+def test_every_operation_answers_what_every_route_answers_alike(
+    hub: InProcessHub, method: str, path: str, status: int
+) -> None:
+    request, headers = _request(method, path, status)
+
+    answer = request.send(hub, headers)
+
+    assert answer.status_code == status, f"{method} {path}: {answer.status_code} {answer.text}"
+    if status == 401:
+        assert answer.json() == GATEWAY_401
+    else:
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["status"] == status
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_the_document_states_exactly_the_problem_statuses_that_are_witnessed(method: str, path: str) -> None:
+    documented = documented_problems(method, path)
+    witnessed = asked_here(method, path) | set(WITNESSES.get(f"{method} {path}", {}))
+
+    assert documented - witnessed == set(), f"{method} {path} documents statuses nothing answers: add a witness"
+    assert witnessed - documented == set(), f"{method} {path} answers statuses it does not document"
+
+
+def test_an_operation_without_input_documents_no_422() -> None:
+    without = [(m, p) for m, p in OPERATIONS if not _takes_input(m, p)]
+
+    assert without == [("GET", "/v1/me")]
+    assert 422 not in documented_problems("GET", "/v1/me")
+
+
+WITNESS_LIST = [
+    (operation, status, witness) for operation, table in WITNESSES.items() for status, witness in table.items()
+]
+
+
+@pytest.mark.parametrize(("operation", "status", "witness"), WITNESS_LIST, ids=[f"{o} {s}" for o, s, _ in WITNESS_LIST])
+def test_every_witness_is_a_test_that_exists_or_the_error_that_answers_the_status(
+    operation: str, status: int, witness: str
+) -> None:
+    if "::" in witness:
+        module, test = witness.split("::")
+        tree = ast.parse((ROOT / module).read_text())
+        defined = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+        assert test in defined, f"{operation} {status}: {witness} is no test"
+    else:
+        module, name = witness.rsplit(".", 1)
+        error = getattr(importlib.import_module(module), name)
+        assert error.status == status, f"{operation} {status}: {witness} answers {error.status}"
+    assert operation in {f"{m} {p}" for m, p in OPERATIONS}
