@@ -55,6 +55,7 @@ from hub_shared.singletons import reset_all
 from hub_webhooks.app import handler as webhooks_handler
 from hub_webhooks.usecases.notifications import parse_notification, stored_changes
 from hub_webhooks.usecases.publishing import meta_change
+from local import moto_cognito as srp
 from local.functions import LocalLambdaContext, invoke
 from local.gateway import JwtVerifier, Served, build_gateway, serve
 from local.hub import Ports
@@ -1081,3 +1082,42 @@ def in_process_hub() -> Iterator[InProcessHub]:
         finally:
             numbers_app.dependency_overrides.clear()
             reset_all()
+
+
+# ---------------------------------------------------------------- SRP sign-in, as a browser's Cognito client does it
+
+
+def srp_sign_in(cognito: Any, pool_id: str, client_id: str, email: str, password: str) -> dict[str, Any]:
+    """Cognito's USER_SRP_AUTH from the client's side (what Amplify computes in the browser): A = gᵃ, then the
+    PASSWORD_VERIFIER answer with S = (B − k·gˣ)^(a + u·x); answers RespondToAuthChallenge's answer."""
+    a = int.from_bytes(os.urandom(32), "big")
+    a_public = pow(srp.G, a, srp.N)
+    challenge = cognito.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_SRP_AUTH", AuthParameters={"USERNAME": email, "SRP_A": format(a_public, "x")}
+    )
+    parameters = challenge["ChallengeParameters"]
+    b_public, salt, user_id = int(parameters["SRP_B"], 16), int(parameters["SALT"], 16), parameters["USER_ID_FOR_SRP"]
+    pool_name = pool_id.split("_", 1)[1]
+    u = int(srp.hash_hex(srp.pad_hex(a_public) + srp.pad_hex(b_public)), 16)
+    inner = hashlib.sha256(f"{pool_name}{user_id}:{password}".encode()).hexdigest()
+    x = int(srp.hash_hex(srp.pad_hex(salt) + inner), 16)
+    s = pow(b_public - srp.K * pow(srp.G, x, srp.N), a + u * x, srp.N)
+    prk = hmac.new(bytes.fromhex(srp.pad_hex(u)), bytes.fromhex(srp.pad_hex(s)), hashlib.sha256).digest()
+    key = hmac.new(prk, b"Caldera Derived Key\x01", hashlib.sha256).digest()[:16]
+    now = datetime.now(UTC)
+    timestamp = f"{now:%a %b} {now.day} {now:%H:%M:%S} UTC {now:%Y}"
+    block = parameters["SECRET_BLOCK"]
+    message = pool_name.encode() + user_id.encode() + base64.b64decode(block) + timestamp.encode()
+    signature = base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
+    answer: dict[str, Any] = cognito.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="PASSWORD_VERIFIER",
+        Session=challenge.get("Session", ""),
+        ChallengeResponses={
+            "USERNAME": user_id,
+            "PASSWORD_CLAIM_SECRET_BLOCK": block,
+            "TIMESTAMP": timestamp,
+            "PASSWORD_CLAIM_SIGNATURE": signature,
+        },
+    )
+    return answer
