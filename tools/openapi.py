@@ -61,7 +61,31 @@ def build_schema() -> dict[str, Any]:
     for module in resolver_modules():
         merge.add_schema(importlib.import_module(module).app.get_openapi_schema())
     schema: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
-    return secured(schema)
+    return hoisted(secured(schema))
+
+
+def hoisted(schema: dict[str, Any]) -> dict[str, Any]:
+    """Nested `$defs` (pydantic puts them inside a body schema that Powertools inlines, with `#/$defs/…` references
+    that resolve against the document's root, where there is no `$defs`) moved to `components/schemas`, and their
+    references rewritten: every `$ref` of the document then resolves, for Swagger UI and for generated clients."""
+    components: dict[str, Any] = schema.setdefault("components", {}).setdefault("schemas", {})
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, list):
+            return [visit(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        for name, nested in node.pop("$defs", {}).items():
+            definition = visit(nested)
+            if components.setdefault(name, definition) != definition:
+                raise ValueError(f"two different schemas are named {name}: rename one of the models")
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            node["$ref"] = "#/components/schemas/" + ref.removeprefix("#/$defs/")
+        return {key: visit(value) for key, value in node.items()}
+
+    schema["paths"] = visit(schema.get("paths", {}))
+    return schema
 
 
 def secured(schema: dict[str, Any]) -> dict[str, Any]:
