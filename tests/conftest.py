@@ -21,14 +21,20 @@ from local.template import ROOT
 from tests.builders import REGION, AwsWorld, hub_environment, provision_moto, repository_guard
 
 E2E = Path(__file__).parent / "e2e"
+BROWSER = Path(__file__).parent / "browser"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """pytest-xdist's groups (`--dist=loadgroup`): a module's tests run on one worker, so its module fixtures (a
     moto server, a Meta sandbox) are built once; the end-to-end tests all run on one worker, so the local hub they
-    share starts once while the other workers take the rest of the suite."""
+    share starts once while the other workers take the rest of the suite; so do the browser tests, around theirs."""
     for item in items:
-        group = "e2e" if item.path.is_relative_to(E2E) else str(item.path.relative_to(E2E.parent))
+        if item.path.is_relative_to(E2E):
+            group = "e2e"
+        elif item.path.is_relative_to(BROWSER):
+            group = "browser"
+        else:
+            group = str(item.path.relative_to(E2E.parent))
         item.add_marker(pytest.mark.xdist_group(group))
 
 

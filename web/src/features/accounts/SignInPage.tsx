@@ -51,7 +51,7 @@ export function SignInPage({ notice }: { notice?: string }) {
             <p>{refusal}</p>
           </div>
         ) : null}
-        <Button type="submit" className="button primary" isPending={pending}>
+        <Button type="submit" className="button primary" isDisabled={pending}>
           {pending ? "Signing in…" : "Sign in"}
         </Button>
       </Form>
