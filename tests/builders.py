@@ -8,6 +8,8 @@ import hashlib
 import hmac
 import json
 import os
+import re
+import shutil
 import signal
 import site
 import socket
@@ -32,6 +34,7 @@ import jwt
 from botocore.config import Config
 from cryptography.hazmat.primitives.asymmetric import rsa
 from moto import mock_aws
+from playwright.sync_api import Page, expect
 from starlette.testclient import TestClient
 
 from hub_numbers import deps as numbers_deps
@@ -1121,3 +1124,41 @@ def srp_sign_in(cognito: Any, pool_id: str, client_id: str, email: str, password
         },
     )
     return answer
+
+
+# ---------------------------------------------------------------- the portal in a browser (tests/browser)
+
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+BROWSER_TIMEOUT_MS = 15_000
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def chromium() -> str | None:
+    """The system's Chromium (CHROMIUM, else chromium or chromium-browser on the PATH); None: Playwright's own."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """The sign-in form, filled and sent as a person does."""
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Sign in to Client Hub")).to_be_visible()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def screen(page: Page, name: str) -> None:
+    """Check the screen with axe-core (no serious or critical violation) and keep a screenshot of it."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png", full_page=True)
+    if not page.evaluate("() => 'axe' in window"):
+        page.add_script_tag(path=AXE)
+    results: dict[str, Any] = page.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
+    blocking = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] if node["target"] else "?" for node in violation["nodes"])
+        for violation in results["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+    assert blocking == [], f"axe-core on {name}: " + "\n".join(blocking)

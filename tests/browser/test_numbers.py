@@ -6,8 +6,7 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import screen, sign_in
-from tests.builders import LocalHubUnderTest
+from tests.builders import LocalHubUnderTest, screen, sign_in
 
 COLUMNS = ["Phone Number", "Account Status", "WhatsApp Display Name", "Quality Rating", "Actions"]
 ACME = [

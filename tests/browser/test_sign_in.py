@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from tests.browser.conftest import screen, sign_in
+from tests.builders import screen, sign_in
 
 
 @pytest.mark.parametrize(
