@@ -43,6 +43,7 @@ def test_a_direct_client_sees_every_number_in_the_seeds_four_columns(page: Page)
     expect(page.get_by_role("heading", name="Numbers")).to_be_visible()
 
     assert numbers_table(page) == ACME
+    expect(page).to_have_title("Numbers · Client Hub")
     row = page.get_by_role("row", name=re.compile(r"\+49 1511 2345001"))
     expect(row.get_by_role("link", name="Manage")).to_be_visible()
     expect(row.get_by_role("button", name="Signals")).to_be_disabled()
@@ -93,6 +94,8 @@ def test_manage_opens_the_numbers_page(page: Page) -> None:
     page.get_by_role("row", name=re.compile(r"\+49 1511 2345008")).get_by_role("link", name="Manage").click()
 
     expect(page.get_by_role("heading", name="+49 1511 2345008", level=1)).to_be_visible()
+    expect(page.get_by_role("main")).to_be_focused()  # the new page's content, as after a page load
+    expect(page).to_have_title("+49 1511 2345008 · Client Hub")
     channel = page.get_by_role("region", name="WhatsApp Channel")
     expect(channel).to_contain_text("Acme Service")
     expect(channel).to_contain_text("On-premise")

@@ -32,6 +32,7 @@ def test_each_role_signs_in_and_lands_on_its_start_page(page: Page, email: str, 
 def test_the_sign_in_form_is_labelled(page: Page) -> None:
     page.goto("/")
 
+    expect(page).to_have_title("Sign in · Client Hub")
     expect(page.get_by_label("Email")).to_be_editable()
     expect(page.get_by_label("Password")).to_have_attribute("type", "password")
     expect(page.get_by_role("button", name="Sign in")).to_be_enabled()

@@ -1,5 +1,6 @@
+import { useEffect, useRef, useState } from "react";
 import { Button } from "react-aria-components";
-import { Outlet, useMatch } from "react-router";
+import { Outlet, useLocation, useMatch } from "react-router";
 
 import { useMe } from "../features/accounts";
 import { useAuth } from "../lib/auth";
@@ -13,11 +14,21 @@ import { ExternalLink, Link } from "../lib/ui";
 export function Shell() {
   const { links } = useConfig();
   const { state, signOut } = useAuth();
+  const [signingOut, setSigningOut] = useState(false);
   const me = useMe();
   const acting = useMatch("/clients/:clientId/*")?.params.clientId;
   const role = me.data?.role;
   const numbersHref =
     role === "client" ? "/numbers" : acting ? `/clients/${encodeURIComponent(acting)}/numbers` : undefined;
+
+  // after a navigation inside the app, focus moves to the new page's content, as a page load would put it at the top
+  const main = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  const landed = useRef(false);
+  useEffect(() => {
+    if (landed.current) main.current?.focus();
+    landed.current = true;
+  }, [pathname]);
 
   return (
     <>
@@ -54,12 +65,19 @@ export function Shell() {
         <div className="account">
           {acting ? <span className="acting">Acting for {acting}</span> : null}
           {state.status === "signedIn" ? <span className="user">{state.user.email}</span> : null}
-          <Button className="button" onPress={() => void signOut()}>
-            Sign out
+          <Button
+            className="button"
+            isDisabled={signingOut}
+            onPress={() => {
+              setSigningOut(true);
+              void signOut();
+            }}
+          >
+            {signingOut ? "Signing out…" : "Sign out"}
           </Button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </>

@@ -4,7 +4,7 @@ import { Navigate, Outlet, useHref, useLocation, useNavigate, useParams, type Na
 
 import { actableClients, SignInPage, useMe } from "../features/accounts";
 import { useAuth } from "../lib/auth";
-import { ErrorMessage, Link, Loading } from "../lib/ui";
+import { ErrorMessage, Link, Loading, useDocumentTitle } from "../lib/ui";
 
 declare module "react-aria-components" {
   interface RouterConfig {
@@ -96,6 +96,7 @@ export function ClientScope() {
 }
 
 export function NotFound() {
+  useDocumentTitle("Page not found");
   return (
     <>
       <h1>Page not found</h1>

@@ -2,7 +2,7 @@
  * The portal's few building blocks on top of React Aria Components: the accessible behaviour (focus, keyboard,
  * labels, descriptions, live regions) comes from React Aria; the look from styles.css.
  */
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { Focusable, Link as AriaLink, Tooltip, TooltipTrigger, type LinkProps } from "react-aria-components";
 
 import { ApiError } from "./api";
@@ -58,4 +58,11 @@ export function Loading({ children }: { children: ReactNode }) {
       {children}
     </p>
   );
+}
+
+/** The browser tab's title for a screen: "Numbers · Client Hub" (screen readers announce it on navigation). */
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} · Client Hub` : "Client Hub";
+  }, [title]);
 }

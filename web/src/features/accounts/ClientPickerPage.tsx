@@ -2,7 +2,7 @@ import { useState, type SyntheticEvent } from "react";
 import { Button, FieldError, Form, Input, Label, Text, TextField } from "react-aria-components";
 import { useNavigate } from "react-router";
 
-import { ErrorMessage, Link, Loading } from "../../lib/ui";
+import { ErrorMessage, Link, Loading, useDocumentTitle } from "../../lib/ui";
 import { useMe } from "./api";
 
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -10,6 +10,7 @@ const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** Partners and support agents choose the client they act for; the choice goes into the URL (/clients/<id>/…). */
 export function ClientPickerPage() {
   const me = useMe();
+  useDocumentTitle("Choose a client");
   if (me.isPending) return <Loading>Loading your clients…</Loading>;
   if (me.isError) return <ErrorMessage error={me.error} />;
   const { data } = me;

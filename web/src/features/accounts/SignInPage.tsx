@@ -2,12 +2,14 @@ import { useState, type SyntheticEvent } from "react";
 import { Button, FieldError, Form, Input, Label, TextField } from "react-aria-components";
 
 import { useAuth } from "../../lib/auth";
+import { useDocumentTitle } from "../../lib/ui";
 
 /** Email and password, signed in with SRP through Amplify; Cognito's refusal is shown as it words it. */
 export function SignInPage({ notice }: { notice?: string }) {
   const { signIn } = useAuth();
   const [refusal, setRefusal] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  useDocumentTitle("Sign in");
 
   async function submit(event: SyntheticEvent<HTMLFormElement>) {
     event.preventDefault();

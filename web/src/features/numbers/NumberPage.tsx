@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { useParams } from "react-router";
 
-import { ErrorMessage, Link, Loading } from "../../lib/ui";
+import { ErrorMessage, Link, Loading, useDocumentTitle } from "../../lib/ui";
 import { useNumber } from "./api";
 import { AccountStatusBadge, QualityBadge } from "./StatusBadges";
 import { hostingPlatform, messagingLimit, utcDate } from "./wording";
@@ -13,6 +13,7 @@ import { hostingPlatform, messagingLimit, utcDate } from "./wording";
 export function NumberPage() {
   const { clientId, numberId = "" } = useParams();
   const number = useNumber(numberId);
+  useDocumentTitle(number.data?.display_phone_number ?? "Number");
   const back = clientId ? `/clients/${encodeURIComponent(clientId)}/numbers` : "/numbers";
 
   return (

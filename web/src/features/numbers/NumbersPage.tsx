@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 import { Button } from "react-aria-components";
 import { useParams, useSearchParams } from "react-router";
 
-import { ErrorMessage, Loading } from "../../lib/ui";
+import { ErrorMessage, Loading, useDocumentTitle } from "../../lib/ui";
 import { useNumbersPage, type PhoneNumber } from "./api";
 import { RowActions } from "./RowActions";
 import { AccountStatusBadge, QualityBadge } from "./StatusBadges";
@@ -17,6 +17,7 @@ export function NumbersPage() {
   const asked = Number(search.get("per_page"));
   const perPage = (PAGE_SIZES as readonly number[]).includes(asked) ? asked : DEFAULT_PAGE_SIZE;
   const selectId = useId();
+  useDocumentTitle(clientId ? `Numbers of ${clientId}` : "Numbers");
 
   return (
     <>

@@ -1,4 +1,4 @@
-import { createContext, use, useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, use, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
 import { currentUser, onSessionEnded, signIn as authSignIn, signOut as authSignOut, type SignedInUser } from "./auth";
 
@@ -18,6 +18,7 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 /** Who is signed in, for the whole app; `onSignedOut` runs whenever a session ends (to forget cached data). */
 export function AuthProvider({ children, onSignedOut }: { children: ReactNode; onSignedOut: () => void }) {
   const [state, setState] = useState<AuthState>({ status: "loading" });
+  const signingOut = useRef(false); // our own sign-out: its "signedOut" event is no expired session
 
   useEffect(() => {
     let live = true;
@@ -25,6 +26,7 @@ export function AuthProvider({ children, onSignedOut }: { children: ReactNode; o
       if (live) setState(user ? { status: "signedIn", user } : { status: "signedOut" });
     });
     const stop = onSessionEnded(() => {
+      if (signingOut.current) return;
       onSignedOut();
       setState((previous) => (previous.status === "signedIn" ? { status: "signedOut", reason: "expired" } : previous));
     });
@@ -40,10 +42,16 @@ export function AuthProvider({ children, onSignedOut }: { children: ReactNode; o
     setState(user ? { status: "signedIn", user } : { status: "signedOut" });
   }, []);
 
+  // "You are signed out" only once it is true: the tokens are revoked and gone from the browser's storage
   const signOut = useCallback(async () => {
-    setState({ status: "signedOut", reason: "signedOut" });
-    onSignedOut();
-    await authSignOut();
+    signingOut.current = true;
+    try {
+      await authSignOut();
+    } finally {
+      signingOut.current = false;
+      onSignedOut();
+      setState({ status: "signedOut", reason: "signedOut" });
+    }
   }, [onSignedOut]);
 
   const value = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
