@@ -33,7 +33,7 @@ $(WEB_STAMP): web/package-lock.json web/package.json
 web: $(WEB_STAMP) ## Build the portal into web/dist (npm ci when the lock changed; types from docs/openapi.json)
 	@cd web && npm run --silent build -- --logLevel warn
 
-web-check: $(WEB_STAMP) ## The portal's gates: ESLint, the type check against docs/openapi.json, Vitest, the build
+web-check: $(WEB_STAMP) ## The portal's gates: ESLint and Prettier, the type check against docs/openapi.json, Vitest, the build
 	cd web && npm run --silent lint && npm run --silent test && npm run --silent build -- --logLevel warn
 
 chromium: ## Make sure a Chromium is there for the browser tests (Debian's package through apt when root)

@@ -20,7 +20,10 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: "amplify", test: /node_modules[\\/](@aws-amplify|aws-amplify|@aws-sdk|@aws-crypto|@smithy)/ },
-            { name: "react-aria", test: /node_modules[\\/](react-aria|react-aria-components|react-stately|@react-aria|@react-stately|@react-types|@internationalized)/ },
+            {
+              name: "react-aria",
+              test: /node_modules[\\/](react-aria|react-aria-components|react-stately|@react-aria|@react-stately|@react-types|@internationalized)/,
+            },
             { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack)[\\/]/ },
           ],
         },

@@ -35,7 +35,10 @@ describe("parseConfig", () => {
   });
 
   it("leaves the Cognito endpoint out in AWS, and drops a trailing slash of the API base", () => {
-    const cognito = { user_pool_id: local.cognito.user_pool_id, user_pool_client_id: local.cognito.user_pool_client_id };
+    const cognito = {
+      user_pool_id: local.cognito.user_pool_id,
+      user_pool_client_id: local.cognito.user_pool_client_id,
+    };
     const config = parseConfig({ ...local, api_base_url: "https://api.example.com/prod/v1/", cognito });
 
     expect(config.cognito).toEqual({ userPoolId: "eu-central-1_a1b2c3d4e5", userPoolClientId: "abc123" });
@@ -77,9 +80,7 @@ describe("loadConfig", () => {
   });
 
   it("says what went wrong when the file is missing, not JSON or unreachable", async () => {
-    await expect(loadConfig(answering(404, "Not Found") as typeof fetch)).rejects.toThrow(
-      "/config.json answered 404",
-    );
+    await expect(loadConfig(answering(404, "Not Found") as typeof fetch)).rejects.toThrow("/config.json answered 404");
     await expect(loadConfig(answering(200, "<html>") as typeof fetch)).rejects.toThrow("/config.json is not JSON");
     const offline = () => Promise.reject(new TypeError("Failed to fetch"));
     await expect(loadConfig(offline as typeof fetch)).rejects.toThrow("/config.json could not be fetched");

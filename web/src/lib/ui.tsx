@@ -23,7 +23,15 @@ export function ExternalLink({ href, children, className }: { href: string; chil
 }
 
 /** A short text with its explanation shown on hover and on keyboard focus (a tooltip, its trigger's description). */
-export function Explained({ children, explanation, className }: { children: ReactNode; explanation: string; className?: string }) {
+export function Explained({
+  children,
+  explanation,
+  className,
+}: {
+  children: ReactNode;
+  explanation: string;
+  className?: string;
+}) {
   return (
     <TooltipTrigger delay={300} closeDelay={100}>
       <Focusable>

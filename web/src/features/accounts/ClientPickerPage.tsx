@@ -31,7 +31,9 @@ export function ClientPickerPage() {
 
 function PartnerClients({ grants }: { grants: { client_id: string; scopes: string[] }[] }) {
   if (grants.length === 0) {
-    return <p>No client has granted your company any permission yet. Ask your clients to grant them in their Settings.</p>;
+    return (
+      <p>No client has granted your company any permission yet. Ask your clients to grant them in their Settings.</p>
+    );
   }
   return (
     <>

@@ -39,7 +39,9 @@ export function NumberPage() {
               <Field name="Account Status">
                 <AccountStatusBadge status={number.data.account_status} deletionAt={number.data.deletion_at} />
               </Field>
-              {number.data.deletion_at ? <Field name="Deletion date">{utcDate(number.data.deletion_at)} (UTC)</Field> : null}
+              {number.data.deletion_at ? (
+                <Field name="Deletion date">{utcDate(number.data.deletion_at)} (UTC)</Field>
+              ) : null}
               <Field name="Messaging Limit">{messagingLimit(number.data.messaging_limit)}</Field>
               <Field name="Quality Rating">
                 <QualityBadge rating={number.data.quality_rating} />

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Button } from "react-aria-components";
 
 import { Link } from "../../lib/ui";
@@ -8,7 +9,9 @@ import type { NumberAction, PhoneNumber } from "./api";
  * control. Each action the portal implements has a renderer here; the ones still to come (cancel, withdraw,
  * activate_inbox, edit_display_name: the next phase of issue 12) render nothing rather than a dead button.
  */
-const RENDERERS: Partial<Record<NumberAction["name"], (number: PhoneNumber, action: NumberAction, href: string) => React.ReactNode>> = {
+const RENDERERS: Partial<
+  Record<NumberAction["name"], (number: PhoneNumber, action: NumberAction, href: string) => ReactNode>
+> = {
   manage: (number, action, href) =>
     action.available ? (
       <Link href={href} className="button">

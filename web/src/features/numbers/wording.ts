@@ -21,7 +21,8 @@ export const ACCOUNT_STATUSES: Record<AccountStatus, { label: string; explanatio
   },
   restricted: {
     label: "Restricted",
-    explanation: "Restricted by Meta: for a while the number can reach fewer customers, after policy or quality issues.",
+    explanation:
+      "Restricted by Meta: for a while the number can reach fewer customers, after policy or quality issues.",
     tone: "warning",
   },
   flagged: {

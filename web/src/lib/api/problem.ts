@@ -17,7 +17,13 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly errors: readonly FieldError[];
 
-  constructor(problem: { status: number; type?: string; title: string; detail: string; errors?: readonly FieldError[] }) {
+  constructor(problem: {
+    status: number;
+    type?: string;
+    title: string;
+    detail: string;
+    errors?: readonly FieldError[];
+  }) {
     super(problem.detail);
     this.name = "ApiError";
     this.status = problem.status;
@@ -84,5 +90,9 @@ export function toApiError(status: number, body: unknown): ApiError {
 
 /** The error a failed `fetch` (no answer at all) becomes. */
 export function networkError(): ApiError {
-  return new ApiError({ status: 0, title: STATUS_TITLES[0] ?? "No connection", detail: "The hub could not be reached. Check your connection and try again." });
+  return new ApiError({
+    status: 0,
+    title: STATUS_TITLES[0] ?? "No connection",
+    detail: "The hub could not be reached. Check your connection and try again.",
+  });
 }
