@@ -9,7 +9,10 @@ UV_VERSION := 0.13.8
 EXAMPLES ?= 200
 STAMP := $(VENV)/.synced-$(shell cat requirements/dev.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: help setup test lint typecheck cfn-lint openapi openapi-check events events-check reliability-check fuzz unit integration e2e bench run token job lock clean
+.PHONY: help setup test lint typecheck cfn-lint openapi openapi-check events events-check reliability-check fuzz unit integration e2e browser bench run token job lock clean web web-check chromium
+
+# The portal (web/): `npm ci` again only when package-lock.json changes (a stamp, like the virtual environment's).
+WEB_STAMP := web/node_modules/.installed-$(shell cat web/package-lock.json web/package.json 2>/dev/null | cksum | cut -d' ' -f1)
 
 help: ## List the targets
 	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}'
@@ -22,6 +25,27 @@ $(STAMP): requirements/dev.lock pyproject.toml
 	@rm -f $(VENV)/.synced-* && touch $@
 
 setup: $(STAMP) ## Create or refresh the virtual environment from the lock file
+
+$(WEB_STAMP): web/package-lock.json web/package.json
+	@command -v npm >/dev/null || { echo "The portal needs Node.js 20.19+ and npm 11 (https://nodejs.org); install them and run make again." >&2; exit 1; }
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@rm -f web/node_modules/.installed-* && touch $@
+
+web: $(WEB_STAMP) ## Build the portal into web/dist (npm ci when the lock changed; types from docs/openapi.json)
+	@cd web && npm run --silent build -- --logLevel warn
+
+web-check: $(WEB_STAMP) ## The portal's gates: ESLint and Prettier, the type check against docs/openapi.json, Vitest, the build
+	cd web && npm run --silent lint && npm run --silent test && npm run --silent build -- --logLevel warn
+
+chromium: ## Make sure a Chromium is there for the browser tests (Debian's package through apt when root)
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || test -n "$$CHROMIUM" || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests …"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium: on Debian or Ubuntu 'sudo apt-get install chromium'; elsewhere" >&2; \
+	    echo "'.venv/bin/playwright install chromium', or set CHROMIUM=/path/to/chrome." >&2; exit 1; \
+	  fi; }
 
 lock: ## Re-resolve requirements/dev.lock from pyproject.toml (needs the registry)
 	@test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"; }
@@ -52,7 +76,7 @@ events-check: setup ## Fail when docs/events.md drifts from the code
 reliability-check: setup ## Fail when docs/reliability.md's structure (suites, cases, settings) drifts from the tests
 	$(PY) -m tools.reliability --check
 
-test: lint typecheck cfn-lint openapi-check events-check reliability-check ## Every gate and every test (what CI runs)
+test: lint typecheck cfn-lint openapi-check events-check reliability-check web-check chromium ## Every gate and every test (what CI runs)
 	$(PY) -m pytest
 
 unit: setup ## Unit tests only
@@ -67,10 +91,13 @@ e2e: setup ## End-to-end tests against the local hub
 fuzz: setup ## Run the generated suites, fuzzing EXAMPLES per operation (200), print and write docs/reliability.md
 	$(PY) -m tools.reliability --write --examples $(EXAMPLES)
 
+browser: setup web chromium ## Browser tests: the portal in Chromium (Playwright) against the local hub
+	$(PY) -m pytest tests/browser --no-cov
+
 bench: setup ## Benchmarks, reported as ratios against a baseline measured in the same run
 	$(PY) -m bench
 
-run: setup ## Start the whole hub locally (no AWS account, no Docker), seeded; Ctrl-C stops it
+run: setup web ## Start the whole hub and the portal locally (no AWS account, no Docker), seeded; Ctrl-C stops it
 	$(PY) -m local
 
 token: setup ## Print an ID token of a seeded user of the running local hub: make token USER=anna@acme.example
@@ -81,4 +108,4 @@ job: setup ## Run one scheduled job now against the running local hub: make job 
 	@$(PY) -m local.jobs $(NAME) $(if $(NOW),--now $(NOW))
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov web/node_modules web/dist test-artifacts

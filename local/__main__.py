@@ -76,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def banner(hub: RunningHub) -> str:
     api = hub.api_url
+    portal = f"{api}/" if hub.portal is None or hub.portal.built else "not built: make run builds it (web/)"
     return f"""
 Client Hub is running (local, no AWS account).
+  Portal     {portal}   (sign in as a demo user below)
   API        {api}/v1
   API docs   {api}/docs   (OpenAPI: {api}/openapi.json)
   Meta       http://{HOST}:{hub.ports.meta}   (Graph API sandbox; admin: /_sandbox/state)

@@ -24,6 +24,7 @@ import boto3
 import httpx
 from moto.server import ThreadedMotoServer
 
+from local.moto_cognito import cognito_for_browsers
 from local.moto_fixes import serialize_dynamodb
 from local.template import create_tables, load_template, resources, table_name
 
@@ -55,7 +56,8 @@ _CLIENT_PROPERTIES = (
     "ReadAttributes",
     "WriteAttributes",
 )
-# Locally the portal logs in with a plain password (tokens CLI, e2e tests) instead of SRP.
+# Locally `make token` and the e2e tests also log in with a plain password; the portal signs in with SRP, as in AWS
+# (the template's flows; local.moto_cognito makes moto check it).
 _LOCAL_AUTH_FLOWS: list[ExplicitAuthFlowsTypeType] = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"]
 
 
@@ -73,6 +75,7 @@ def start_moto(port: int = 0) -> MotoHandle:
     # werkzeug logs every request at INFO; keep the runner's output to what matters.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     serialize_dynamodb()  # the gateway, the relays and the jobs call it from many threads
+    cognito_for_browsers()  # the portal signs in with SRP, refreshes and revokes tokens (local.moto_cognito)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     host, bound = server.get_host_and_port()

@@ -25,6 +25,9 @@
 - CORS follows the template's `CorsConfiguration`, allowing the given origins and, locally, any
   `http://localhost:<port>` or `http://127.0.0.1:<port>` instead of the portal's origin (`template_cors`).
 
+The portal (`local.portal`): given one, the gateway serves its built files at `/` (a deep link such as `/numbers`
+answers the app's `index.html`) and its settings at `/config.json`; the API keeps `/v1` and `/webhooks`.
+
 Local only: `GET /openapi.json` (the document passed in) and Swagger UI at `GET /docs`. The page is Powertools'
 own (`generate_swagger_html`, the one its `enable_swagger()` serves) with the swagger-ui bundle and stylesheet
 Powertools ships in its package, served from `/docs/…`: it works without any network. Extra local routes
@@ -63,6 +66,7 @@ from starlette.routing import BaseRoute, Mount, Route, Router, compile_path
 from starlette.types import Receive, Scope, Send
 
 from local.functions import Invoker
+from local.portal import PortalSite
 from local.template import HttpRoute, resources
 
 logger = logging.getLogger(__name__)
@@ -317,15 +321,21 @@ class _Gateway:
         verifier: JwtVerifier,
         stage: str,
         clock: Callable[[], float],
+        portal: PortalSite | None = None,
     ):
         self._routes = sorted((_compile(r) for r in routes), key=lambda r: r.specificity)
         self._invoke = invoke
         self._verifier = verifier
         self._stage = stage
         self._clock = clock
+        self._portal = portal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
+        if self._portal is not None and self._portal.serves(request.method, request.url.path):
+            response = await run_in_threadpool(self._portal.respond, request.url.path)
+            await response(scope, receive, send)
+            return
         body = await request.body()
         response = await run_in_threadpool(self._dispatch, request, body)
         await response(scope, receive, send)
@@ -397,8 +407,10 @@ def build_gateway(
     admin: Router | Sequence[BaseRoute] | None = None,
     cors: Cors | None = None,
     clock: Callable[[], float] = time.time,
+    portal: PortalSite | None = None,
 ) -> Starlette:
-    """The local HTTP API: `routes` invoking functions through `invoke`, plus /openapi.json, /docs and /_local."""
+    """The local HTTP API: `routes` invoking functions through `invoke`, plus /openapi.json, /docs and /_local; with
+    `portal`, the built portal at `/` (every GET outside `/v1` and `/webhooks`) and its `/config.json`."""
     cors = cors or template_cors()
     spec = json.dumps(openapi).replace("</", "<\\/")
 
@@ -426,7 +438,9 @@ def build_gateway(
         local.append(Mount("/_local", app=admin))
     elif admin is not None:
         local.append(Mount("/_local", routes=list(admin)))
-    api = _Gateway(routes, invoke, verifier, stage, clock)
+    if portal is not None:
+        local.append(Route("/config.json", portal.config_json, methods=["GET"]))
+    api = _Gateway(routes, invoke, verifier, stage, clock, portal)
     middleware = [
         Middleware(
             CORSMiddleware,

@@ -29,6 +29,7 @@ from local.cloud import AwsInfo, MotoHandle, provision, start_moto
 from local.functions import invoke
 from local.gateway import JwtVerifier, Served, build_gateway, serve
 from local.loop import BackgroundLoop
+from local.portal import PortalSite, portal_config
 from local.queues import QueuePoller
 from local.sandboxes.getchat import GetChatState, build_getchat_sandbox
 from local.sandboxes.meta import MetaSandbox, MetaState
@@ -102,6 +103,7 @@ class RunningHub:
     moto: MotoHandle
     servers: list[Served] = field(default_factory=list)
     reviews: BackgroundLoop[dict[str, int]] | None = None
+    portal: PortalSite | None = None
 
     @property
     def api_url(self) -> str:
@@ -210,8 +212,22 @@ def start_hub(
     )
     hub.servers.append(serve(stripe, HOST, ports.stripe))
     verifier = JwtVerifier(info.jwks_url, info.issuer, info.user_pool_client_id)
+    hub.portal = PortalSite(
+        portal_config(
+            api_url=api_url,
+            user_pool_id=info.user_pool_id,
+            user_pool_client_id=info.user_pool_client_id,
+            cognito_endpoint=info.endpoint,
+            meta_app_id=info.template_environment.get("META_APP_ID", ""),
+        )
+    )
     gateway = build_gateway(
-        routes=http_routes(template), invoke=invoke, verifier=verifier, openapi=build_schema(), admin=hub.admin_routes()
+        routes=http_routes(template),
+        invoke=invoke,
+        verifier=verifier,
+        openapi=build_schema(),
+        admin=hub.admin_routes(),
+        portal=hub.portal,
     )
     hub.servers.append(serve(gateway, HOST, ports.api))
     router.start()
@@ -228,6 +244,7 @@ def start_hub(
             "meta_url": meta_url,
             "getchat_url": getchat_url,
             "stripe_url": stripe_url,
+            "portal_url": f"{api_url}/",
             "pid": os.getpid(),
         },
         state_file,

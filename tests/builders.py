@@ -9,6 +9,7 @@ import hmac
 import json
 import os
 import re
+import shutil
 import signal
 import site
 import socket
@@ -36,6 +37,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
+from playwright.sync_api import Page, expect
 from schemathesis import APIOperation, Case, CheckContext, CheckFunction, GenerationMode, Response
 from schemathesis.core import NotSet
 from schemathesis.core.failures import FailureGroup
@@ -65,6 +67,7 @@ from hub_shared.singletons import reset_all
 from hub_webhooks.app import handler as webhooks_handler
 from hub_webhooks.usecases.notifications import parse_notification, stored_changes
 from hub_webhooks.usecases.publishing import meta_change
+from local import moto_cognito as srp
 from local.functions import LocalLambdaContext, invoke
 from local.gateway import JwtVerifier, Served, build_gateway, serve
 from local.hub import Ports
@@ -1102,14 +1105,16 @@ def in_process_hub() -> Iterator[InProcessHub]:
 
 # ---------------------------------------------------------------- xdist groups (tests/conftest.py schedules by them)
 
-E2E_FOLDER = "tests/e2e/"
+HUB_GROUPS = {"tests/e2e/": "e2e", "tests/browser/": "browser"}
+"""The folders whose tests share one local hub, and the group each runs in."""
 
 
 def xdist_group_of(nodeid: str) -> str:
-    """The pytest-xdist group of a test (tests/conftest.py schedules by it): `e2e` for every end-to-end test, so
-    they share one worker and one local hub; else its module, so a module's fixtures are built once."""
+    """The pytest-xdist group of a test (tests/conftest.py schedules by it): `e2e` for every end-to-end test and
+    `browser` for every browser test, so each wall shares one worker and one local hub; else its module, so a
+    module's fixtures are built once."""
     module = nodeid.split("::", 1)[0]
-    return "e2e" if module.startswith(E2E_FOLDER) else module
+    return next((group for folder, group in HUB_GROUPS.items() if module.startswith(folder)), module)
 
 
 # ---------------------------------------------------------------- secrets in the hubs' logs (e2e log hygiene)
@@ -1576,3 +1581,80 @@ def least_request(schema: OpenApiSchema, method: str, path: str, **path_paramete
     body = None if isinstance(case.body, NotSet) else case.body
     headers = {name: str(value) for name, value in (case.headers or {}).items() if name.lower() != "authorization"}
     return PlainRequest(method, filled, dict(case.query or {}), headers, body)
+
+
+# ---------------------------------------------------------------- SRP sign-in, as a browser's Cognito client does it
+
+
+def srp_sign_in(cognito: Any, pool_id: str, client_id: str, email: str, password: str) -> dict[str, Any]:
+    """Cognito's USER_SRP_AUTH from the client's side (what Amplify computes in the browser): A = gᵃ, then the
+    PASSWORD_VERIFIER answer with S = (B − k·gˣ)^(a + u·x); answers RespondToAuthChallenge's answer."""
+    a = int.from_bytes(os.urandom(32), "big")
+    a_public = pow(srp.G, a, srp.N)
+    challenge = cognito.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_SRP_AUTH", AuthParameters={"USERNAME": email, "SRP_A": format(a_public, "x")}
+    )
+    parameters = challenge["ChallengeParameters"]
+    b_public, salt, user_id = int(parameters["SRP_B"], 16), int(parameters["SALT"], 16), parameters["USER_ID_FOR_SRP"]
+    pool_name = pool_id.split("_", 1)[1]
+    u = int(srp.hash_hex(srp.pad_hex(a_public) + srp.pad_hex(b_public)), 16)
+    inner = hashlib.sha256(f"{pool_name}{user_id}:{password}".encode()).hexdigest()
+    x = int(srp.hash_hex(srp.pad_hex(salt) + inner), 16)
+    s = pow(b_public - srp.K * pow(srp.G, x, srp.N), a + u * x, srp.N)
+    prk = hmac.new(bytes.fromhex(srp.pad_hex(u)), bytes.fromhex(srp.pad_hex(s)), hashlib.sha256).digest()
+    key = hmac.new(prk, b"Caldera Derived Key\x01", hashlib.sha256).digest()[:16]
+    now = datetime.now(UTC)
+    timestamp = f"{now:%a %b} {now.day} {now:%H:%M:%S} UTC {now:%Y}"
+    block = parameters["SECRET_BLOCK"]
+    message = pool_name.encode() + user_id.encode() + base64.b64decode(block) + timestamp.encode()
+    signature = base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
+    answer: dict[str, Any] = cognito.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="PASSWORD_VERIFIER",
+        Session=challenge.get("Session", ""),
+        ChallengeResponses={
+            "USERNAME": user_id,
+            "PASSWORD_CLAIM_SECRET_BLOCK": block,
+            "TIMESTAMP": timestamp,
+            "PASSWORD_CLAIM_SIGNATURE": signature,
+        },
+    )
+    return answer
+
+
+# ---------------------------------------------------------------- the portal in a browser (tests/browser)
+
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+BROWSER_TIMEOUT_MS = 15_000
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def chromium() -> str | None:
+    """The system's Chromium (CHROMIUM, else chromium or chromium-browser on the PATH); None: Playwright's own."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    """The sign-in form, filled and sent as a person does."""
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Sign in to Client Hub")).to_be_visible()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def screen(page: Page, name: str) -> None:
+    """Check the screen with axe-core (no serious or critical violation) and keep a screenshot of it."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png", full_page=True)
+    if not page.evaluate("() => 'axe' in window"):
+        page.add_script_tag(path=AXE)
+    results: dict[str, Any] = page.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
+    blocking = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] if node["target"] else "?" for node in violation["nodes"])
+        for violation in results["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+    assert blocking == [], f"axe-core on {name}: " + "\n".join(blocking)

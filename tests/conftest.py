@@ -20,7 +20,16 @@ from xdist.scheduler import LoadScopeScheduling
 from hub_shared.singletons import reset_all
 from local.moto_fixes import serialize_dynamodb
 from local.template import ROOT
-from tests.builders import REGION, AwsWorld, hub_environment, provision_moto, repository_guard, xdist_group_of
+from tests.builders import (
+    REGION,
+    AwsWorld,
+    SecretLedger,
+    hub_environment,
+    leak_report,
+    provision_moto,
+    repository_guard,
+    xdist_group_of,
+)
 
 
 class ModuleAndEndToEndGroups(LoadScopeScheduling):  # type: ignore[misc]  # pytest-xdist has no type hints
@@ -67,6 +76,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
                 refused = sum(n for f in fuzzed for status, n in f["statuses"].items() if status.startswith("4"))
                 line += f", {sum(f['examples'] for f in fuzzed)} examples ({refused} refused with a 4xx)"
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def secret_ledger() -> Iterator[SecretLedger]:
+    """Log hygiene for the walls that start local hubs (tests/e2e, tests/browser): the session's secrets and hub logs,
+    each log searched for each secret (`scan_logs`) — a leak fails the run, naming the kind of secret and the log
+    line, redacted. Scanned last, once every hub that uses it has stopped (a session fixture
+    is torn down after every fixture that depends on it)."""
+    ledger = SecretLedger()
+    yield ledger
+    leaks = ledger.leaks()
+    if leaks:
+        pytest.fail(leak_report(leaks), pytrace=False)
 
 
 @pytest.fixture(autouse=True, scope="session")

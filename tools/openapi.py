@@ -61,7 +61,7 @@ def build_schema() -> dict[str, Any]:
     for module in resolver_modules():
         merge.add_schema(importlib.import_module(module).app.get_openapi_schema())
     schema: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
-    return secured(without_default_validation_errors(schema))
+    return hoisted(secured(without_default_validation_errors(schema)))
 
 
 POWERTOOLS_VALIDATION_ERROR = "#/components/schemas/HTTPValidationError"
@@ -76,6 +76,30 @@ def without_default_validation_errors(schema: dict[str, Any]) -> dict[str, Any]:
             content = operation.get("responses", {}).get("422", {}).get("content", {})
             if any(media.get("schema", {}).get("$ref") == POWERTOOLS_VALIDATION_ERROR for media in content.values()):
                 del operation["responses"]["422"]
+    return schema
+
+
+def hoisted(schema: dict[str, Any]) -> dict[str, Any]:
+    """Nested `$defs` (pydantic puts them inside a body schema that Powertools inlines, with `#/$defs/…` references
+    that resolve against the document's root, where there is no `$defs`) moved to `components/schemas`, and their
+    references rewritten: every `$ref` of the document then resolves, for Swagger UI and for generated clients."""
+    components: dict[str, Any] = schema.setdefault("components", {}).setdefault("schemas", {})
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, list):
+            return [visit(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        for name, nested in node.pop("$defs", {}).items():
+            definition = visit(nested)
+            if components.setdefault(name, definition) != definition:
+                raise ValueError(f"two different schemas are named {name}: rename one of the models")
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            node["$ref"] = "#/components/schemas/" + ref.removeprefix("#/$defs/")
+        return {key: visit(value) for key, value in node.items()}
+
+    schema["paths"] = visit(schema.get("paths", {}))
     return schema
 
 

@@ -1,9 +1,7 @@
 """The end-to-end wall: one local hub per test session, started as `python -m local` is, driven over HTTP only.
 
-Log hygiene: every hub an end-to-end test starts hands its log to the session's `secret_ledger`, and its secrets
-(read from its moto before it stops) and every ID token it hands out go there too. When the session ends, after
-every hub has stopped, each log is searched for each secret (tests/builders.py, `scan_logs`): a leak fails the run,
-naming the kind of secret and the log line, redacted.
+Log hygiene: every hub an end-to-end test starts hands its log to the session's `secret_ledger` (tests/conftest.py),
+and its secrets (read from its moto before it stops) and every ID token it hands out go there too.
 """
 
 from __future__ import annotations
@@ -12,18 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.builders import RecordingHub, SecretLedger, leak_report, start_local_hub
-
-
-@pytest.fixture(scope="session")
-def secret_ledger() -> Iterator[SecretLedger]:
-    """The session's secrets and hub logs; scanned last, once every hub that uses it has stopped (a session fixture
-    is torn down after every fixture that depends on it)."""
-    ledger = SecretLedger()
-    yield ledger
-    leaks = ledger.leaks()
-    if leaks:
-        pytest.fail(leak_report(leaks), pytrace=False)
+from tests.builders import RecordingHub, SecretLedger, start_local_hub
 
 
 @pytest.fixture(scope="session")

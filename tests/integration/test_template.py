@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from hub_billing.settings import BillingSettings
 from hub_numbers.settings import NumbersSettings
 from hub_shared.settings import Settings
 from hub_webhooks.settings import WebhooksSettings
+from local.portal import portal_config
 from local.template import (
     ROOT,
     TEMPLATE,
@@ -583,3 +585,75 @@ def test_a_services_resources_are_named_by_its_own_functions_only(service: str, 
     declaring = {other for other, cls in SERVICE_SETTINGS.items() if field in cls.model_fields}
     assert service in owners
     assert owners <= declaring
+
+
+# ---------------------------------------------------------------- the portal's static files
+
+
+def test_the_portal_bucket_is_private_and_encrypted() -> None:
+    (bucket,) = resources("AWS::S3::Bucket").values()
+    props = bucket["Properties"]
+
+    assert props["PublicAccessBlockConfiguration"] == dict.fromkeys(
+        ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True
+    )
+    (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+def test_only_the_portals_cloudfront_distribution_reads_the_bucket_over_https() -> None:
+    (policy,) = resources("AWS::S3::BucketPolicy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    allowed = [s for s in statements if s["Effect"] == "Allow"]
+    denied = [s for s in statements if s["Effect"] == "Deny"]
+
+    assert [(s["Principal"], s["Action"]) for s in allowed] == [
+        ({"Service": "cloudfront.amazonaws.com"}, "s3:GetObject")
+    ]
+    assert _references(allowed[0]["Condition"]) == {"PortalDistribution"}
+    assert [s["Condition"] for s in denied] == [{"Bool": {"aws:SecureTransport": False}}]
+
+
+def test_cloudfront_signs_with_origin_access_control_and_answers_deep_links_with_the_app() -> None:
+    (distribution,) = resources("AWS::CloudFront::Distribution").values()
+    config = distribution["Properties"]["DistributionConfig"]
+    (origin,) = config["Origins"]
+    (control,) = resources("AWS::CloudFront::OriginAccessControl").values()
+
+    assert _references(origin["OriginAccessControlId"]) == {"PortalOriginAccessControl"}
+    assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}  # no legacy origin access identity
+    assert control["Properties"]["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert {(e["ErrorCode"], e["ResponsePagePath"]) for e in config["CustomErrorResponses"]} == {
+        (403, "/index.html"),
+        (404, "/index.html"),
+    }
+    assert {b["PathPattern"] for b in config["CacheBehaviors"]} == {"/index.html", "/config.json"}
+
+
+def test_the_portal_config_output_has_the_keys_the_local_gateway_serves() -> None:
+    output = load_template()["Outputs"]["PortalConfig"]["Value"]["Fn::Sub"]
+    rendered = json.loads(re.sub(r"\$\{[^}]+\}", "x", output))
+    local = portal_config(
+        api_url="http://127.0.0.1:8750",
+        user_pool_id="eu-central-1_x",
+        user_pool_client_id="x",
+        cognito_endpoint=None,
+        meta_app_id="x",
+    )
+
+    assert _keys(rendered) == _keys(local)
+    assert _references({"Fn::Sub": output}) >= {"HubApi", "UserPool", "UserPoolClient", "MetaAppId", "Stage"}
+
+
+def _keys(node: Any, prefix: str = "") -> set[str]:
+    if not isinstance(node, dict):
+        return {prefix}
+    return {key for name, value in node.items() for key in _keys(value, f"{prefix}{name}.")}
+
+
+def test_cors_allows_the_portals_cloudfront_domain() -> None:
+    api = resources("AWS::Serverless::HttpApi")["HubApi"]["Properties"]
+
+    assert any(_references(origin) == {"PortalDistribution"} for origin in api["CorsConfiguration"]["AllowOrigins"])

@@ -1,5 +1,6 @@
 """The suite's pytest-xdist groups take effect (tests/conftest.py, `xdist_group_of`): run as `make test` runs it, on
-two workers, each module's tests run on one worker (and every end-to-end test is in one group)."""
+two workers, each module's tests run on one worker (every end-to-end test is in one group, every browser test in
+another)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ RAN = re.compile(r"^\[(gw\d+)\] .*?(?:PASSED|FAILED|SKIPPED|ERROR) (\S+)", re.MU
     [
         ("tests/e2e/test_local_hub.py::test_x[anna@acme.example]", "e2e"),
         ("tests/e2e/test_make_run.py::test_y", "e2e"),
+        ("tests/browser/test_numbers.py::test_w", "browser"),
+        ("tests/browser/test_sign_in.py::test_v[client]", "browser"),
         ("tests/unit/test_clock.py::test_z[a::b]", "tests/unit/test_clock.py"),
         (
             "tests/integration/test_webhooks_forged.py::test_f[POST-webhooks-meta]",
@@ -30,7 +33,7 @@ RAN = re.compile(r"^\[(gw\d+)\] .*?(?:PASSED|FAILED|SKIPPED|ERROR) (\S+)", re.MU
         ),
     ],
 )
-def test_each_test_is_grouped_by_its_module_and_end_to_end_tests_together(nodeid: str, group: str) -> None:
+def test_each_test_is_grouped_by_its_module_and_each_hub_wall_together(nodeid: str, group: str) -> None:
     assert xdist_group_of(nodeid) == group
 
 

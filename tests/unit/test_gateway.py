@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -15,6 +16,7 @@ from starlette.routing import Route, Router
 from starlette.testclient import TestClient
 
 from local.gateway import Cors, JwtVerifier, authorizer_claims, build_gateway, template_cors
+from local.portal import PortalSite, portal_config
 from local.template import HttpRoute
 from tests.builders import (
     APP_CLIENT_ID,
@@ -558,3 +560,109 @@ def test_admin_routes_are_mounted_under_local(make_client: Callable[..., TestCli
 
     assert make_client(admin=[ping]).get("/_local/ping").text == "pong"
     assert make_client(admin=Router(routes=[ping])).get("/_local/ping").text == "pong"
+
+
+# ---------------------------------------------------------------- the portal (local.portal)
+
+PORTAL_CONFIG = portal_config(
+    api_url="http://127.0.0.1:8750",
+    user_pool_id="eu-central-1_abc",
+    user_pool_client_id="client",
+    cognito_endpoint="http://127.0.0.1:8751",
+    meta_app_id="000000000000000",
+)
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> PortalSite:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><title>Client Hub</title>")
+    (tmp_path / "assets" / "index-abc123.js").write_text("console.log('portal')")
+    (tmp_path / "robots.txt").write_text("User-agent: *")
+    return PortalSite(PORTAL_CONFIG, root=tmp_path)
+
+
+@pytest.mark.parametrize("path", ["/", "/numbers", "/clients/globex/numbers", "/numbers/106540352242922"])
+def test_the_portals_routes_answer_its_entry_page(
+    make_client: Callable[..., TestClient], portal: PortalSite, path: str
+) -> None:
+    answer = make_client(portal=portal).get(path)
+
+    assert (answer.status_code, answer.text) == (200, "<!doctype html><title>Client Hub</title>")
+    assert answer.headers["content-type"].startswith("text/html")
+    assert answer.headers["cache-control"] == "no-cache"
+
+
+def test_the_portals_files_are_served_and_hashed_ones_cached_for_good(
+    make_client: Callable[..., TestClient], portal: PortalSite
+) -> None:
+    client = make_client(portal=portal)
+
+    script, robots = client.get("/assets/index-abc123.js"), client.get("/robots.txt")
+
+    assert (script.status_code, script.text) == (200, "console.log('portal')")
+    assert script.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert (robots.status_code, robots.headers["cache-control"]) == (200, "no-cache")
+
+
+@pytest.mark.parametrize("path", ["/assets/missing.js", "/favicon.ico", "/%2e%2e/%2e%2e/etc/hosts.txt"])
+def test_a_missing_file_is_a_404_not_the_entry_page(
+    make_client: Callable[..., TestClient], portal: PortalSite, path: str
+) -> None:
+    assert make_client(portal=portal).get(path).status_code == 404
+
+
+def test_a_path_climbing_out_of_the_build_never_reads_beside_it(
+    make_client: Callable[..., TestClient], portal: PortalSite
+) -> None:
+    answer = make_client(portal=portal).get("/%2e%2e/%2e%2e/%2e%2e/etc/passwd")
+
+    assert answer.text == "<!doctype html><title>Client Hub</title>"  # an app route, as any path without a file
+
+
+def test_config_json_holds_the_local_settings_uncached(
+    make_client: Callable[..., TestClient], portal: PortalSite
+) -> None:
+    answer = make_client(portal=portal).get("/config.json")
+
+    assert answer.json() == {
+        "api_base_url": "/v1",
+        "cognito": {
+            "user_pool_id": "eu-central-1_abc",
+            "user_pool_client_id": "client",
+            "endpoint": "http://127.0.0.1:8751",
+        },
+        "meta_app_id": "000000000000000",
+        "links": {
+            "documentation": "http://127.0.0.1:8750/docs",
+            "roadmap": "https://roadmap.client-hub.example",
+            "status": "https://status.client-hub.example",
+        },
+    }
+    assert answer.headers["cache-control"] == "no-store"
+
+
+def test_the_api_keeps_v1_beside_the_portal(
+    make_client: Callable[..., TestClient], portal: PortalSite, invoker: RecordingInvoker
+) -> None:
+    client = make_client(portal=portal)
+
+    unknown, listed = client.get("/v1/nothing"), client.get("/v1/numbers", headers=bearer())
+    posted = client.post("/numbers")
+
+    assert (unknown.status_code, unknown.json()) == (404, {"message": "Not Found"})
+    assert listed.status_code == 200
+    assert [function for function, _ in invoker.calls] == ["NumbersFunction"]
+    assert (posted.status_code, posted.json()) == (404, {"message": "Not Found"})
+
+
+def test_an_unbuilt_portal_says_how_to_build_it(make_client: Callable[..., TestClient], tmp_path: Path) -> None:
+    answer = make_client(portal=PortalSite(PORTAL_CONFIG, root=tmp_path / "dist")).get("/numbers")
+
+    assert answer.status_code == 503
+    assert "make run" in answer.text
+
+
+def test_without_a_portal_the_gateway_is_the_api_alone(client: TestClient) -> None:
+    assert client.get("/numbers").json() == {"message": "Not Found"}
+    assert client.get("/config.json").status_code == 404

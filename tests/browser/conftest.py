@@ -1,0 +1,48 @@
+"""The browser wall: the portal in a real Chromium (Playwright), against one local hub started for the session.
+
+One browser for the session, a fresh context (cookies, storage, a signed-out user) for each test. Every screen a test
+shows is checked with axe-core and saved as a screenshot under test-artifacts/ (`tests.builders.screen`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from local.portal import DIST
+from tests.builders import BROWSER_TIMEOUT_MS, RecordingHub, SecretLedger, chromium, start_local_hub
+
+
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory: pytest.TempPathFactory, secret_ledger: SecretLedger) -> Iterator[RecordingHub]:
+    """The local hub the browser signs in to; its log is searched for secrets like the end-to-end hubs'."""
+    if not (DIST / "index.html").is_file():
+        pytest.fail("The portal is not built (web/dist): run `make browser` or `make web` first.")
+    started = start_local_hub(tmp_path_factory.mktemp("browser-hub"))
+    try:
+        yield secret_ledger.watch(started)
+    finally:
+        secret_ledger.stop(started)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium())
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, hub: RecordingHub) -> Iterator[Page]:
+    context = browser.new_context(base_url=hub.api, viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -1,0 +1,85 @@
+import { useEffect, useRef, useState } from "react";
+import { Button } from "react-aria-components";
+import { Outlet, useLocation, useMatch } from "react-router";
+
+import { useMe } from "../features/accounts";
+import { useAuth } from "../lib/auth";
+import { useConfig } from "../lib/ConfigContext";
+import { ExternalLink, Link } from "../lib/ui";
+
+/**
+ * The frame of every signed-in page: the menu bar (seed, "Menu Bar": Documentation, Roadmap, Status open the
+ * configured links; Support, Settings and Billing join as their areas land), who is signed in and "Sign out".
+ */
+export function Shell() {
+  const { links } = useConfig();
+  const { state, signOut } = useAuth();
+  const [signingOut, setSigningOut] = useState(false);
+  const me = useMe();
+  const acting = useMatch("/clients/:clientId/*")?.params.clientId;
+  const role = me.data?.role;
+  const numbersHref =
+    role === "client" ? "/numbers" : acting ? `/clients/${encodeURIComponent(acting)}/numbers` : undefined;
+
+  // after a navigation inside the app, focus moves to the new page's content, as a page load would put it at the top
+  const main = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  const landed = useRef(false);
+  useEffect(() => {
+    if (landed.current) main.current?.focus();
+    landed.current = true;
+  }, [pathname]);
+
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className="menu-bar">
+        <Link href="/" className="brand">
+          Client Hub
+        </Link>
+        <nav aria-label="Menu">
+          <ul>
+            {numbersHref ? (
+              <li>
+                <Link href={numbersHref}>Numbers</Link>
+              </li>
+            ) : null}
+            {role && role !== "client" ? (
+              <li>
+                <Link href="/clients">{acting ? "Switch client" : "Clients"}</Link>
+              </li>
+            ) : null}
+            <li>
+              <ExternalLink href={links.documentation}>Documentation</ExternalLink>
+            </li>
+            <li>
+              <ExternalLink href={links.roadmap}>Roadmap</ExternalLink>
+            </li>
+            <li>
+              <ExternalLink href={links.status}>Status</ExternalLink>
+            </li>
+          </ul>
+        </nav>
+        <div className="account">
+          {acting ? <span className="acting">Acting for {acting}</span> : null}
+          {state.status === "signedIn" ? <span className="user">{state.user.email}</span> : null}
+          <Button
+            className="button"
+            isDisabled={signingOut}
+            onPress={() => {
+              setSigningOut(true);
+              void signOut();
+            }}
+          >
+            {signingOut ? "Signing out…" : "Sign out"}
+          </Button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} ref={main}>
+        <Outlet />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,3 @@
+export { actableClients, useMe, type Me } from "./api";
+export { ClientPickerPage } from "./ClientPickerPage";
+export { SignInPage } from "./SignInPage";

@@ -1,0 +1,2 @@
+export { NumberPage } from "./NumberPage";
+export { NumbersPage } from "./NumbersPage";
