@@ -15,6 +15,7 @@ from hub_numbers.models.onboarding import Waba, WabaType
 from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.store.onboarding import OnboardingStore
 from hub_shared import aws
+from hub_shared.accounts import BillingModel, ClientAccount, client_profile_item
 from local import story
 
 if TYPE_CHECKING:
@@ -83,20 +84,18 @@ def _start_of_month(moment: datetime) -> datetime:
 
 def account_items() -> list[dict[str, Any]]:
     """Client profiles and partner grants in the layout of hub_shared.accounts."""
-    items: list[dict[str, Any]] = []
-    for client in story.CLIENTS:
-        profile: dict[str, Any] = {
-            "pk": f"CLIENT#{client.client_id}",
-            "sk": "PROFILE",
-            "client_id": client.client_id,
-            "name": client.name,
-            "billing_model": client.billing_model,
-            "partner_id": client.partner_id,
-            "prepaid": client.prepaid,
-        }
-        if client.partner_id:
-            profile |= {"gsi1pk": f"PARTNER#{client.partner_id}", "gsi1sk": f"CLIENT#{client.client_id}"}
-        items.append(profile)
+    items: list[dict[str, Any]] = [
+        client_profile_item(
+            ClientAccount(
+                client_id=client.client_id,
+                name=client.name,
+                billing_model=BillingModel(client.billing_model),
+                partner_id=client.partner_id,
+                prepaid=client.prepaid,
+            )
+        )
+        for client in story.CLIENTS
+    ]
     items.extend(
         {
             "pk": f"CLIENT#{grant.client_id}",

@@ -56,6 +56,7 @@ from hub_numbers.usecases.display_names.rules import request_id_at
 from hub_numbers.usecases.imports import import_id_for
 from hub_shared import aws
 from hub_shared.access import EXTENSION
+from hub_shared.accounts import BillingModel, ClientAccount, client_profile_item
 from hub_shared.api import request_time
 from hub_shared.auth import Scope
 from hub_shared.events import DomainEvent, EventMetadata
@@ -230,18 +231,17 @@ class AwsWorld:
 
     dynamodb: DynamoDBClient
 
-    def add_client(self, client_id: str, *, billing_model: str = "direct", partner_id: str | None = None) -> None:
-        item: dict[str, Any] = {
-            "pk": f"CLIENT#{client_id}",
-            "sk": "PROFILE",
-            "client_id": client_id,
-            "name": f"{client_id.title()} Ltd",
-            "billing_model": billing_model,
-            "prepaid": billing_model == "direct",
-        }
-        if partner_id:
-            item.update(partner_id=partner_id, gsi1pk=f"PARTNER#{partner_id}", gsi1sk=f"CLIENT#{client_id}")
-        self.dynamodb.put_item(TableName="hub-accounts", Item=aws.to_item(item))
+    def add_client(
+        self, client_id: str, *, billing_model: str = "direct", partner_id: str | None = None, name: str | None = None
+    ) -> None:
+        account = ClientAccount(
+            client_id=client_id,
+            name=name or f"{client_id.title()} Ltd",
+            billing_model=BillingModel(billing_model),
+            partner_id=partner_id,
+            prepaid=billing_model == "direct",
+        )
+        self.dynamodb.put_item(TableName="hub-accounts", Item=aws.to_item(client_profile_item(account)))
 
     def grant(self, client_id: str, partner_id: str, *scopes: str) -> None:
         item = {

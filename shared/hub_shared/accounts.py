@@ -3,8 +3,11 @@
 Layout (single table, keys `pk`/`sk`):
 - client profile: `CLIENT#<client_id>` / `PROFILE` — name, billing_model (`direct`|`partner`), partner_id,
   prepaid; `gsi1pk=PARTNER#<partner_id>`, `gsi1sk=CLIENT#<client_id>` when the client has a partner.
+  `gsi2pk=DIRECTORY`, `gsi2sk=<name, case-folded>#<client_id>`: the client directory support agents search by name.
 - partner grant:  `CLIENT#<client_id>` / `GRANT#<partner_id>` — scopes (string set);
   `gsi1pk=PARTNER#<partner_id>`, `gsi1sk=GRANT#<client_id>`.
+
+`client_profile_item` is the one place a profile's item (and its index keys) is built.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from hub_shared import aws
 from hub_shared.settings import get_settings
 
 PARTNER_INDEX = "ByPartner"
+DIRECTORY_INDEX = "ByName"
+DIRECTORY_PARTITION = "DIRECTORY"
 
 
 class BillingModel(StrEnum):
@@ -36,6 +41,29 @@ class ClientAccount:
 
 def client_key(client_id: str) -> dict[str, dict[str, str]]:
     return {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": "PROFILE"}}
+
+
+def directory_name(text: str) -> str:
+    """A name as the directory sorts and searches it: case-folded, its white space collapsed."""
+    return " ".join(text.casefold().split())
+
+
+def client_profile_item(account: ClientAccount) -> dict[str, Any]:
+    """A client's profile item (plain values, for `aws.to_item`), with its partner's and the directory's keys."""
+    item: dict[str, Any] = {
+        "pk": f"CLIENT#{account.client_id}",
+        "sk": "PROFILE",
+        "client_id": account.client_id,
+        "name": account.name,
+        "billing_model": str(account.billing_model),
+        "prepaid": account.prepaid,
+        "gsi2pk": DIRECTORY_PARTITION,
+        "gsi2sk": f"{directory_name(account.name)}#{account.client_id}",
+    }
+    if account.partner_id:
+        item |= {"partner_id": account.partner_id, "gsi1pk": f"PARTNER#{account.partner_id}"}
+        item["gsi1sk"] = f"CLIENT#{account.client_id}"
+    return item
 
 
 class ClientAccounts(Protocol):
@@ -57,13 +85,13 @@ class AccountsReader(aws.TableStore):
 
     def client(self, client_id: str) -> ClientAccount | None:
         found = self._client.get_item(TableName=self._table, Key=client_key(client_id)).get("Item")
-        return _client_account(aws.from_item(found)) if found else None
+        return client_account(aws.from_item(found)) if found else None
 
     def clients(self, client_ids: Iterable[str]) -> dict[str, ClientAccount]:
         """Many clients, eventually consistent (profiles change rarely), in bounded BatchGetItem calls."""
         keys = [client_key(c) for c in sorted(set(client_ids))]
         accounts = (
-            _client_account(aws.from_item(item))
+            client_account(aws.from_item(item))
             for item in aws.batch_get(self._client, self._table, keys, consistent=False)
         )
         return {account.client_id: account for account in accounts}
@@ -92,7 +120,7 @@ class AccountsReader(aws.TableStore):
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def _client_account(values: dict[str, object]) -> ClientAccount:
+def client_account(values: dict[str, object]) -> ClientAccount:
     return ClientAccount(
         client_id=str(values["client_id"]),
         name=str(values.get("name", "")),

@@ -108,10 +108,12 @@ def test_manage_opens_the_numbers_page(page: Page) -> None:
 def test_a_partner_picks_globex_and_sees_its_numbers_without_cancel_or_add(page: Page) -> None:
     sign_in(page, "pat@bluewave.example")
     expect(page.get_by_role("heading", name="Choose a client")).to_be_visible()
-    expect(page.get_by_role("link", name="initech")).to_have_count(0)  # Initech granted Bluewave nothing
+    clients = page.get_by_role("list", name="Clients")
+    expect(clients.get_by_role("listitem")).to_have_count(1)  # Initech, Bluewave's client too, granted it nothing
+    expect(clients).to_contain_text("Globex Logistics Ltd (globex) — granted: ")
     screen(page, "client picker partner")
 
-    page.get_by_role("link", name="globex").click()
+    clients.get_by_role("link", name="Globex Logistics Ltd").click()
 
     expect(page).to_have_url(re.compile("/clients/globex/numbers$"))
     expect(page.get_by_role("banner")).to_contain_text("Acting for globex")
@@ -131,21 +133,24 @@ def test_a_partner_cannot_act_for_a_client_that_granted_nothing(page: Page) -> N
     expect(page.get_by_role("table")).to_have_count(0)
 
 
-def test_support_opens_any_client_by_its_id(page: Page) -> None:
+def test_support_searches_every_client_by_name_or_id(page: Page) -> None:
     sign_in(page, "sam@hub.example")
-    client_id = page.get_by_label("Client ID")
-    client_id.fill("not a client!")
-    page.get_by_role("button", name="Open client").click()
-    expect(page.get_by_text("A client ID has letters, digits, - and _ only")).to_be_visible()
-    screen(page, "client picker support")
+    clients = page.get_by_role("list", name="Clients")
+    expect(clients.get_by_role("link")).to_have_text(["Acme Retail GmbH", "Globex Logistics Ltd", "Initech Inc"])
+    search = page.get_by_label("Find a client")
 
-    client_id.fill("initech")
-    page.get_by_role("button", name="Open client").click()
+    search.fill("GLO")
+    expect(clients.get_by_role("link")).to_have_text(["Globex Logistics Ltd"])
+    screen(page, "client picker support")
+    search.fill("nobody")
+    expect(page.get_by_role("status")).to_have_text("No client matches “nobody”.")
+    search.fill("initech")
+    clients.get_by_role("link", name="Initech Inc").click()
 
     expect(page).to_have_url(re.compile("/clients/initech/numbers$"))
     assert numbers_table(page) == [("+1 555-019-9001", "Running", "Initech Help", "High")]
     page.get_by_role("link", name="Switch client").click()
-    expect(page.get_by_label("Client ID")).to_be_visible()
+    expect(page.get_by_label("Find a client")).to_be_visible()
 
 
 def test_the_menu_bar_opens_the_configured_links(page: Page, hub: LocalHubUnderTest) -> None:

@@ -133,13 +133,14 @@ def expected(rule: AccessRule, who: Who, kind: IdKind) -> Expected:
     return Expected.ALLOWED if may else Expected.FORBIDDEN
 
 
-def _visible_clients(who: Who) -> set[str] | None:
-    """The clients whose resources a list may show `who` (None: any)."""
+def _visible_clients(who: Who, rule: AccessRule) -> set[str] | None:
+    """The clients whose resources a list may show `who` (None: any); PARTNER_WITHOUT lacks only the scopes the
+    operation needs, so it sees ACME's on a list open to any partner."""
     return {
         Who.CLIENT: {ACME.client_id},
         Who.OTHER_CLIENT: {GLOBEX.client_id},
         Who.PARTNER: {ACME.client_id},
-        Who.PARTNER_WITHOUT: set(),
+        Who.PARTNER_WITHOUT: {ACME.client_id} if ANY_PARTNER in rule.partner else set(),
         Who.OTHER_PARTNER: {GLOBEX.client_id},
         Who.SUPPORT: None,
     }[who]
@@ -269,7 +270,7 @@ def _check(hub: InProcessHub, case: Case, want: Expected, mutating: bool) -> Non
         if case.method == "GET":
             assert 200 <= status < 300, f"{case.name}: {status} {answer.text}"
         if case.rule is not None and case.rule.lists and status == 200:
-            _check_listed(case, answer.json())
+            _check_listed(case, case.rule, answer.json())
     else:
         expected_status = {"401": 401, "403": 403, "404": 404, "422": 422}[want.value]
         assert status == expected_status, f"{case.name}: expected {want.value}, answered {status} {answer.text}"
@@ -282,8 +283,8 @@ def _check(hub: InProcessHub, case: Case, want: Expected, mutating: bool) -> Non
         assert hub.snapshot() == before, f"{case.name}: refused ({status}), yet the tables changed"
 
 
-def _check_listed(case: Case, page: dict[str, Any]) -> None:
-    visible = _visible_clients(case.who)
+def _check_listed(case: Case, rule: AccessRule, page: dict[str, Any]) -> None:
+    visible = _visible_clients(case.who, rule)
     owners = {item["client_id"] for item in page["items"]}
     if visible is not None:
         assert owners <= visible, f"{case.name}: lists {owners - visible}, which it may not see"

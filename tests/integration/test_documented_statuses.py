@@ -59,6 +59,7 @@ INBOX = "tests/integration/test_numbers_inbox.py::"
 #: provokes it on the operation ("<module>::<test>"), or the hub error that answers it ("<module>.<class>").
 WITNESSES: dict[str, dict[int, str]] = {
     "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
+    "GET /v1/clients": {400: "tests/integration/test_accounts_clients.py::test_a_cursor_of_another_search_is_refused"},
     "GET /v1/numbers": {400: "tests/integration/test_numbers_read.py::test_bad_cursor_answers_400_problem"},
     "POST /v1/numbers": {
         404: SIGNUP + "test_a_waba_of_another_client_is_not_found",

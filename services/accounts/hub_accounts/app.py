@@ -6,13 +6,14 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from hub_accounts.routes import me
+from hub_accounts.routes import clients, me
 from hub_shared.api import build_resolver
 from hub_shared.observability import HTTP_CORRELATION_PATH, observability
 
 obs = observability("accounts")
 app = build_resolver()
 app.include_router(me.router)
+app.include_router(clients.router)
 
 
 @obs.handler(HTTP_CORRELATION_PATH)

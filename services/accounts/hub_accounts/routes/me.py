@@ -7,11 +7,12 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from hub_accounts.deps import accounts_reader
 from hub_accounts.models.me import Me
 from hub_accounts.usecases.me import who_am_i
 from hub_shared.access import ANY_PARTNER, AccessRule, declared
 from hub_shared.accounts import AccountsReader
-from hub_shared.api import Caller, accounts_reader
+from hub_shared.api import Caller
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()

@@ -1,10 +1,12 @@
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 
 import { unwrap, useApi, type components } from "../../lib/api";
 
 export type Me = components["schemas"]["Me"];
+export type ClientEntry = components["schemas"]["ClientEntry"];
 
 export const meKey = ["accounts", "me"] as const;
+export const clientsKey = (search: string) => ["accounts", "clients", search] as const;
 
 /** The signed-in caller (`GET /v1/me`): role, client or the partner's grants. */
 export function useMe() {
@@ -13,6 +15,24 @@ export function useMe() {
     queryKey: meKey,
     queryFn: () => unwrap(api.GET("/v1/me")),
     staleTime: 5 * 60_000,
+  });
+}
+
+/** The clients the caller may act for (`GET /v1/clients`), page after page; `search` is a name prefix or an id. */
+export function useClients(search: string) {
+  const api = useApi();
+  const q = search.trim();
+  return useInfiniteQuery({
+    queryKey: clientsKey(q),
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/v1/clients", {
+          params: { query: { limit: 20, ...(q ? { q } : {}), ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ),
+    initialPageParam: "",
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    placeholderData: keepPreviousData,
   });
 }
 
