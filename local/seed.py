@@ -16,6 +16,9 @@ from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.store.onboarding import OnboardingStore
 from hub_shared import aws
 from hub_shared.accounts import BillingModel, ClientAccount, client_profile_item
+from hub_shared.clock import to_rfc3339
+from hub_waba.models.wabas import RegisteredNumber, RegisteredWaba
+from hub_waba.store.wabas import WabaStore
 from local import story
 
 if TYPE_CHECKING:
@@ -61,6 +64,18 @@ def seed(info: AwsInfo, now: datetime) -> SeedReport:
     for waba in story.WABAS:
         registry.put_waba(
             Waba(waba_id=waba.waba_id, client_id=waba.client_id, type=WabaType(waba.type), name=waba.name)
+        )
+    wabas = WabaStore(info.tables["WabaTable"], dynamodb)
+    for told in story.NUMBERS:  # as the waba service learnt them from NumberAdded (NumberDeleted)
+        wabas.register(
+            RegisteredWaba(waba_id=told.waba_id, client_id=told.client_id),
+            RegisteredNumber(
+                number_id=told.number_id,
+                waba_id=told.waba_id,
+                client_id=told.client_id,
+                deleted=told.account_status == "deleted",
+            ),
+            event_at=to_rfc3339(now),
         )
     cognito: CognitoIdentityProviderClient = info.client("cognito-idp")
     for user in story.USERS:

@@ -59,12 +59,17 @@ from hub_shared.access import EXTENSION
 from hub_shared.accounts import BillingModel, ClientAccount, client_profile_item
 from hub_shared.api import request_time
 from hub_shared.auth import Scope
+from hub_shared.clock import to_rfc3339
 from hub_shared.events import DomainEvent, EventMetadata
 from hub_shared.graph import Graph, GraphClient, JsonBody, Params
 from hub_shared.meta_events import MetaChange, detail_type
 from hub_shared.problems import PROBLEM_JSON, Problem
 from hub_shared.settings import Settings
 from hub_shared.singletons import reset_all
+from hub_waba import deps as waba_deps
+from hub_waba.app import app as waba_app
+from hub_waba.models.wabas import RegisteredNumber, RegisteredWaba
+from hub_waba.store.wabas import WabaStore
 from hub_webhooks.app import handler as webhooks_handler
 from hub_webhooks.usecases.notifications import parse_notification, stored_changes
 from hub_webhooks.usecases.publishing import meta_change
@@ -242,6 +247,14 @@ class AwsWorld:
             prepaid=billing_model == "direct",
         )
         self.dynamodb.put_item(TableName="hub-accounts", Item=aws.to_item(client_profile_item(account)))
+
+    def register_number(self, client_id: str, waba_id: str, number_id: str, *, deleted: bool = False) -> None:
+        """The number and its WABA in the waba service's registry, as NumberAdded (NumberDeleted) leaves them."""
+        WabaStore("hub-waba", self.dynamodb).register(
+            RegisteredWaba(waba_id=waba_id, client_id=client_id),
+            RegisteredNumber(number_id=number_id, waba_id=waba_id, client_id=client_id, deleted=deleted),
+            event_at=to_rfc3339(NOW),
+        )
 
     def grant(self, client_id: str, partner_id: str, *scopes: str) -> None:
         item = {
@@ -911,7 +924,7 @@ class Business:
 
     def resource(self, kind: str) -> str:
         """The id of this client's resource of `kind` (`AccessRule.kind`)."""
-        ids = {"number": self.number_id, "import": self.import_id}
+        ids = {"number": self.number_id, "import": self.import_id, "waba": self.waba_id}
         if kind not in ids:
             raise KeyError(f"the in-process hub seeds no resource of kind {kind!r}: add it to Business and seed()")
         return ids[kind]
@@ -1000,6 +1013,7 @@ class InProcessHub:
             self.world.add_client(business.client_id, partner_id=business.partner_id)
             self.world.grant(business.client_id, business.partner_id, *ALL_SCOPES)
             onboarding.put_waba(Waba(waba_id=business.waba_id, client_id=business.client_id, type=WabaType.SHARED))
+            self.world.register_number(business.client_id, business.waba_id, business.number_id)
             digits = business.digits
             self.world.add_number(
                 a_number(
@@ -1085,6 +1099,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
             request_time: lambda: NOW,
         }
         numbers_app.dependency_overrides.update(overrides)
+        waba_app.dependency_overrides.update({waba_deps.meta_graph: lambda: meta.graph, request_time: lambda: NOW})
         verifier = JwtVerifier(
             "https://jwks.invalid/.well-known/jwks.json",
             ISSUER,
@@ -1100,6 +1115,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
                 yield hub
         finally:
             numbers_app.dependency_overrides.clear()
+            waba_app.dependency_overrides.clear()
             reset_all()
 
 

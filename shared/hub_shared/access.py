@@ -28,7 +28,9 @@ class AccessRule(BaseModel):
     resource: str | None = Field(
         default=None, description="The path parameter naming the tenant's resource acted on, e.g. `number_id`."
     )
-    kind: Literal["number", "import"] | None = Field(default=None, description="What kind of resource it names.")
+    kind: Literal["number", "import", "waba"] | None = Field(
+        default=None, description="What kind of resource it names."
+    )
     tenant_query: str | None = Field(
         default=None, description="A query parameter naming a client whose resources a list is limited to."
     )

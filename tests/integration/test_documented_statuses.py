@@ -57,10 +57,17 @@ INBOX = "tests/integration/test_numbers_inbox.py::"
 
 #: The problem statuses each operation documents beyond those asked here, each with its witness: a test that
 #: provokes it on the operation ("<module>::<test>"), or the hub error that answers it ("<module>.<class>").
+WABAS = "tests/integration/test_waba_details.py::"
 WITNESSES: dict[str, dict[int, str]] = {
     "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
     "GET /v1/clients": {400: "tests/integration/test_accounts_clients.py::test_a_cursor_of_another_search_is_refused"},
     "GET /v1/numbers": {400: "tests/integration/test_numbers_read.py::test_bad_cursor_answers_400_problem"},
+    "GET /v1/wabas": {400: WABAS + "test_a_cursor_of_another_list_is_refused"},
+    "GET /v1/wabas/{waba_id}": {
+        429: WABAS + "test_when_meta_is_down_and_nothing_is_kept_the_problem_says_so",
+        502: "hub_shared.errors.UpstreamError",  # Meta answering what is not its JSON (hub_shared.graph)
+        503: WABAS + "test_when_meta_is_down_and_nothing_is_kept_the_problem_says_so",
+    },
     "POST /v1/numbers": {
         404: SIGNUP + "test_a_waba_of_another_client_is_not_found",
         409: "hub_shared.idempotency.RequestInProgress",  # the same Idempotency-Key while its first request runs

@@ -50,6 +50,9 @@ TABLE_ACCESS: dict[str, dict[str, str]] = {
     "NumbersMetaEventsFunction": {"NumbersTable": WRITE},
     "NumbersOutboxFunction": {"NumbersTable": READ},  # its stream only
     "AccountsFunction": {"AccountsTable": READ},
+    "WabaFunction": {"WabaTable": WRITE, "AccountsTable": READ},
+    "WabaNumberEventsFunction": {"WabaTable": WRITE},
+    "WabaMetaEventsFunction": {"WabaTable": WRITE},
     "WebhooksFunction": {"WebhookChangesTable": WRITE},
     "WebhooksRelayFunction": {"WebhookChangesTable": READ},  # its stream only
 }

@@ -29,6 +29,7 @@ from openapi_core.datatypes import RequestParameters
 from starlette.testclient import TestClient
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from hub_waba.usecases.details import WABA_FIELDS
 from local.sandboxes.meta import ROUTES, SANDBOX_OTP, MetaState, build_meta_sandbox
 
 SPEC_FILE = Path(__file__).parents[1] / "fixtures" / "meta-openapi" / "business-messaging-api_v23.0.yaml"
@@ -170,10 +171,7 @@ CASES = [
         ("GET", "WhatsAppBusinessAccount", None),
         WABA,
         f"/v23.0/{OBO_WABA_ID}",
-        params={
-            "fields": "id,name,timezone_id,message_template_namespace,account_review_status,"
-            "business_verification_status,ownership_type,on_behalf_of_business_info,owner_business_info,currency"
-        },
+        params={"fields": WABA_FIELDS},  # what the waba service asks
     ),
     Case(
         "WABA message analytics",

@@ -174,11 +174,31 @@ def test_waba_shows_ownership_for_obo_and_shared_accounts(meta: Meta) -> None:
     shared = meta.client.get(f"/v23.0/{WABA_ID}", params=fields).json()
 
     assert obo["ownership_type"] == "SELF_OWNED"
-    assert obo["on_behalf_of_business_info"] == {"id": "501238745563981", "name": "Globex Logistics Ltd"}
+    assert obo["on_behalf_of_business_info"] == {
+        "id": "501238745563981",
+        "name": "Globex Logistics Ltd",
+        "status": "APPROVED",  # the on-behalf-of relationship: the WABA Manager's Message on Behalf
+    }
     assert shared["ownership_type"] == "CLIENT_OWNED"
     assert "on_behalf_of_business_info" not in shared
     assert shared["owner_business_info"]["id"] == "230934563399802"
     assert (shared["id"], shared["name"]) == (WABA_ID, "Acme Retail")
+
+
+def test_health_status_says_who_can_send_with_metas_errors_and_solutions(meta: Meta) -> None:
+    meta.state.wabas[WABA_ID].business_verification_status = "UNVERIFIED"
+
+    health = meta.client.get(f"/v23.0/{WABA_ID}", params={"fields": "health_status"}).json()["health_status"]
+
+    entities = {entity["id"]: entity for entity in health["entities"]}
+    assert entities[WABA_ID]["can_send_message"] == "LIMITED"
+    assert "not verified" in entities[WABA_ID]["additional_info"][0]
+    numbers = [n for n in meta.state.numbers.values() if n.waba_id == WABA_ID]
+    assert {e["id"] for e in health["entities"] if e["entity_type"] == "PHONE_NUMBER"} == {n.id for n in numbers}
+    banned = next(n.id for n in numbers if n.status == "BANNED")
+    assert entities[banned]["can_send_message"] == "BLOCKED"
+    assert entities[banned]["errors"][0]["possible_solution"]
+    assert health["can_send_message"] == "BLOCKED"  # the least of its entities
 
 
 def test_phone_number_list_pages_with_cursors(meta: Meta) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import os
 import re
@@ -12,21 +14,31 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from hub_billing.settings import BillingSettings
-from hub_numbers.settings import NumbersSettings
 from hub_shared.settings import Settings
-from hub_webhooks.settings import WebhooksSettings
 from local.template import ROOT
 from tools import openapi
 
 SERVICES = ROOT / "services"
 LOCK = ROOT / "requirements" / "dev.lock"
 README = (ROOT / "README.md").read_text()
-SERVICE_SETTINGS: dict[str, type[Settings]] = {
-    "numbers": NumbersSettings,
-    "webhooks": WebhooksSettings,
-    "billing": BillingSettings,
-}
+
+
+def _service_settings() -> dict[str, type[Settings]]:
+    """Each service's own settings class (`hub_<area>.settings`), found in the code: area → class."""
+    found: dict[str, type[Settings]] = {}
+    for module_file in sorted(SERVICES.glob("*/hub_*/settings.py")):
+        module = importlib.import_module(f"{module_file.parent.name}.settings")
+        classes = [
+            cls
+            for _, cls in inspect.getmembers(module, inspect.isclass)
+            if issubclass(cls, Settings) and cls is not Settings and cls.__module__ == module.__name__
+        ]
+        assert len(classes) == 1, f"{module.__name__}: one Settings class per service, found {classes}"
+        found[module_file.parent.name.removeprefix("hub_")] = classes[0]
+    return found
+
+
+SERVICE_SETTINGS = _service_settings()
 
 
 def _requirements(path: Path) -> list[Requirement]:

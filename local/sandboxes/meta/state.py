@@ -39,6 +39,8 @@ class WabaRecord:
     account_review_status: str
     currency: str
     business_verification_status: str = "VERIFIED"
+    message_on_behalf_status: str = "APPROVED"
+    """The on-behalf-of relationship (OBO WABAs): Meta shows it in `on_behalf_of_business_info.status`."""
     subscribed_apps: list[dict[str, str]] = field(default_factory=lambda: [dict(SANDBOX_APP)])
     override_callback_uri: str | None = None
 
@@ -148,6 +150,7 @@ class MetaState:
                 timezone_id=waba.timezone_id,
                 namespace=waba.namespace,
                 account_review_status=waba.account_review_status,
+                message_on_behalf_status=waba.message_on_behalf_status,
                 currency=waba.currency,
             )
         for index, number in enumerate(story.NUMBERS):

@@ -7,7 +7,7 @@ The answer always holds `id` and `name`, which Meta's OpenAPI marks required.
 
 from __future__ import annotations
 
-from local.sandboxes.meta import analytics
+from local.sandboxes.meta import analytics, health
 from local.sandboxes.meta.call import GraphCall, Json, page, select_fields, split_fields
 from local.sandboxes.meta.numbers import number_fields
 from local.sandboxes.meta.state import BSP_BUSINESS, PHONE_NUMBER, WABA, MetaState, WabaRecord
@@ -26,8 +26,9 @@ DEFAULT_NUMBER_FIELDS = (
 )
 
 
-def waba_fields(waba: WabaRecord) -> Json:
+def waba_fields(state: MetaState, waba: WabaRecord) -> Json:
     client_business = {"id": waba.business_id, "name": waba.business_name}
+    on_behalf = {**client_business, "status": waba.message_on_behalf_status}
     obo = waba.type == "OBO"
     return {
         "id": waba.id,
@@ -37,9 +38,10 @@ def waba_fields(waba: WabaRecord) -> Json:
         "account_review_status": waba.account_review_status,
         "business_verification_status": waba.business_verification_status,
         "ownership_type": "SELF_OWNED" if obo else "CLIENT_OWNED",
-        "on_behalf_of_business_info": client_business if obo else None,
+        "on_behalf_of_business_info": on_behalf if obo else None,
         "owner_business_info": dict(BSP_BUSINESS) if obo else client_business,
         "currency": waba.currency,
+        "health_status": health.waba_health(state, waba),
     }
 
 
@@ -52,7 +54,7 @@ def get_waba(state: MetaState, call: GraphCall) -> Json:
         for spec in requested
         if analytics.is_analytics(spec)
     }
-    selected = select_fields(plain, waba_fields(waba), DEFAULT_FIELDS, WABA)
+    selected = select_fields(plain, waba_fields(state, waba), DEFAULT_FIELDS, WABA)
     return {**selected, **computed, "name": waba.name, "id": waba.id}
 
 

@@ -1,4 +1,4 @@
-"""The waba function: its resolver and Lambda handler. Its routes arrive with its issue."""
+"""The waba function: its resolver and Lambda handler."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hub_shared.api import build_resolver
 from hub_shared.observability import HTTP_CORRELATION_PATH, observability
+from hub_waba.routes import wabas
 
 obs = observability("waba")
 app = build_resolver()
+app.include_router(wabas.router)
 
 
 @obs.handler(HTTP_CORRELATION_PATH)

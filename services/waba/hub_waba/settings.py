@@ -1,0 +1,24 @@
+"""The waba service's settings: the shared ones and its own table and cache."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from hub_shared.settings import Settings
+from hub_shared.singletons import singleton
+
+
+class WabaSettings(Settings):
+    waba_table: str = Field(default="hub-waba", description="DynamoDB table owned by the waba service.")
+    waba_cache_seconds: int = Field(
+        default=300,
+        ge=0,
+        le=86_400,
+        description="How long a WABA's details read from Meta are served without asking Meta again.",
+    )
+
+
+@singleton
+def waba_settings() -> WabaSettings:
+    """The waba service's settings, read once."""
+    return WabaSettings()

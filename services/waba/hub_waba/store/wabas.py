@@ -1,0 +1,160 @@
+"""DynamoDB access to the waba table (its only writer is this service).
+
+- `pk=WABA#<waba_id>`, `sk=REGISTRY`: a WABA the hub manages — client_id, `event_at` (the last event applied);
+  `gsi1pk=CLIENT#<client_id>`, `gsi1sk=WABA#<waba_id>` (a client's WABAs); `gsi2pk=WABAS`, `gsi2sk=<waba_id>` (all).
+- `pk=WABA#<waba_id>`, `sk=DETAILS`: the details Meta last answered (`WabaDetails`, `fetched_at`), `outdated` once
+  a webhook said they changed (read again on the next view).
+- `pk=NUMBER#<number_id>`, `sk=REGISTRY`: a number of a managed WABA — waba_id, client_id, deleted, `event_at`.
+
+Registry items are written from the numbers service's events, each only if it is newer than the one applied last
+(events may arrive out of order and more than once).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub_shared import aws
+from hub_shared.clock import to_rfc3339
+from hub_waba.models.wabas import KeptDetails, RegisteredNumber, RegisteredWaba, WabaDetails
+from hub_waba.settings import waba_settings
+
+CLIENT_INDEX = "ByClient"
+ALL_INDEX = "All"
+ALL_PARTITION = "WABAS"
+NEWER = "attribute_not_exists(pk) OR event_at <= :at"
+
+
+def waba_key(waba_id: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": f"WABA#{waba_id}"}, "sk": {"S": sk}}
+
+
+def number_key(number_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"NUMBER#{number_id}"}, "sk": {"S": "REGISTRY"}}
+
+
+class WabaStore(aws.TableStore):
+    @classmethod
+    def default_table(cls) -> str:
+        return waba_settings().waba_table
+
+    # ------------------------------------------------------------ reads
+
+    def waba(self, waba_id: str) -> RegisteredWaba | None:
+        item = self._client.get_item(TableName=self._table, Key=waba_key(waba_id, "REGISTRY")).get("Item")
+        return RegisteredWaba.model_validate(aws.from_item(item)) if item else None
+
+    def number(self, number_id: str) -> RegisteredNumber | None:
+        item = self._client.get_item(TableName=self._table, Key=number_key(number_id)).get("Item")
+        return RegisteredNumber.model_validate(aws.from_item(item)) if item else None
+
+    def details(self, waba_id: str) -> KeptDetails | None:
+        item = self._client.get_item(TableName=self._table, Key=waba_key(waba_id, "DETAILS")).get("Item")
+        if item is None:
+            return None
+        values = aws.from_item(item)
+        return KeptDetails(WabaDetails.model_validate(values), outdated=bool(values.get("outdated", False)))
+
+    def many_details(self, waba_ids: list[str]) -> dict[str, WabaDetails]:
+        keys = [waba_key(w, "DETAILS") for w in sorted(set(waba_ids))]
+        found = aws.batch_get(self._client, self._table, keys, consistent=False)
+        return {d.waba_id: d for d in (WabaDetails.model_validate(aws.from_item(item)) for item in found)}
+
+    def page(
+        self, *, client_id: str | None, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[RegisteredWaba], dict[str, Any] | None]:
+        """A page of a client's WABAs (every WABA when `client_id` is None), in id order."""
+        if client_id is None:
+            index, condition, values = ALL_INDEX, "gsi2pk = :p", {":p": {"S": ALL_PARTITION}}
+        else:
+            index, condition = CLIENT_INDEX, "gsi1pk = :p AND begins_with(gsi1sk, :w)"
+            values = {":p": {"S": f"CLIENT#{client_id}"}, ":w": {"S": "WABA#"}}
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": values,
+            "Limit": limit,
+        }
+        if start_key:
+            kwargs["ExclusiveStartKey"] = start_key
+        answer = self._client.query(**kwargs)
+        wabas = [RegisteredWaba.model_validate(aws.from_item(item)) for item in answer["Items"]]
+        return wabas, answer.get("LastEvaluatedKey")
+
+    # ------------------------------------------------------------ writes
+
+    def register(self, waba: RegisteredWaba, number: RegisteredNumber, *, event_at: str) -> bool:
+        """Record the WABA and its number as of the event at `event_at`; False when a newer event was applied."""
+        at = {":at": {"S": event_at}}
+        waba_item = {
+            **waba.model_dump(mode="json"),
+            "pk": f"WABA#{waba.waba_id}",
+            "sk": "REGISTRY",
+            "gsi1pk": f"CLIENT#{waba.client_id}",
+            "gsi1sk": f"WABA#{waba.waba_id}",
+            "gsi2pk": ALL_PARTITION,
+            "gsi2sk": waba.waba_id,
+            "event_at": event_at,
+        }
+        number_item = {
+            **number.model_dump(mode="json"),
+            "pk": f"NUMBER#{number.number_id}",
+            "sk": "REGISTRY",
+            "event_at": event_at,
+        }
+        writes: list[aws.Write] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": aws.to_item(number_item),
+                    "ConditionExpression": NEWER,
+                    "ExpressionAttributeValues": at,
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": aws.to_item(waba_item),
+                    "ConditionExpression": NEWER,
+                    "ExpressionAttributeValues": at,
+                }
+            },
+        ]
+        if self._write_all(writes[:1]):
+            return False
+        self._write_all(writes[1:])  # a WABA already known from a newer event keeps it
+        return True
+
+    def outdate(self, waba_id: str, changes: dict[str, str]) -> bool:
+        """A webhook said the WABA changed: apply what it states (`changes`, details fields) to the kept details and
+        mark them outdated, so the next view asks Meta for the rest. False when no details are kept."""
+        names = {f"#f{i}": name for i, name in enumerate(changes)}
+        values = {f":v{i}": {"S": value} for i, value in enumerate(changes.values())}
+        sets = ["outdated = :t", *(f"#f{i} = :v{i}" for i in range(len(changes)))]
+        update: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": waba_key(waba_id, "DETAILS"),
+            "UpdateExpression": "SET " + ", ".join(sets),
+            "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeValues": {":t": {"BOOL": True}, **values},
+        }
+        if names:
+            update["ExpressionAttributeNames"] = names
+        return not self._write_all([{"Update": update}])
+
+    def save_details(self, details: WabaDetails) -> None:
+        """The details Meta answered, over the older ones (a copy fetched earlier never replaces a later one)."""
+        item = {**details.model_dump(mode="json"), "pk": f"WABA#{details.waba_id}", "sk": "DETAILS"}
+        self._write_all(
+            [
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": aws.to_item(item),
+                        "ConditionExpression": "attribute_not_exists(pk) OR fetched_at <= :f",
+                        "ExpressionAttributeValues": {":f": {"S": to_rfc3339(details.fetched_at)}},
+                    }
+                }
+            ]
+        )
