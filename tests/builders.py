@@ -68,6 +68,7 @@ from hub_shared.settings import Settings
 from hub_shared.singletons import reset_all
 from hub_waba import deps as waba_deps
 from hub_waba.app import app as waba_app
+from hub_waba.app import handler as waba_handler
 from hub_waba.models.wabas import RegisteredNumber, RegisteredWaba
 from hub_waba.store.wabas import WabaStore
 from hub_webhooks.app import handler as webhooks_handler
@@ -1674,3 +1675,46 @@ def screen(page: Page, name: str) -> None:
         if violation["impact"] in BLOCKING_IMPACTS
     ]
     assert blocking == [], f"axe-core on {name}: " + "\n".join(blocking)
+
+
+# ---------------------------------------------------------------- the waba service (its table, Meta's sandbox)
+
+GLOBEX_WABA = "104996122399160"
+"""Globex's WABA in the story: an OBO one (the BSP's, on Globex's behalf)."""
+ACME_NUMBER = "106540352242922"
+GLOBEX_NUMBER = "107811234567801"
+
+
+@contextlib.contextmanager
+def waba_world(aws: AwsWorld, clock: FrozenClock) -> Iterator[InProcessMeta]:
+    """Acme (SHARED WABA, partner bluewave) and Globex (OBO WABA, partner redwave) registered with the waba service
+    as NumberAdded leaves them, and the waba function's Graph client and clock on Meta's sandbox and `clock`."""
+    aws.add_client("acme", partner_id="bluewave")
+    aws.add_client("globex", billing_model="partner", partner_id="redwave")
+    aws.register_number("acme", ACME_WABA, ACME_NUMBER)
+    aws.register_number("globex", GLOBEX_WABA, GLOBEX_NUMBER)
+    sandbox = InProcessMeta(clock)
+    waba_app.dependency_overrides.update({waba_deps.meta_graph: lambda: sandbox.graph, request_time: clock})
+    try:
+        yield sandbox
+    finally:
+        waba_app.dependency_overrides.clear()
+
+
+def waba_call(
+    method: str,
+    path: str,
+    claims: dict[str, str] | None,
+    *,
+    route: str | None = None,
+    body: Any = None,
+    **query: str,
+) -> tuple[int, dict[str, Any]]:
+    """One request to the waba function, as API Gateway hands it over; its status and JSON body."""
+    segments = zip((route or path).split("/"), path.split("/"), strict=True)
+    parameters = {template[1:-1]: value for template, value in segments if template.startswith("{")}
+    event = http_event(
+        method, path, route=route, claims=claims, path_parameters=parameters or None, query=query or None, body=body
+    )
+    answer = waba_handler(event, context("WabaFunction"))
+    return answer["statusCode"], json.loads(answer["body"])

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub_shared import aws
+from hub_shared.auth import Principal, Role
 from hub_shared.clock import UtcDateTime, utc_now
 from hub_shared.observability import correlation_id
 from hub_shared.settings import get_settings
@@ -41,6 +42,20 @@ class EventMetadata(BaseModel):
     def at(cls, occurred_at: datetime) -> EventMetadata:
         """New metadata of a change that happened at `occurred_at` (a use case's `now`)."""
         return cls(occurred_at=occurred_at)
+
+
+class Actor(BaseModel):
+    """Who made a change: the user, their role and the partner they act for (an activity feed shows it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str = Field(description="The Cognito user (`sub`).")
+    role: Role
+    partner_id: str | None = Field(default=None, description="The partner a partner user acted for its client as.")
+
+    @classmethod
+    def of(cls, principal: Principal) -> Actor:
+        return cls(user_id=principal.subject, role=principal.role, partner_id=principal.partner_id)
 
 
 class DomainEvent(BaseModel):

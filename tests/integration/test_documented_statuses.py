@@ -58,11 +58,29 @@ INBOX = "tests/integration/test_numbers_inbox.py::"
 #: The problem statuses each operation documents beyond those asked here, each with its witness: a test that
 #: provokes it on the operation ("<module>::<test>"), or the hub error that answers it ("<module>.<class>").
 WABAS = "tests/integration/test_waba_details.py::"
+COMMERCE = "tests/integration/test_waba_commerce.py::"
 WITNESSES: dict[str, dict[int, str]] = {
     "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
     "GET /v1/clients": {400: "tests/integration/test_accounts_clients.py::test_a_cursor_of_another_search_is_refused"},
     "GET /v1/numbers": {400: "tests/integration/test_numbers_read.py::test_bad_cursor_answers_400_problem"},
     "GET /v1/wabas": {400: WABAS + "test_a_cursor_of_another_list_is_refused"},
+    "GET /v1/numbers/{number_id}/commerce-settings": {
+        429: COMMERCE + "test_meta_down_before_anything_is_known_answers_its_problem_on_every_route",
+        502: "hub_shared.errors.UpstreamError",
+        503: COMMERCE + "test_meta_down_before_anything_is_known_answers_its_problem_on_every_route",
+    },
+    "PUT /v1/numbers/{number_id}/commerce-settings": {
+        409: COMMERCE + "test_on_an_obo_waba_the_change_is_refused_with_the_support_path_and_nothing_changes",
+        429: COMMERCE + "test_meta_failing_the_change_answers_its_problem_and_records_nothing",
+        502: "hub_shared.errors.UpstreamError",
+        503: COMMERCE + "test_meta_failing_the_change_answers_its_problem_and_records_nothing",
+    },
+    "POST /v1/numbers/{number_id}/commerce-settings/support-request": {
+        409: COMMERCE + "test_a_shared_number_is_sent_to_change_its_settings_itself",
+        429: COMMERCE + "test_meta_down_before_anything_is_known_answers_its_problem_on_every_route",
+        502: "hub_shared.errors.UpstreamError",
+        503: COMMERCE + "test_meta_down_before_anything_is_known_answers_its_problem_on_every_route",
+    },
     "GET /v1/wabas/{waba_id}": {
         429: WABAS + "test_when_meta_is_down_and_nothing_is_kept_the_problem_says_so",
         502: "hub_shared.errors.UpstreamError",  # Meta answering what is not its JSON (hub_shared.graph)

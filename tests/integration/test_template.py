@@ -53,6 +53,7 @@ TABLE_ACCESS: dict[str, dict[str, str]] = {
     "WabaFunction": {"WabaTable": WRITE, "AccountsTable": READ},
     "WabaNumberEventsFunction": {"WabaTable": WRITE},
     "WabaMetaEventsFunction": {"WabaTable": WRITE},
+    "WabaOutboxFunction": {"WabaTable": READ},  # its stream only
     "WebhooksFunction": {"WebhookChangesTable": WRITE},
     "WebhooksRelayFunction": {"WebhookChangesTable": READ},  # its stream only
 }

@@ -4,78 +4,52 @@ Meta's account webhooks."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from hub_shared.api import request_time
-from hub_waba.app import app, handler
 from hub_waba.consumers.meta import handler as meta_events_handler
-from hub_waba.deps import meta_graph
 from tests.builders import (
+    ACME_NUMBER,
     ACME_WABA,
     CLIENT_ACME,
     CLIENT_GLOBEX,
+    GLOBEX_WABA,
     NOW,
     PARTNER,
     SUPPORT,
     AwsWorld,
+    FrozenClock,
     InProcessMeta,
     a_meta_change,
     context,
     eventbridge_event,
-    http_event,
+    waba_call,
+    waba_world,
 )
 
-GLOBEX_WABA = "104996122399160"
-ACME_NUMBER = "106540352242922"
 ROUTE_ONE = "/v1/wabas/{waba_id}"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> Any:
-        return self.now
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def meta(aws: AwsWorld, clock: Clock) -> Iterator[InProcessMeta]:
-    aws.add_client("acme", partner_id="bluewave")
-    aws.add_client("globex", billing_model="partner", partner_id="redwave")
-    aws.register_number("acme", ACME_WABA, ACME_NUMBER)
-    aws.register_number("globex", GLOBEX_WABA, "107811234567801")
-    sandbox = InProcessMeta(clock)
-    app.dependency_overrides.update({meta_graph: lambda: sandbox.graph, request_time: clock})
-    yield sandbox
-    app.dependency_overrides.clear()
+def meta(aws: AwsWorld, clock: FrozenClock) -> Iterator[InProcessMeta]:
+    with waba_world(aws, clock) as sandbox:
+        yield sandbox
 
 
 def get_waba(claims: dict[str, str] | None, waba_id: str, **query: str) -> tuple[int, dict[str, Any]]:
-    event = http_event(
-        "GET",
-        f"/v1/wabas/{waba_id}",
-        route=ROUTE_ONE,
-        claims=claims,
-        path_parameters={"waba_id": waba_id},
-        query=query or None,
-    )
-    answer = handler(event, context("WabaFunction"))
-    return answer["statusCode"], json.loads(answer["body"])
+    return waba_call("GET", f"/v1/wabas/{waba_id}", claims, route=ROUTE_ONE, **query)
 
 
 def list_wabas(claims: dict[str, str] | None, **query: str) -> tuple[int, dict[str, Any]]:
-    answer = handler(http_event("GET", "/v1/wabas", claims=claims, query=query or None), context("WabaFunction"))
-    return answer["statusCode"], json.loads(answer["body"])
+    return waba_call("GET", "/v1/wabas", claims, **query)
 
 
 def graph_reads(meta: InProcessMeta) -> list[str]:
@@ -135,7 +109,9 @@ def test_an_obo_waba_is_the_bsps_on_behalf_of_the_client(meta: InProcessMeta) ->
     )
 
 
-def test_a_warm_page_view_asks_meta_nothing_until_the_cache_time_passes(meta: InProcessMeta, clock: Clock) -> None:
+def test_a_warm_page_view_asks_meta_nothing_until_the_cache_time_passes(
+    meta: InProcessMeta, clock: FrozenClock
+) -> None:
     get_waba(CLIENT_ACME, ACME_WABA)
     cold = len(graph_reads(meta))
 
@@ -160,7 +136,7 @@ def test_refresh_asks_meta_now_and_shows_what_changed(meta: InProcessMeta) -> No
 
 @pytest.mark.parametrize("fault", [{"status": 500, "code": 2}, {"status": 429, "code": 80007}])
 def test_when_meta_is_down_the_kept_copy_answers_stale(
-    meta: InProcessMeta, clock: Clock, fault: dict[str, int]
+    meta: InProcessMeta, clock: FrozenClock, fault: dict[str, int]
 ) -> None:
     get_waba(CLIENT_ACME, ACME_WABA)
     clock.now = NOW + timedelta(hours=2)
@@ -276,7 +252,7 @@ def webhook(field: str, value: dict[str, Any], waba_id: str = ACME_WABA) -> bool
 
 
 def test_an_account_review_webhook_updates_the_kept_copy_and_the_next_view_asks_meta(
-    meta: InProcessMeta, clock: Clock
+    meta: InProcessMeta, clock: FrozenClock
 ) -> None:
     get_waba(CLIENT_ACME, ACME_WABA)
     reads = len(graph_reads(meta))

@@ -5,6 +5,9 @@
 - `pk=WABA#<waba_id>`, `sk=DETAILS`: the details Meta last answered (`WabaDetails`, `fetched_at`), `outdated` once
   a webhook said they changed (read again on the next view).
 - `pk=NUMBER#<number_id>`, `sk=REGISTRY`: a number of a managed WABA — waba_id, client_id, deleted, `event_at`.
+- `pk=NUMBER#<number_id>`, `sk=HISTORY#<occurred_at>#<event_id>`: a change made to the number's WABA Manager
+  settings (commerce, profile) or a request to support, as its event states it; written with the event's outbox
+  item (`hub_shared.outbox`), which the table's stream relays to the bus.
 
 Registry items are written from the numbers service's events, each only if it is newer than the one applied last
 (events may arrive out of order and more than once).
@@ -16,6 +19,8 @@ from typing import Any
 
 from hub_shared import aws
 from hub_shared.clock import to_rfc3339
+from hub_shared.events import DomainEvent
+from hub_shared.outbox import outbox_put
 from hub_waba.models.wabas import KeptDetails, RegisteredNumber, RegisteredWaba, WabaDetails
 from hub_waba.settings import waba_settings
 
@@ -142,6 +147,26 @@ class WabaStore(aws.TableStore):
         if names:
             update["ExpressionAttributeNames"] = names
         return not self._write_all([{"Update": update}])
+
+    def record(self, event: DomainEvent, *, number_id: str) -> None:
+        """The change (or request) in the number's history, with its event in the outbox, at once."""
+        history = {
+            "pk": f"NUMBER#{number_id}",
+            "sk": f"HISTORY#{to_rfc3339(event.metadata.occurred_at)}#{event.metadata.event_id}",
+            "detail_type": event.DETAIL_TYPE,
+            "event": event.model_dump(mode="json"),
+        }
+        put = {"Put": {"TableName": self._table, "Item": aws.to_item(history)}}
+        self._write_all([put, outbox_put(self._table, event, self._bus)])
+
+    def history(self, number_id: str) -> list[dict[str, Any]]:
+        """The number's recorded changes and requests, oldest first (each as its event's detail)."""
+        answer = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :p AND begins_with(sk, :h)",
+            ExpressionAttributeValues={":p": {"S": f"NUMBER#{number_id}"}, ":h": {"S": "HISTORY#"}},
+        )
+        return [aws.from_item(item)["event"] for item in answer["Items"]]
 
     def save_details(self, details: WabaDetails) -> None:
         """The details Meta answered, over the older ones (a copy fetched earlier never replaces a later one)."""

@@ -71,7 +71,20 @@ def get_waba(
     registered = authorize(
         principal, wabas.waba(waba_id), missing=WabaNotFound(waba_id), via=SEES, action=Action.WABA_READ
     )
-    found = wabas.details(waba_id)
+    return details_of(registered, wabas=wabas, graph=graph, now=now, cache=cache, refresh=refresh)
+
+
+def details_of(
+    registered: RegisteredWaba,
+    *,
+    wabas: WabaRepository,
+    graph: Graph,
+    now: datetime,
+    cache: timedelta,
+    refresh: bool = False,
+) -> WabaView:
+    """The WABA's details: the kept copy while it is fresh, else Meta's answer (kept), else the kept copy stale."""
+    found = wabas.details(registered.waba_id)
     if found is not None and not (refresh or found.outdated) and now - found.details.fetched_at < cache:
         return WabaView(**found.details.model_dump())
     try:
@@ -79,7 +92,7 @@ def get_waba(
     except META_DOWN:
         if found is None:
             raise
-        logger.warning("Meta unavailable: the kept WABA details answer", extra={"waba_id": waba_id})
+        logger.warning("Meta unavailable: the kept WABA details answer", extra={"waba_id": registered.waba_id})
         return WabaView(**found.details.model_dump(), stale=True)
     wabas.save_details(details)
     return WabaView(**details.model_dump())

@@ -1,0 +1,29 @@
+"""The waba table's outbox relay: its stream's outbox items → the hub bus (other items are skipped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from hub_shared import aws
+from hub_shared.events import EventPublisher
+from hub_shared.observability import observability
+from hub_shared.outbox import outbox_entry, relay_stream_records
+from hub_waba.settings import waba_settings
+
+obs = observability("waba")
+
+
+@obs.handler()
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[Any]]:
+    published = relay_stream_records(
+        event["Records"],
+        outbox_entry,
+        publisher=EventPublisher(),
+        sqs=aws.sqs(),
+        dead_letter_queue_url=waba_settings().outbox_dead_letter_queue_url,
+    )
+    obs.metrics.add_metric(name="WabaOutboxEventsPublished", unit=MetricUnit.Count, value=published)
+    return {"batchItemFailures": []}

@@ -1,0 +1,122 @@
+"""A number's commerce settings (seed, "WABA Manager → Commerce Settings"): GET, PUT, and the support request of an
+OBO WABA's number."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from hub_shared.access import AccessRule, declared
+from hub_shared.api import Caller, Now
+from hub_shared.graph import GraphClient
+from hub_shared.problems import problem_responses
+from hub_waba.deps import meta_graph, waba_store
+from hub_waba.models.commerce import (
+    NUMBER_ID_PATTERN,
+    CommerceSettingsChange,
+    CommerceSettingsView,
+    CommerceSupportRequest,
+    CommerceSupportRequestAccepted,
+)
+from hub_waba.settings import waba_settings
+from hub_waba.store.wabas import WabaStore
+from hub_waba.usecases.commerce import get_commerce, request_commerce_support, set_commerce
+
+router = APIGatewayHttpRouter()
+
+Store = Annotated[WabaStore, Depends(waba_store)]
+Meta = Annotated[GraphClient, Depends(meta_graph)]
+NumberId = Annotated[str, Path(pattern=NUMBER_ID_PATTERN, description="Meta's phone number id.")]
+SEES = ("numbers:read", "waba:read", "commerce:write")
+PATH = "/v1/numbers/<number_id>/commerce-settings"
+
+
+def _cache() -> timedelta:
+    return timedelta(seconds=waba_settings().waba_cache_seconds)
+
+
+@router.get(
+    PATH,
+    openapi_extensions=declared(
+        AccessRule(
+            resource="number_id",
+            kind="number",
+            client=True,
+            partner=("waba:read", "commerce:write"),
+            partner_sees=SEES,
+            support=True,
+        )
+    ),
+    summary="Read a number's commerce settings",
+    description="Catalog visibility and cart, as Meta has them, whether the caller can change them (numbers of a "
+    "SHARED WABA) or support does (OBO), and what to tell the user about it.",
+    tags=["WABA"],
+    responses={200: {"description": "The settings."}, **problem_responses(404, 429, 502, 503)},
+)
+def get_commerce_route(
+    number_id: NumberId, caller: Caller, store: Store, graph: Meta, now: Now
+) -> CommerceSettingsView:
+    return get_commerce(number_id, caller, wabas=store, graph=graph, now=now, cache=_cache())
+
+
+@router.put(
+    PATH,
+    openapi_extensions=declared(
+        AccessRule(resource="number_id", kind="number", client=True, partner=("commerce:write",), partner_sees=SEES)
+    ),
+    summary="Change a number's commerce settings",
+    description="Both settings as they are to be, changed at Meta (numbers of a SHARED WABA). On an OBO WABA the "
+    "answer is 409: support changes them (`POST …/commerce-settings/support-request`). A change goes out as "
+    "`CommerceSettingsChanged` with who made it and the settings before and after.",
+    tags=["WABA"],
+    responses={200: {"description": "The settings now."}, **problem_responses(400, 404, 409, 429, 502, 503)},
+)
+def put_commerce_route(
+    number_id: NumberId,
+    change: Annotated[CommerceSettingsChange, Body()],
+    caller: Caller,
+    store: Store,
+    graph: Meta,
+    now: Now,
+) -> CommerceSettingsView:
+    return set_commerce(number_id, change, caller, wabas=store, graph=graph, now=now, cache=_cache())
+
+
+@router.post(
+    f"{PATH}/support-request",
+    openapi_extensions=declared(
+        AccessRule(resource="number_id", kind="number", client=True, partner=("commerce:write",), partner_sees=SEES)
+    ),
+    summary="Ask support to change an OBO number's commerce settings",
+    description="The settings wanted, and a note: published as `CommerceSupportRequested` (support opens a ticket "
+    "from it). A number of a SHARED WABA answers 409: change them yourself.",
+    tags=["WABA"],
+    responses={
+        202: {"description": "Support was asked."},
+        **problem_responses(400, 404, 409, 429, 502, 503),
+    },
+)
+def request_commerce_support_route(
+    number_id: NumberId,
+    request: Annotated[CommerceSupportRequest, Body()],
+    caller: Caller,
+    store: Store,
+    graph: Meta,
+    now: Now,
+) -> tuple[CommerceSupportRequestAccepted, int]:
+    accepted = request_commerce_support(
+        number_id,
+        request,
+        caller,
+        wabas=store,
+        graph=graph,
+        now=now,
+        cache=_cache(),
+        new_id=lambda: f"csr_{uuid.uuid4().hex[:24]}",
+    )
+    return accepted, 202

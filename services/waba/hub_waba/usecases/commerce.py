@@ -1,0 +1,150 @@
+"""A number's commerce settings: read at Meta; changed at Meta by the client on a SHARED WABA, by support on an OBO
+one (the client asks them); each change and request goes out as an event with who made it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from hub_shared.auth import Action, Principal, authorize
+from hub_shared.errors import Forbidden, UpstreamError
+from hub_shared.events import Actor, DomainEvent, EventMetadata
+from hub_shared.graph import Graph
+from hub_waba.errors import CommerceManagedBySupport, CommerceSelfService, NumberNotFound
+from hub_waba.events import CommerceSettings, CommerceSettingsChanged, CommerceSupportRequested
+from hub_waba.models.commerce import (
+    CommerceSettingsChange,
+    CommerceSettingsView,
+    CommerceSupportRequest,
+    CommerceSupportRequestAccepted,
+)
+from hub_waba.models.wabas import RegisteredNumber, RegisteredWaba, WabaType
+from hub_waba.usecases.details import WabaRepository, details_of
+
+SEES = (Action.NUMBERS_READ, Action.WABA_READ, Action.COMMERCE_WRITE)
+"""What lets a partner know a client's number exists here."""
+SHARED_HOW = "Turn them on or off here; the change is made at Meta at once."
+OBO_HOW = "Your WhatsApp Business Account is managed by the hub on your behalf: ask support to change them."
+
+
+class CommerceRepository(WabaRepository, Protocol):
+    def number(self, number_id: str) -> RegisteredNumber | None: ...
+
+    def record(self, event: DomainEvent, *, number_id: str) -> None: ...
+
+
+def get_commerce(
+    number_id: str, principal: Principal, *, wabas: CommerceRepository, graph: Graph, now: datetime, cache: timedelta
+) -> CommerceSettingsView:
+    number = _number(number_id, principal, wabas)
+    if not any(principal.can(action, number.client_id) for action in (Action.WABA_READ, Action.COMMERCE_WRITE)):
+        raise Forbidden("The client has not granted your partner account this permission.")
+    waba_type = _waba_type(number, wabas, graph, now, cache)
+    return _view(number, waba_type, _current(number, graph))
+
+
+def set_commerce(
+    number_id: str,
+    change: CommerceSettingsChange,
+    principal: Principal,
+    *,
+    wabas: CommerceRepository,
+    graph: Graph,
+    now: datetime,
+    cache: timedelta,
+) -> CommerceSettingsView:
+    number = _number(number_id, principal, wabas, action=Action.COMMERCE_WRITE)
+    if _waba_type(number, wabas, graph, now, cache) is WabaType.OBO:
+        raise CommerceManagedBySupport(number_id, number.waba_id)
+    before = _current(number, graph)
+    after = CommerceSettings(is_catalog_visible=change.is_catalog_visible, is_cart_enabled=change.is_cart_enabled)
+    if after != before:
+        graph.post(f"{number_id}/whatsapp_commerce_settings", params=_flags(after), idempotent=True)
+        event = CommerceSettingsChanged(
+            metadata=EventMetadata.at(now),
+            number_id=number_id,
+            waba_id=number.waba_id,
+            client_id=number.client_id,
+            actor=Actor.of(principal),
+            before=before,
+            after=after,
+        )
+        wabas.record(event, number_id=number_id)
+    return _view(number, WabaType.SHARED, after)
+
+
+def request_commerce_support(
+    number_id: str,
+    request: CommerceSupportRequest,
+    principal: Principal,
+    *,
+    wabas: CommerceRepository,
+    graph: Graph,
+    now: datetime,
+    cache: timedelta,
+    new_id: Callable[[], str],
+) -> CommerceSupportRequestAccepted:
+    number = _number(number_id, principal, wabas, action=Action.COMMERCE_WRITE)
+    if _waba_type(number, wabas, graph, now, cache) is WabaType.SHARED:
+        raise CommerceSelfService(number_id)
+    try:
+        current: CommerceSettings | None = _current(number, graph)
+    except UpstreamError:
+        current = None  # support reads them anyway; the request is worth more than Meta's answer
+    event = CommerceSupportRequested(
+        metadata=EventMetadata.at(now),
+        request_id=new_id(),
+        number_id=number_id,
+        waba_id=number.waba_id,
+        client_id=number.client_id,
+        actor=Actor.of(principal),
+        current=current,
+        wanted=CommerceSettings(is_catalog_visible=request.is_catalog_visible, is_cart_enabled=request.is_cart_enabled),
+        note=request.note,
+    )
+    wabas.record(event, number_id=number_id)
+    return CommerceSupportRequestAccepted(request_id=event.request_id, number_id=number_id)
+
+
+def _number(
+    number_id: str, principal: Principal, wabas: CommerceRepository, action: Action | None = None
+) -> RegisteredNumber:
+    found = wabas.number(number_id)
+    if found is not None and found.deleted:
+        found = None  # a deleted number has no settings left to change
+    return authorize(principal, found, missing=NumberNotFound(number_id), via=SEES, action=action)
+
+
+def _waba_type(
+    number: RegisteredNumber, wabas: CommerceRepository, graph: Graph, now: datetime, cache: timedelta
+) -> WabaType:
+    registered = RegisteredWaba(waba_id=number.waba_id, client_id=number.client_id)
+    return details_of(registered, wabas=wabas, graph=graph, now=now, cache=cache).type
+
+
+def _current(number: RegisteredNumber, graph: Graph) -> CommerceSettings:
+    answer = graph.get(f"{number.number_id}/whatsapp_commerce_settings")
+    data = answer.get("data") or [{}]
+    first = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else {}
+    return CommerceSettings(
+        is_catalog_visible=bool(first.get("is_catalog_visible", False)),
+        is_cart_enabled=bool(first.get("is_cart_enabled", False)),
+    )
+
+
+def _flags(settings: CommerceSettings) -> dict[str, str]:
+    return {name: "true" if value else "false" for name, value in settings.model_dump().items()}
+
+
+def _view(number: RegisteredNumber, waba_type: WabaType, settings: CommerceSettings) -> CommerceSettingsView:
+    shared = waba_type is WabaType.SHARED
+    return CommerceSettingsView(
+        number_id=number.number_id,
+        waba_id=number.waba_id,
+        waba_type=waba_type,
+        is_catalog_visible=settings.is_catalog_visible,
+        is_cart_enabled=settings.is_cart_enabled,
+        editable=shared,
+        how_to_change=SHARED_HOW if shared else OBO_HOW,
+    )
