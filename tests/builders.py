@@ -1658,3 +1658,104 @@ def screen(page: Page, name: str) -> None:
         if violation["impact"] in BLOCKING_IMPACTS
     ]
     assert blocking == [], f"axe-core on {name}: " + "\n".join(blocking)
+
+
+# ---------------------------------------------------------------- a number's state around a browser test
+
+ACME_USER = "anna@acme.example"
+SETTLE_SECONDS = 30.0
+"""How long a helper waits for the local hub to settle (a review decided, a name approved)."""
+
+
+def hub_call(hub: LocalHubUnderTest, method: str, path: str, email: str, body: Any = None) -> httpx.Response:
+    """The hub's API as `email`, over HTTP (what a test arranges or restores behind the portal's back)."""
+    headers = {"Authorization": f"Bearer {hub.token(email)}"}
+    return httpx.request(method, f"{hub.api}{path}", headers=headers, json=body, timeout=60)
+
+
+def hub_json(hub: LocalHubUnderTest, path: str, email: str) -> dict[str, Any]:
+    answer = hub_call(hub, "GET", path, email)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def settled(probe: Callable[[], bool], what: str, seconds: float = SETTLE_SECONDS) -> None:
+    deadline = time.monotonic() + seconds
+    while not probe():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"within {seconds} s: {what}")
+        time.sleep(0.25)
+
+
+def lose_next_webhook(hub: LocalHubUnderTest) -> None:
+    """The Meta sandbox drops its next webhook: the decision reaches the hub only by the polling job."""
+    assert httpx.post(f"{hub.meta}/_sandbox/webhooks/lose", json={"count": 1}, timeout=30).status_code == 200
+
+
+def run_job(hub: LocalHubUnderTest, name: str) -> dict[str, Any]:
+    """One scheduled job of the local hub, now (`make job NAME=…`)."""
+    answer = httpx.post(f"{hub.api}/_local/jobs/{name}", timeout=300)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def end_of_month(moment: datetime) -> datetime:
+    """The last day of `moment`'s month (UTC): the deletion date of a number cancelled then."""
+    first_of_next = (moment.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first_of_next - timedelta(days=1)
+
+
+def long_date(day: datetime) -> str:
+    """A date as the portal writes it in the browser's en-US locale: "December 31, 2026"."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+@contextlib.contextmanager
+def cancellation_as_before(hub: LocalHubUnderTest, number_id: str, email: str = ACME_USER) -> Iterator[None]:
+    """The number's cancellation as it was before the block: cancelled again, or withdrawn, if the block changed it
+    (the browser tests share one hub, so each leaves the seeded story as it found it)."""
+    path = f"/v1/numbers/{number_id}"
+    was_cancelled = hub_json(hub, path, email)["account_status"] == "pending_deletion"
+    try:
+        yield
+    finally:
+        cancelled = hub_json(hub, path, email)["account_status"] == "pending_deletion"
+        if cancelled != was_cancelled:
+            answer = hub_call(hub, "POST" if was_cancelled else "DELETE", f"{path}/cancellation", email)
+            assert answer.status_code == 200, answer.text
+
+
+@contextlib.contextmanager
+def display_name_as_before(hub: LocalHubUnderTest, number_id: str, email: str = ACME_USER) -> Iterator[str]:
+    """The number's display name (yielded) as it was before the block: a request the block left under review is
+    decided first (by the polling job, should its webhook be lost), then the name is asked back and approved."""
+    path = f"/v1/numbers/{number_id}/display-name"
+    original = hub_json(hub, path, email)["display_name"]
+
+    def decided() -> bool:
+        if hub_json(hub, path, email)["pending"] is None:
+            return True
+        run_job(hub, "DisplayNamePolling")
+        return False
+
+    try:
+        yield original
+    finally:
+        settled(decided, "the display-name request left under review is decided")
+        if hub_json(hub, path, email)["display_name"] != original:
+            asked = hub_call(hub, "POST", path, email, {"display_name": original})
+            assert asked.status_code in (201, 202), asked.text
+            settled(decided, f"the display name {original!r} is approved again")
+            assert hub_json(hub, path, email)["display_name"] == original
+
+
+def meta_reviewed_name(hub: LocalHubUnderTest, number_id: str) -> None:
+    """Wait until the Meta sandbox has decided the number's display-name review (its webhook may be lost)."""
+
+    def decided() -> bool:
+        state: dict[str, Any] = httpx.get(f"{hub.meta}/_sandbox/state", timeout=30).json()
+        return bool(state["numbers"][number_id]["new_name_status"] != "PENDING_REVIEW")
+
+    settled(decided, f"the Meta sandbox decides the display name of {number_id}")
