@@ -75,7 +75,7 @@ from local.sandboxes.getchat import GetChatState, build_getchat_sandbox
 from local.sandboxes.meta import MetaSandbox, MetaState
 from local.state import load_state
 from local.story import DEMO_PASSWORD
-from local.template import ROOT, create_tables, http_routes, table_environment
+from local.template import ROOT, create_tables, http_routes, table_environment, table_name
 from local.tokens import id_token
 
 if TYPE_CHECKING:
@@ -1759,3 +1759,27 @@ def meta_reviewed_name(hub: LocalHubUnderTest, number_id: str) -> None:
         return bool(state["numbers"][number_id]["new_name_status"] != "PENDING_REVIEW")
 
     settled(decided, f"the Meta sandbox decides the display name of {number_id}")
+
+
+@contextlib.contextmanager
+def partner_granted(hub: LocalHubUnderTest, client_id: str, partner_id: str, *scopes: str) -> Iterator[None]:
+    """For the block the client grants the partner `scopes` besides what it granted (written into the local accounts
+    table as the seed writes grants: the API has no route for grants yet); afterwards the grant is as before."""
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=hub.aws_endpoint,
+        region_name=hub.region,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # moto accepts any credentials
+    )
+    key = {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": f"GRANT#{partner_id}"}}
+    table = table_name("AccountsTable")
+    before = dynamodb.get_item(TableName=table, Key=key)["Item"]
+    added = sorted(set(scopes) - set(before["scopes"]["SS"]))
+    dynamodb.update_item(
+        TableName=table, Key=key, UpdateExpression="ADD scopes :s", ExpressionAttributeValues={":s": {"SS": added}}
+    )
+    try:
+        yield
+    finally:
+        dynamodb.put_item(TableName=table, Item=before)

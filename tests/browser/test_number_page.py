@@ -12,6 +12,7 @@ from tests.builders import (
     display_name_as_before,
     lose_next_webhook,
     meta_reviewed_name,
+    partner_granted,
     run_job,
     screen,
     sign_in,
@@ -125,3 +126,25 @@ def test_support_sees_a_clients_number_and_its_display_name_but_no_edit(page: Pa
     section = page.get_by_role("region", name="Display name")
     expect(field(section, "Current name")).to_contain_text("Initech Help")
     expect(section.get_by_role("button", name=re.compile("Edit"))).to_have_count(0)
+
+
+def test_a_partner_granted_display_name_write_changes_the_name(page: Page, hub: LocalHubUnderTest) -> None:
+    number_id = "107811234567802"
+    with (
+        display_name_as_before(hub, number_id, "gary@globex.example"),
+        partner_granted(hub, "globex", "bluewave", "display_name:write"),
+    ):
+        sign_in(page, "pat@bluewave.example")
+        page.get_by_role("link", name="globex").click()
+        page.get_by_role("row", name=re.compile(r"\+1 555-078-3882")).get_by_role("link", name="Manage").click()
+        page.get_by_role("button", name="Show details").click()
+        section = page.get_by_role("region", name="Display name")
+
+        section.get_by_role("button", name="Edit display name").click()
+        section.get_by_role("textbox", name="Display name").fill("Globex Tracking Desk")
+        section.get_by_role("button", name="Save").click()
+
+        expect(section.get_by_role("status", name="Your change")).to_contain_text(
+            "Saved: Meta received “Globex Tracking Desk” for review."
+        )
+        screen(page, "display name partner")
