@@ -1783,3 +1783,9 @@ def partner_granted(hub: LocalHubUnderTest, client_id: str, partner_id: str, *sc
         yield
     finally:
         dynamodb.put_item(TableName=table, Item=before)
+
+
+def slow_meta(hub: LocalHubUnderTest, latency_ms: int, count: int = 1) -> None:
+    """The Meta sandbox answers its next `count` Graph requests `latency_ms` late (a request's progress shows)."""
+    answer = httpx.post(f"{hub.meta}/_sandbox/faults", json={"latency_ms": latency_ms, "count": count}, timeout=30)
+    assert answer.status_code == 200, answer.text

@@ -16,6 +16,7 @@ from tests.builders import (
     run_job,
     screen,
     sign_in,
+    slow_meta,
 )
 
 ACME_RESTRICTED = ("106540352242926", "+49 1511 2345005")
@@ -74,8 +75,12 @@ def test_a_client_changes_the_display_name_and_sees_metas_approval_without_reloa
         screen(page, "display name refused")
 
         lose_next_webhook(hub)  # Meta's decision then arrives when the test runs the polling job, not before
+        slow_meta(hub, 2_000)
         name.fill("Acme Promotions Club")
         name.press("Enter")
+
+        expect(section.get_by_role("button", name="Saving…")).to_be_disabled()
+        expect(section.get_by_role("status").filter(has_text="Sending the name to Meta")).to_be_visible()
 
         outcome = section.get_by_role("status", name="Your change")
         expect(outcome).to_contain_text("Saved: Meta received “Acme Promotions Club” for review.")
