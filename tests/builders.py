@@ -1785,7 +1785,12 @@ def partner_granted(hub: LocalHubUnderTest, client_id: str, partner_id: str, *sc
         dynamodb.put_item(TableName=table, Item=before)
 
 
-def slow_meta(hub: LocalHubUnderTest, latency_ms: int, count: int = 1) -> None:
-    """The Meta sandbox answers its next `count` Graph requests `latency_ms` late (a request's progress shows)."""
-    answer = httpx.post(f"{hub.meta}/_sandbox/faults", json={"latency_ms": latency_ms, "count": count}, timeout=30)
+def meta_fault(hub: LocalHubUnderTest, **fault: int) -> None:
+    """Trouble in the Meta sandbox's next Graph requests: `latency_ms`, `status` (with `code`, `retry_after`) for
+    `count` requests (every one until `clear_meta_faults` without it)."""
+    answer = httpx.post(f"{hub.meta}/_sandbox/faults", json=fault, timeout=30)
     assert answer.status_code == 200, answer.text
+
+
+def clear_meta_faults(hub: LocalHubUnderTest) -> None:
+    assert httpx.delete(f"{hub.meta}/_sandbox/faults", timeout=30).status_code == 200

@@ -9,14 +9,15 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.builders import (
     LocalHubUnderTest,
+    clear_meta_faults,
     display_name_as_before,
     lose_next_webhook,
+    meta_fault,
     meta_reviewed_name,
     partner_granted,
     run_job,
     screen,
     sign_in,
-    slow_meta,
 )
 
 ACME_RESTRICTED = ("106540352242926", "+49 1511 2345005")
@@ -75,7 +76,7 @@ def test_a_client_changes_the_display_name_and_sees_metas_approval_without_reloa
         screen(page, "display name refused")
 
         lose_next_webhook(hub)  # Meta's decision then arrives when the test runs the polling job, not before
-        slow_meta(hub, 2_000)
+        meta_fault(hub, latency_ms=2_000, count=1)  # Save's progress shows while Meta is slow
         name.fill("Acme Promotions Club")
         name.press("Enter")
 
@@ -153,3 +154,34 @@ def test_a_partner_granted_display_name_write_changes_the_name(page: Page, hub: 
             "Saved: Meta received “Globex Tracking Desk” for review."
         )
         screen(page, "display name partner")
+
+
+def test_a_name_meta_did_not_confirm_is_sent_again_by_the_polling_job(page: Page, hub: LocalHubUnderTest) -> None:
+    number_id, phone = "107811234567801", "+1 555-078-3881"
+    with display_name_as_before(hub, number_id, "gary@globex.example"):
+        sign_in(page, "gary@globex.example")
+        page.get_by_role("row", name=re.compile(re.escape(phone))).get_by_role("link", name="Manage").click()
+        page.get_by_role("button", name="Show details").click()
+        section = page.get_by_role("region", name="Display name")
+        section.get_by_role("button", name="Edit display name").click()
+        section.get_by_role("textbox", name="Display name").fill("Globex Freight Lines")
+        meta_fault(hub, status=503, count=3)  # Meta down for the request and both its retries: 202 submitting
+        try:
+            section.get_by_role("button", name="Save").click()
+
+            outcome = section.get_by_role("status", name="Your change")
+            expect(outcome).to_contain_text(
+                "Saved: “Globex Freight Lines” is recorded, but Meta has not confirmed it yet; "
+                "the hub keeps sending it."
+            )
+        finally:
+            clear_meta_faults(hub)
+        expect(field(section, "Under review")).to_contain_text("“Globex Freight Lines” (Being sent to Meta)")
+        expect(section.get_by_role("button", name="Edit display name")).to_have_count(0)
+        screen(page, "display name submitting")
+
+        run_job(hub, "DisplayNamePolling")  # sends it again; Meta takes it, approves it and its webhook arrives
+
+        channel = page.get_by_role("region", name="WhatsApp Channel")
+        expect(field(channel, "WhatsApp Display Name")).to_have_text("Globex Freight Lines (Approved)")
+        expect(outcome).to_have_text("Meta approved “Globex Freight Lines”: it is the number's display name now.")
