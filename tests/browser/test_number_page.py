@@ -100,6 +100,7 @@ def test_a_client_changes_the_display_name_and_sees_metas_approval_without_reloa
         assert polled["result"]["outcomes"]["decided"] >= 1, polled
 
         expect(field(channel, "WhatsApp Display Name")).to_have_text("Acme Promotions Club (Approved)")
+        expect(field(channel, "Register again by")).to_contain_text("(UTC): Meta asks for it after a new display name")
         expect(field(section, "Current name")).to_have_text("Acme Promotions Club (Approved)")
         expect(outcome).to_have_text("Meta approved “Acme Promotions Club”: it is the number's display name now.")
         expect(section.get_by_role("button", name="Edit display name")).to_be_visible()
