@@ -48,7 +48,7 @@ def test_a_client_changes_the_display_name_and_sees_metas_approval_without_reloa
     page: Page, hub: LocalHubUnderTest
 ) -> None:
     number_id, phone = ACME_RESTRICTED
-    with display_name_as_before(hub, number_id) as original:
+    with display_name_as_before(hub, page, number_id) as original:
         sign_in(page, "anna@acme.example")
         page.get_by_role("row", name=re.compile(re.escape(phone))).get_by_role("link", name="Manage").click()
         channel = page.get_by_role("region", name="WhatsApp Channel")
@@ -138,7 +138,7 @@ def test_support_sees_a_clients_number_and_its_display_name_but_no_edit(page: Pa
 def test_a_partner_granted_display_name_write_changes_the_name(page: Page, hub: LocalHubUnderTest) -> None:
     number_id = "107811234567802"
     with (
-        display_name_as_before(hub, number_id, "gary@globex.example"),
+        display_name_as_before(hub, page, number_id, "gary@globex.example"),
         partner_granted(hub, "globex", "bluewave", "display_name:write"),
     ):
         sign_in(page, "pat@bluewave.example")
@@ -159,7 +159,7 @@ def test_a_partner_granted_display_name_write_changes_the_name(page: Page, hub: 
 
 def test_a_name_meta_did_not_confirm_is_sent_again_by_the_polling_job(page: Page, hub: LocalHubUnderTest) -> None:
     number_id, phone = "107811234567801", "+1 555-078-3881"
-    with display_name_as_before(hub, number_id, "gary@globex.example"):
+    with display_name_as_before(hub, page, number_id, "gary@globex.example"):
         sign_in(page, "gary@globex.example")
         page.get_by_role("row", name=re.compile(re.escape(phone))).get_by_role("link", name="Manage").click()
         page.get_by_role("button", name="Show details").click()
