@@ -82,7 +82,7 @@ from local.sandboxes.getchat import GetChatState, build_getchat_sandbox
 from local.sandboxes.meta import MetaSandbox, MetaState
 from local.state import load_state
 from local.story import DEMO_PASSWORD
-from local.template import ROOT, create_tables, http_routes, table_environment
+from local.template import ROOT, create_tables, http_routes, table_environment, table_name
 from local.tokens import id_token
 
 if TYPE_CHECKING:
@@ -1718,3 +1718,144 @@ def waba_call(
     )
     answer = waba_handler(event, context("WabaFunction"))
     return answer["statusCode"], json.loads(answer["body"])
+
+
+# ---------------------------------------------------------------- a number's state around a browser test
+
+ACME_USER = "anna@acme.example"
+SETTLE_SECONDS = 30.0
+"""How long a helper waits for the local hub to settle (a review decided, a name approved)."""
+
+
+def hub_call(hub: LocalHubUnderTest, method: str, path: str, email: str, body: Any = None) -> httpx.Response:
+    """The hub's API as `email`, over HTTP (what a test arranges or restores behind the portal's back)."""
+    headers = {"Authorization": f"Bearer {hub.token(email)}"}
+    return httpx.request(method, f"{hub.api}{path}", headers=headers, json=body, timeout=60)
+
+
+def hub_json(hub: LocalHubUnderTest, path: str, email: str) -> dict[str, Any]:
+    answer = hub_call(hub, "GET", path, email)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def settled(probe: Callable[[], bool], what: str, seconds: float = SETTLE_SECONDS) -> None:
+    deadline = time.monotonic() + seconds
+    while not probe():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"within {seconds} s: {what}")
+        time.sleep(0.25)
+
+
+def lose_next_webhook(hub: LocalHubUnderTest) -> None:
+    """The Meta sandbox drops its next webhook: the decision reaches the hub only by the polling job."""
+    assert httpx.post(f"{hub.meta}/_sandbox/webhooks/lose", json={"count": 1}, timeout=30).status_code == 200
+
+
+def run_job(hub: LocalHubUnderTest, name: str) -> dict[str, Any]:
+    """One scheduled job of the local hub, now (`make job NAME=…`)."""
+    answer = httpx.post(f"{hub.api}/_local/jobs/{name}", timeout=300)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def end_of_month(moment: datetime) -> datetime:
+    """The last day of `moment`'s month (UTC): the deletion date of a number cancelled then."""
+    first_of_next = (moment.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first_of_next - timedelta(days=1)
+
+
+def long_date(day: datetime) -> str:
+    """A date as the portal writes it in the browser's en-US locale: "December 31, 2026"."""
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+@contextlib.contextmanager
+def cancellation_as_before(hub: LocalHubUnderTest, number_id: str, email: str = ACME_USER) -> Iterator[None]:
+    """The number's cancellation as it was before the block: cancelled again, or withdrawn, if the block changed it
+    (the browser tests share one hub, so each leaves the seeded story as it found it)."""
+    path = f"/v1/numbers/{number_id}"
+    was_cancelled = hub_json(hub, path, email)["account_status"] == "pending_deletion"
+    try:
+        yield
+    finally:
+        cancelled = hub_json(hub, path, email)["account_status"] == "pending_deletion"
+        if cancelled != was_cancelled:
+            answer = hub_call(hub, "POST" if was_cancelled else "DELETE", f"{path}/cancellation", email)
+            assert answer.status_code == 200, answer.text
+
+
+@contextlib.contextmanager
+def display_name_as_before(hub: LocalHubUnderTest, page: Page, number_id: str, email: str = ACME_USER) -> Iterator[str]:
+    """The number's display name (yielded) as it was before the block: a request the block left under review is
+    decided first (by the polling job, should its webhook be lost), then the name is asked back and approved.
+
+    `page` leaves the portal first, so it no longer polls while the name is restored: the local hub may answer
+    concurrent requests as if sent by one caller (Powertools keeps the event being resolved on a class attribute that
+    every function of the process shares, and the local gateway invokes handlers on a thread pool)."""
+    path = f"/v1/numbers/{number_id}/display-name"
+    original = hub_json(hub, path, email)["display_name"]
+
+    def decided() -> bool:
+        if hub_json(hub, path, email)["pending"] is None:
+            return True
+        run_job(hub, "DisplayNamePolling")
+        return False
+
+    try:
+        yield original
+    finally:
+        page.goto("about:blank")
+        settled(decided, "the display-name request left under review is decided")
+        if hub_json(hub, path, email)["display_name"] != original:
+            asked = hub_call(hub, "POST", path, email, {"display_name": original})
+            assert asked.status_code in (201, 202), asked.text
+            settled(decided, f"the display name {original!r} is approved again")
+            assert hub_json(hub, path, email)["display_name"] == original
+
+
+def meta_reviewed_name(hub: LocalHubUnderTest, number_id: str) -> None:
+    """Wait until the Meta sandbox has decided the number's display-name review (its webhook may be lost)."""
+
+    def decided() -> bool:
+        state: dict[str, Any] = httpx.get(f"{hub.meta}/_sandbox/state", timeout=30).json()
+        return bool(state["numbers"][number_id]["new_name_status"] != "PENDING_REVIEW")
+
+    settled(decided, f"the Meta sandbox decides the display name of {number_id}")
+
+
+@contextlib.contextmanager
+def partner_granted(hub: LocalHubUnderTest, client_id: str, partner_id: str, *scopes: str) -> Iterator[None]:
+    """For the block the client grants the partner `scopes` besides what it granted (written into the local accounts
+    table as the seed writes grants: the API has no route for grants yet); afterwards the grant is as before."""
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=hub.aws_endpoint,
+        region_name=hub.region,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # moto accepts any credentials
+    )
+    key = {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": f"GRANT#{partner_id}"}}
+    table = table_name("AccountsTable")
+    before = dynamodb.get_item(TableName=table, Key=key)["Item"]
+    added = sorted(set(scopes) - set(before["scopes"]["SS"]))
+    dynamodb.update_item(
+        TableName=table, Key=key, UpdateExpression="ADD scopes :s", ExpressionAttributeValues={":s": {"SS": added}}
+    )
+    try:
+        yield
+    finally:
+        dynamodb.put_item(TableName=table, Item=before)
+
+
+def meta_fault(hub: LocalHubUnderTest, **fault: int) -> None:
+    """Trouble in the Meta sandbox's next Graph requests: `latency_ms`, `status` (with `code`, `retry_after`) for
+    `count` requests (every one until `clear_meta_faults` without it)."""
+    answer = httpx.post(f"{hub.meta}/_sandbox/faults", json=fault, timeout=30)
+    assert answer.status_code == 200, answer.text
+
+
+def clear_meta_faults(hub: LocalHubUnderTest) -> None:
+    assert httpx.delete(f"{hub.meta}/_sandbox/faults", timeout=30).status_code == 200

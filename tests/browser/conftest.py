@@ -40,7 +40,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, hub: RecordingHub) -> Iterator[Page]:
-    context = browser.new_context(base_url=hub.api, viewport={"width": 1280, "height": 800})
+    context = browser.new_context(base_url=hub.api, viewport={"width": 1280, "height": 800}, locale="en-US")
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     try:
         yield context.new_page()

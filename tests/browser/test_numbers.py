@@ -34,8 +34,9 @@ def numbers_table(page: Page) -> list[tuple[str, ...]]:
 
 
 def cells(row: Locator) -> tuple[str, ...]:
-    """The status, display name and quality rating of a row."""
-    return tuple(text.strip() for text in row.get_by_role("cell").all_inner_texts()[:3])
+    """The status, display name and quality rating of a row (each cell's first line: a cancelled number's status
+    cell has its deletion date below)."""
+    return tuple(text.strip().split("\n")[0] for text in row.get_by_role("cell").all_inner_texts()[:3])
 
 
 def test_a_direct_client_sees_every_number_in_the_seeds_four_columns(page: Page) -> None:

@@ -2,8 +2,16 @@
  * The portal's few building blocks on top of React Aria Components: the accessible behaviour (focus, keyboard,
  * labels, descriptions, live regions) comes from React Aria; the look from styles.css.
  */
-import { useEffect, type ReactNode } from "react";
-import { Focusable, Link as AriaLink, Tooltip, TooltipTrigger, type LinkProps } from "react-aria-components";
+import { useEffect, type ReactNode, type Ref } from "react";
+import {
+  Button,
+  Focusable,
+  Link as AriaLink,
+  Tooltip,
+  TooltipTrigger,
+  type ButtonProps,
+  type LinkProps,
+} from "react-aria-components";
 
 import { ApiError } from "./api";
 
@@ -13,9 +21,19 @@ export function Link(props: LinkProps) {
 }
 
 /** A link to a page outside the portal, opened in a new tab, which its accessible name says. */
-export function ExternalLink({ href, children, className }: { href: string; children: ReactNode; className?: string }) {
+export function ExternalLink({
+  href,
+  children,
+  className,
+  ref,
+}: {
+  href: string;
+  children: ReactNode;
+  className?: string;
+  ref?: Ref<HTMLAnchorElement>;
+}) {
   return (
-    <a href={href} target="_blank" rel="noopener noreferrer" className={className ?? "link"}>
+    <a href={href} target="_blank" rel="noopener noreferrer" className={className ?? "link"} ref={ref}>
       {children}
       <span className="visually-hidden"> (opens in a new tab)</span>
     </a>
@@ -56,6 +74,31 @@ export function ErrorMessage({ error, title }: { error: unknown; title?: string 
       <p className="alert-title">{heading}</p>
       <p>{detail}</p>
     </div>
+  );
+}
+
+/**
+ * A button that starts a request which takes a while: while `isBusy` it says so (`busyLabel`), is marked disabled
+ * and ignores presses, yet keeps the keyboard focus. (React Aria's `isPending` announces the pending button by its id
+ * through a live region; a button that is gone once its request succeeds leaves that announcement unlabelled.)
+ */
+export function BusyButton({
+  isBusy,
+  busyLabel,
+  children,
+  onPress,
+  ref,
+  ...props
+}: Omit<ButtonProps, "children" | "isPending"> & {
+  isBusy: boolean;
+  busyLabel: string;
+  children: ReactNode;
+  ref?: Ref<HTMLButtonElement>;
+}) {
+  return (
+    <Button {...props} {...(ref ? { ref } : {})} {...(isBusy ? { "aria-disabled": true } : onPress ? { onPress } : {})}>
+      {isBusy ? busyLabel : children}
+    </Button>
   );
 }
 

@@ -1,20 +1,26 @@
 import type { ReactNode } from "react";
+import { Button, Disclosure, DisclosurePanel } from "react-aria-components";
 import { useParams } from "react-router";
 
 import { ErrorMessage, Link, Loading, useDocumentTitle } from "../../lib/ui";
-import { useNumber } from "./api";
+import { useDisplayName, useNumber } from "./api";
+import { DisplayNameSection } from "./DisplayNameSection";
 import { AccountStatusBadge, QualityBadge } from "./StatusBadges";
-import { hostingPlatform, messagingLimit, utcDate } from "./wording";
+import { hostingPlatform, messagingLimit, nameStatus, registrationStatus, utcDate } from "./wording";
 
 /**
- * A number's page (seed, "WABA Manager → WhatsApp Channel"), read part: the number's fields from
- * `GET /v1/numbers/{number_id}`. Editing the display name and the other WABA Manager sections come later.
+ * A number's page (seed, "WABA Manager → WhatsApp Channel"): the number's fields from `GET /v1/numbers/{number_id}`,
+ * and behind "Show details" its display name (`…/display-name`), which the client (or a partner it granted
+ * `display_name:write`) may change. The page follows Meta's review by itself: while a name is under review the
+ * display name is asked for again every few seconds, and the number once Meta decided.
  */
 export function NumberPage() {
   const { clientId, numberId = "" } = useParams();
   const number = useNumber(numberId);
+  const displayName = useDisplayName(numberId);
   useDocumentTitle(number.data?.display_phone_number ?? "Number");
   const back = clientId ? `/clients/${encodeURIComponent(clientId)}/numbers` : "/numbers";
+  const pending = displayName.data?.pending;
 
   return (
     <>
@@ -33,7 +39,10 @@ export function NumberPage() {
               <Field name="WhatsApp Display Name">
                 {number.data.display_name ?? "Not set"}
                 {number.data.display_name_status ? (
-                  <span className="muted"> ({number.data.display_name_status.toLowerCase().replaceAll("_", " ")})</span>
+                  <span className="muted"> ({nameStatus(number.data.display_name_status)})</span>
+                ) : null}
+                {pending ? (
+                  <span className="muted small block">“{pending.display_name}” is under review at Meta.</span>
                 ) : null}
               </Field>
               <Field name="Account Status">
@@ -46,13 +55,38 @@ export function NumberPage() {
               <Field name="Quality Rating">
                 <QualityBadge rating={number.data.quality_rating} />
               </Field>
-              <Field name="Number Registration">
-                {number.data.registration_status.charAt(0) + number.data.registration_status.slice(1).toLowerCase()}
-              </Field>
+              <Field name="Number Registration">{registrationStatus(number.data.registration_status)}</Field>
+              {number.data.reregister_by ? (
+                <Field name="Register again by">
+                  {utcDate(number.data.reregister_by)} (UTC): Meta asks for it after a new display name
+                </Field>
+              ) : null}
               <Field name="Hosting Platform Type">{hostingPlatform(number.data.hosting_platform)}</Field>
               <Field name="WhatsApp Business Account ID">{number.data.waba_id}</Field>
             </dl>
           </section>
+          <Disclosure className="details">
+            {({ isExpanded }) => (
+              <>
+                <Button slot="trigger" className="button">
+                  {isExpanded ? "Hide details" : "Show details"}
+                </Button>
+                <DisclosurePanel>
+                  {displayName.isPending ? <Loading>Loading the display name…</Loading> : null}
+                  {displayName.isError ? (
+                    <ErrorMessage error={displayName.error} title="The display name could not be loaded" />
+                  ) : null}
+                  {displayName.data ? (
+                    <DisplayNameSection
+                      number={number.data}
+                      view={displayName.data}
+                      clientId={clientId ?? number.data.client_id}
+                    />
+                  ) : null}
+                </DisclosurePanel>
+              </>
+            )}
+          </Disclosure>
         </>
       ) : null}
     </>

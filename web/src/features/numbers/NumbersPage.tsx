@@ -6,6 +6,7 @@ import { ErrorMessage, Loading, useDocumentTitle } from "../../lib/ui";
 import { useNumbersPage, type PhoneNumber } from "./api";
 import { RowActions } from "./RowActions";
 import { AccountStatusBadge, QualityBadge } from "./StatusBadges";
+import { utcDate } from "./wording";
 
 const PAGE_SIZES = [5, 10, 25, 50, 100] as const;
 const DEFAULT_PAGE_SIZE = 25;
@@ -124,6 +125,9 @@ function NumberRow({ number, base }: { number: PhoneNumber; base: string }) {
       </th>
       <td>
         <AccountStatusBadge status={number.account_status} deletionAt={number.deletion_at} />
+        {number.account_status === "pending_deletion" && number.deletion_at ? (
+          <span className="muted small block">Deletion on {utcDate(number.deletion_at)} (UTC)</span>
+        ) : null}
       </td>
       <td>{number.display_name ?? <span className="muted">Not set</span>}</td>
       <td>

@@ -1,4 +1,6 @@
-import type { AccountStatus } from "./api";
+import type { AccountStatus, DisplayNameRequest } from "./api";
+
+type RequestStatus = DisplayNameRequest["status"];
 
 /** Each account status as the Numbers page names and explains it (seed: "Account Statuses"). */
 export const ACCOUNT_STATUSES: Record<AccountStatus, { label: string; explanation: string; tone: Tone }> = {
@@ -89,3 +91,38 @@ export function messagingLimit(value: string | null | undefined): string {
 export function utcDate(value: string): string {
   return new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeZone: "UTC" }).format(new Date(value));
 }
+
+/**
+ * When a number cancelled now is deleted: the last day of the current month in UTC, as the API's cancellation
+ * decides it (`deletion_at`, the month's last instant). The confirmation states it; the API's answer then shows it.
+ */
+export function deletionDateIfCancelledNow(now: Date): string {
+  return utcDate(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).toISOString());
+}
+
+/** A date and time (RFC 3339) as the reader's locale writes it, in the reader's time zone. */
+export function dateTime(value: string): string {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
+}
+
+/** Meta's status of a display name (APPROVED, PENDING_REVIEW, …; an open set) in words. */
+export function nameStatus(value: string): string {
+  const words = value.toLowerCase().replaceAll("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Meta's registration states of a number (REGISTERED, …) in words. */
+export function registrationStatus(value: string): string {
+  return nameStatus(value);
+}
+
+/** A display-name request's status in words. */
+export const REQUEST_STATUSES: Record<RequestStatus, string> = {
+  submitting: "Being sent to Meta",
+  pending_review: "Under review at Meta",
+  deferred: "Review deferred by Meta",
+  approved: "Approved",
+  rejected: "Rejected",
+  expired: "Expired",
+  failed: "Failed",
+};
