@@ -90,7 +90,7 @@ def test_confirming_answers_metas_finish_event_then_the_code_to_the_portals_orig
         "Acme Kiosk",
         False,
     )
-    assert "window.opener.postMessage(message, answer.origin)" in page.text
+    assert "window.opener.postMessage(JSON.stringify(message), answer.origin)" in page.text  # as Meta: JSON text
 
 
 def test_a_new_business_account_is_made_shared_and_not_yet_subscribed(sandbox: tuple[TestClient, MetaState]) -> None:

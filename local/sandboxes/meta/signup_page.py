@@ -47,9 +47,9 @@ fieldset { border: 1px solid #ccd0d5; border-radius: 6px; display: flex; flex-di
 .hint { color: #4b4f56; font-size: 0.9rem; margin: 0.2rem 0 0; }
 .error { color: #a4161a; border-left: 4px solid #a4161a; padding-left: 0.5rem; }
 .buttons { display: flex; gap: 0.75rem; }
-button { font: inherit; padding: 0.4rem 1rem; border-radius: 6px; border: 1px solid #1877f2; cursor: pointer; }
-button[value=finish] { background: #1877f2; color: #fff; }
-button[value=cancel] { background: #fff; color: #1877f2; }
+button { font: inherit; padding: 0.4rem 1rem; border-radius: 6px; border: 1px solid #0b5cad; cursor: pointer; }
+button[value=finish] { background: #0b5cad; color: #fff; }
+button[value=cancel] { background: #fff; color: #0b5cad; }
 :focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
 """
 
@@ -203,7 +203,7 @@ def messages_page(messages: list[Json], origin: str) -> str:
 <script>
   const answer = JSON.parse(document.getElementById("signup-messages").textContent);
   if (window.opener) {{
-    for (const message of answer.messages) window.opener.postMessage(message, answer.origin);
+    for (const message of answer.messages) window.opener.postMessage(JSON.stringify(message), answer.origin);
     window.close();
   }}
 </script>"""
