@@ -1,0 +1,108 @@
+"""Adding a number (seed, "Add a Number"): "Add number" runs Embedded Signup in a popup — locally the Meta sandbox's
+consent page — and the hub sets the number up. Each test has a client of its own (`a_fresh_client`)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.builders import (
+    LocalHubUnderTest,
+    a_fresh_client,
+    a_fresh_phone,
+    confirm_signup,
+    screen,
+    sign_in,
+    signup_in_popup,
+    slow_meta,
+)
+
+
+def open_add_number(page: Page, hub: LocalHubUnderTest) -> None:
+    client = a_fresh_client(hub)
+    sign_in(page, client.email)
+    expect(page.get_by_role("cell", name="No numbers yet.")).to_be_visible()
+    page.get_by_role("link", name="Add number").click()
+    expect(page.get_by_role("heading", name="Add a number", level=1)).to_be_visible()
+
+
+def test_a_direct_client_adds_a_number_and_sees_it_running(page: Page, hub: LocalHubUnderTest) -> None:
+    phone = a_fresh_phone()
+    open_add_number(page, hub)
+    screen(page, "add number")
+    slow_meta(hub, calls=2)  # the hub's first calls to Meta take a while: the progress shows meanwhile
+
+    signup_in_popup(page, confirm_signup(phone, "Fresh Kiosk"), screen_name="embedded signup sandbox")
+
+    progress = page.get_by_role("region", name=re.compile("^Adding"))
+    expect(progress).to_be_visible()
+    expect(progress.get_by_role("progressbar")).to_be_visible()
+    expect(progress.get_by_role("status")).to_have_text(re.compile("Setting the number up with Meta"))
+    screen(page, "add number progress")
+    done = page.get_by_role("heading", name=f"{phone} is running")
+    expect(done).to_be_visible()
+    expect(done).to_be_focused()
+    screen(page, "add number done")
+
+    page.get_by_role("link", name="Go to your numbers").click()
+    row = page.get_by_role("row", name=re.compile(re.escape(phone)))
+    expect(row.get_by_role("cell").first).to_have_text("Running")
+    expect(row).to_contain_text("Fresh Kiosk")
+
+
+def test_a_cancelled_or_closed_signup_adds_nothing_and_says_so(page: Page, hub: LocalHubUnderTest) -> None:
+    open_add_number(page, hub)
+
+    signup_in_popup(page, lambda popup: popup.get_by_role("button", name="Cancel").click())
+
+    expect(page.get_by_role("heading", name="Embedded Signup was cancelled")).to_be_focused()
+    expect(page.get_by_text("no number was added")).to_be_visible()
+    screen(page, "add number cancelled")
+
+    with page.expect_popup() as opened:  # and closed without a word this time
+        page.get_by_role("button", name="Continue with Facebook").click()
+    opened.value.close()
+
+    expect(page.get_by_role("heading", name="Embedded Signup was cancelled")).to_be_visible()
+    expect(page.get_by_role("button", name="Continue with Facebook")).to_be_enabled()
+    page.get_by_role("link", name="Back to numbers").click()
+    expect(page.get_by_role("cell", name="No numbers yet.")).to_be_visible()
+
+
+def test_a_code_meta_refuses_shows_metas_reason(page: Page, hub: LocalHubUnderTest) -> None:
+    open_add_number(page, hub)
+
+    signup_in_popup(page, confirm_signup(a_fresh_phone(), "Fresh Kiosk", code="Expired (Meta refuses it)"))
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Meta did not accept the signup code")
+    expect(alert).to_contain_text("The signup code has expired: run Embedded Signup again and send the new code.")
+    expect(page.get_by_role("button", name="Continue with Facebook")).to_be_enabled()
+    screen(page, "add number refused")
+
+
+def test_a_signup_the_consent_page_refuses_stays_in_the_popup(page: Page, hub: LocalHubUnderTest) -> None:
+    open_add_number(page, hub)
+    taken = "+4915112345001"  # Acme's: Meta knows it already
+
+    def try_taken(popup: Page) -> None:
+        confirm_signup(taken, "Again")(popup)
+        expect(popup.get_by_role("alert")).to_have_text("This phone number is already in the sandbox.")
+        expect(popup.get_by_label("Phone number")).to_have_value(taken)
+        popup.get_by_role("button", name="Cancel").click()
+
+    signup_in_popup(page, try_taken)
+
+    expect(page.get_by_role("heading", name="Embedded Signup was cancelled")).to_be_visible()
+
+
+def test_partners_and_support_agents_are_offered_no_adding_or_importing(page: Page) -> None:
+    sign_in(page, "pat@bluewave.example")
+    page.get_by_role("link", name="globex").click()
+    expect(page.get_by_role("table")).to_be_visible()
+
+    expect(page.get_by_role("link", name=re.compile("Add number|Import"))).to_have_count(0)
+    page.goto("/numbers/add")
+    expect(page).to_have_url(re.compile("/clients$"))  # a client's own page: partners choose a client instead
+    expect(page.get_by_role("button", name="Continue with Facebook")).to_have_count(0)
