@@ -60,8 +60,9 @@ def test_a_cancelled_or_closed_signup_adds_nothing_and_says_so(page: Page, hub: 
     expect(page.get_by_text("no number was added")).to_be_visible()
     screen(page, "add number cancelled")
 
-    with page.expect_popup() as opened:  # and closed without a word this time
-        page.get_by_role("button", name="Continue with Facebook").click()
+    page.get_by_role("button", name="Continue with Facebook").focus()
+    with page.expect_popup() as opened:  # by keyboard this time, and closed without a word
+        page.keyboard.press("Enter")
     opened.value.close()
 
     expect(page.get_by_role("heading", name="Embedded Signup was cancelled")).to_be_visible()
