@@ -111,3 +111,15 @@ def test_an_unfinished_import_resumes_after_a_reload_and_from_the_numbers_page(
     page.get_by_role("link", name="Go to your numbers").click()
     expect(row_of(page, phone)).to_be_visible()
     expect(page.get_by_role("region", name="Imports in progress")).to_have_count(0)
+
+
+def test_a_client_without_a_waba_is_sent_to_embedded_signup_first(page: Page, hub: LocalHubUnderTest) -> None:
+    sign_in(page, a_fresh_client(hub).email)
+
+    page.get_by_role("link", name="Import from another BSP").click()
+
+    expect(page.get_by_text("You have no WhatsApp Business Account yet.")).to_be_visible()
+    expect(page.get_by_role("button", name="Import number")).to_have_count(0)
+    screen(page, "import number without a waba")
+    page.get_by_role("link", name="Add a number").click()
+    expect(page.get_by_role("heading", name="Add a number", level=1)).to_be_visible()
