@@ -1725,13 +1725,16 @@ def signup_in_popup(page: Page, fill: Callable[[Page], None], *, screen_name: st
     fill(popup)
 
 
-def confirm_signup(phone: str, name: str, *, code: str = "Valid") -> Callable[[Page], None]:
+def confirm_signup(
+    phone: str, name: str, *, code: str = "Valid", connection: str = "Once registered"
+) -> Callable[[Page], None]:
     """The popup's consent form, for a new WhatsApp Business Account, confirmed."""
 
     def fill(popup: Page) -> None:
         popup.get_by_label("Phone number").fill(phone)
         popup.get_by_label("WhatsApp display name").fill(name)
         popup.get_by_label("Authorization code").select_option(label=code)
+        popup.get_by_label("Meta connects the number").select_option(label=connection)
         popup.get_by_role("button", name="Confirm").click()
 
     return fill

@@ -51,6 +51,22 @@ def test_a_direct_client_adds_a_number_and_sees_it_running(page: Page, hub: Loca
     expect(row).to_contain_text("Fresh Kiosk")
 
 
+def test_a_number_meta_connects_later_is_followed_until_it_runs(page: Page, hub: LocalHubUnderTest) -> None:
+    phone = a_fresh_phone()
+    open_add_number(page, hub)
+
+    signup_in_popup(page, confirm_signup(phone, "Fresh Later", connection="8 seconds after its registration"))
+
+    progress = page.get_by_role("region", name=f"Adding {phone}")
+    expect(progress.get_by_role("status")).to_have_text("Waiting for Meta: the hub asks again every few seconds.")
+    expect(progress.get_by_role("listitem").filter(has_text="Wait until Meta connects the number")).to_have_attribute(
+        "aria-current", "step"
+    )
+    expect(progress).to_contain_text("Meta has not connected the number yet (its status is PENDING)")
+    screen(page, "add number waiting for meta")
+    expect(page.get_by_role("heading", name=f"{phone} is running")).to_be_visible(timeout=30_000)
+
+
 def test_a_cancelled_or_closed_signup_adds_nothing_and_says_so(page: Page, hub: LocalHubUnderTest) -> None:
     open_add_number(page, hub)
 

@@ -22,13 +22,14 @@ ACME_BUSINESS = "230934563399802"
 
 
 @pytest.fixture
-def sandbox() -> Iterator[tuple[TestClient, MetaState]]:
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 1, 5, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def sandbox(clock: FrozenClock) -> Iterator[tuple[TestClient, MetaState]]:
     meta = MetaSandbox(
-        MetaState.from_story(),
-        app_secret="secret",
-        webhook_url=None,
-        review_delay_seconds=30,
-        clock=FrozenClock(datetime(2026, 1, 5, 10, 0, tzinfo=UTC)),
+        MetaState.from_story(), app_secret="secret", webhook_url=None, review_delay_seconds=30, clock=clock
     )
     with TestClient(meta.app) as client:
         yield client, meta.state
@@ -120,6 +121,25 @@ def test_a_code_meta_will_refuse_is_handed_over_as_chosen(
     assert code.startswith(prefix)
     assert exchanged.status_code == 400
     assert exchanged.json()["error"]["error_subcode"] in (36007, 36008)
+
+
+@pytest.mark.parametrize(
+    ("connection", "at_once", "later"), [("now", "CONNECTED", "CONNECTED"), ("later", "PENDING", "CONNECTED")]
+)
+def test_meta_connects_the_number_once_registered_or_a_few_seconds_later(
+    sandbox: tuple[TestClient, MetaState], clock: FrozenClock, connection: str, at_once: str, later: str
+) -> None:
+    client, _ = sandbox
+    finish = posted(confirm(client, phone_number="+4915112345781", verified_name="Kiosk", connection=connection))
+    number = f"/v23.0/{finish['messages'][0]['data']['phone_number_id']}"
+    bearer = {"Authorization": "Bearer EAAtoken"}
+
+    client.post(f"{number}/register", json={"messaging_product": "whatsapp", "pin": "123123"}, headers=bearer)
+    registered = client.get(number, params={"fields": "status"}, headers=bearer).json()["status"]
+    clock.advance(8)
+    afterwards = client.get(number, params={"fields": "status"}, headers=bearer).json()["status"]
+
+    assert (registered, afterwards) == (at_once, later)
 
 
 def test_cancelling_answers_metas_cancel_event_and_no_code(sandbox: tuple[TestClient, MetaState]) -> None:

@@ -7,12 +7,12 @@ opener (`{"type": "WA_EMBEDDED_SIGNUP", "event": "FINISH", "data": {phone_number
 authorization code (`authResponse.code`).
 
 Locally, `GET /embedded-signup?origin=<the portal's origin>` on the sandbox's port is that popup: a plain form (an
-existing sandbox WABA or a new one, the phone number, its display name, and what the code should do at the
-exchange: valid, expired or invalid) whose answer is a page that posts Meta's message to `window.opener` and, in
-place of FB.login's callback, `{"type": "SANDBOX_FB_LOGIN", "status": "connected", "authResponse": {"code"}}`
-(`"status": "unknown", "authResponse": null` when cancelled), then closes. Messages are posted to the `origin` the
-portal named only, as a browser's `postMessage(message, targetOrigin)` does; the portal checks that they come from
-the sandbox's origin.
+existing sandbox WABA or a new one, the phone number, its display name, what the code should do at the exchange:
+valid, expired or invalid, and whether Meta connects the number once registered or a few seconds later). Its answer
+is a page that posts Meta's message to `window.opener` as JSON text and, in place of FB.login's callback,
+`{"type": "SANDBOX_FB_LOGIN", "status": "connected", "authResponse": {"code"}}` (`"status": "unknown",
+"authResponse": null` when cancelled), then closes. Messages are posted to the `origin` the portal named only, as a
+browser's `postMessage(message, targetOrigin)` does; the portal checks that they come from the sandbox's origin.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from local.sandboxes.meta.call import Json
@@ -34,6 +34,8 @@ NEW_WABA = "new"
 CODE_OUTCOMES = {"valid": "", "expired": "expired-", "bad": "bad-"}
 """What the code does at the exchange → the prefix that makes the sandbox's exchange refuse it (onboarding.py)."""
 CANCELLED_AT = "PHONE_NUMBER_SETUP"
+CONNECTION_DELAY = timedelta(seconds=8)
+"""How long after its registration Meta connects a number made to connect later."""
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?")
 
 STYLE = """
@@ -83,6 +85,13 @@ def consent_form(
             ("bad", "Invalid (Meta refuses it)"),
         )
     )
+    connections = "".join(
+        _option(value, label, values.get("connection", "now"))
+        for value, label in (
+            ("now", "Once registered"),
+            ("later", f"{int(CONNECTION_DELAY.total_seconds())} seconds after its registration"),
+        )
+    )
     alert = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
     body = f"""
 <h1>Connect your WhatsApp Business Account</h1>
@@ -117,6 +126,11 @@ choose here.</p>
     <label for="code_outcome">Authorization code</label>
     <select id="code_outcome" name="code_outcome" aria-describedby="code_hint">{outcomes}</select>
     <p class="hint" id="code_hint">Sandbox only: what Meta says when the hub exchanges the code.</p>
+  </div>
+  <div>
+    <label for="connection">Meta connects the number</label>
+    <select id="connection" name="connection" aria-describedby="connection_hint">{connections}</select>
+    <p class="hint" id="connection_hint">Sandbox only: when the number's status becomes CONNECTED.</p>
   </div>
   <div class="buttons">
     <button type="submit" name="action" value="finish">Confirm</button>
@@ -155,6 +169,8 @@ def answer(
         if created is not None:  # nothing is left behind by a signup that did not finish
             del state.wabas[created.id]
         return None, error.details or error.message
+    if form.get("connection") == "later":
+        state.numbers[str(result["phone_number_id"])].connects_at = now + CONNECTION_DELAY
     return finished(result, prefix + str(result["code"])), None
 
 

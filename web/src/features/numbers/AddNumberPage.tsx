@@ -172,9 +172,10 @@ function Progress({
         {stopped
           ? "Meta has not connected the number yet. It is listed as Onboarding in your numbers; check again later."
           : number
-            ? `Meta has not finished yet: ${number.onboarding_error ?? "the hub tries again in a moment."}`
+            ? "Waiting for Meta: the hub asks again every few seconds."
             : "Setting the number up with Meta. This can take up to half a minute."}
       </p>
+      {number?.onboarding_error ? <p className="muted">Meta&apos;s last answer: {number.onboarding_error}</p> : null}
       {stopped ? (
         <Button className="button" isDisabled={pending} onPress={onRetry}>
           Check again
