@@ -62,8 +62,8 @@ def number_fields(number: NumberRecord) -> Json:
 
 def get_number(state: MetaState, call: GraphCall) -> Json:
     number = state.numbers[call.node_id]
-    if number.registered and number.status == "PENDING" and _connected_by(number, call.now):
-        number.status = "CONNECTED"
+    if number.registered and number.connects_at is not None and call.now >= number.connects_at:
+        number.status, number.connects_at = "CONNECTED", None  # Meta connected it meanwhile
     return select_fields(split_fields(call.text("fields")), number_fields(number), DEFAULT_FIELDS, PHONE_NUMBER)
 
 
