@@ -208,6 +208,25 @@ describe("Meta's SDK", () => {
     ]);
   });
 
+  it("starts loading the SDK ahead of the click", async () => {
+    let loads = 0;
+    const sdk: FacebookSdk = {
+      init: () => undefined,
+      login: (callback) => {
+        callback({ authResponse: null });
+      },
+    };
+    const signup = facebookSignup(facebookConfig, new FakeWindow(), () => {
+      loads += 1;
+      return Promise.resolve(sdk);
+    });
+
+    signup.prepare();
+
+    expect(loads).toBe(1);
+    await expect(signup.run()).resolves.toEqual({ outcome: "cancelled", step: null });
+  });
+
   it("answers cancelled when FB.login comes back without a code, failed when the SDK cannot load", async () => {
     const sdk: FacebookSdk = {
       init: () => undefined,

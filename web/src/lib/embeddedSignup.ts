@@ -17,6 +17,8 @@ export type SignupResult =
   | { outcome: "failed"; message: string };
 
 export interface EmbeddedSignup {
+  /** Gets ready ahead of the click (loads Meta's SDK), so that the popup opens within the click's user activation. */
+  prepare(): void;
   /** Runs the whole flow; call it from a click (browsers only allow popups opened by one). */
   run(): Promise<SignupResult>;
 }
@@ -185,6 +187,9 @@ function listen(
 /** Locally: the Meta sandbox's consent page in a popup, answering with messages only. */
 export function sandboxSignup(config: EmbeddedSignupConfig, win: SignupWindow): EmbeddedSignup {
   return {
+    prepare() {
+      // the consent page needs nothing ahead
+    },
     run() {
       return listen(win, config.origin, (collector, stop) => {
         const url = new URL(config.url);
@@ -223,6 +228,9 @@ export function facebookSignup(
   loadSdk: () => Promise<FacebookSdk>,
 ): EmbeddedSignup {
   return {
+    prepare() {
+      loadSdk().catch(() => undefined); // a failure is said when the user starts
+    },
     async run() {
       let sdk: FacebookSdk;
       try {

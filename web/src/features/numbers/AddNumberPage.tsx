@@ -39,6 +39,9 @@ type Stage =
 export function AddNumberPage() {
   const config = useConfig();
   const signup = useMemo(() => embeddedSignup(config.embeddedSignup, config.metaAppId), [config]);
+  useEffect(() => {
+    signup.prepare();
+  }, [signup]);
   const { mutateAsync: addNumber, isPending: posting } = useAddNumber();
   const [stage, setStage] = useState<Stage>({ name: "start" });
   const outcome = useRef<HTMLHeadingElement>(null);
