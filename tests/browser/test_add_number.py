@@ -123,3 +123,12 @@ def test_partners_and_support_agents_are_offered_no_adding_or_importing(page: Pa
     page.goto("/numbers/add")
     expect(page).to_have_url(re.compile("/clients$"))  # a client's own page: partners choose a client instead
     expect(page.get_by_role("button", name="Continue with Facebook")).to_have_count(0)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+    sign_in(page, "sam@hub.example")
+    expect(page.get_by_role("heading", name="Choose a client")).to_be_visible()
+    page.goto("/clients/acme/numbers")
+    expect(page.get_by_role("table")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Add number|Import"))).to_have_count(0)
+    expect(page.get_by_role("region", name="Imports in progress")).to_have_count(0)

@@ -10,7 +10,7 @@ export type CodeMethod = components["schemas"]["CodeMethod"];
 export type OnboardingStep = components["schemas"]["OnboardingStep"];
 export type ImportStep = components["schemas"]["ImportStep"];
 
-export const importKey = (importId: string) => ["numbers", "import", importId] as const;
+const importKey = (importId: string) => ["numbers", "import", importId] as const;
 
 /** `POST /v1/numbers` with what Embedded Signup handed over; posting it again continues a number not set up yet. */
 export function useAddNumber() {
