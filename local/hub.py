@@ -215,10 +215,12 @@ def start_hub(
     hub.portal = PortalSite(
         portal_config(
             api_url=api_url,
+            meta_url=meta_url,
             user_pool_id=info.user_pool_id,
             user_pool_client_id=info.user_pool_client_id,
             cognito_endpoint=info.endpoint,
             meta_app_id=info.template_environment.get("META_APP_ID", ""),
+            graph_api_version=info.template_environment.get("GRAPH_API_VERSION", "v23.0"),
         )
     )
     gateway = build_gateway(

@@ -2,8 +2,9 @@
 
 `make run` and `make test` build the portal (`npm ci`, `npm run build`) into `web/dist`; the gateway serves it next
 to the API (same origin, the API under `/v1`). `/config.json` holds the local settings: the API base, the local
-Cognito pool and app client with the moto endpoint Amplify signs in against, the Meta app id and the menu links. In
-AWS the same keys come from the stack's `PortalConfig` output (`infra/template.yaml`).
+Cognito pool and app client with the moto endpoint Amplify signs in against, the Meta app id, how Embedded Signup runs
+(locally: the Meta sandbox's consent page, `local.sandboxes.meta.signup_page`) and the menu links. In AWS the same keys
+come from the stack's `PortalConfig` output (`infra/template.yaml`), Embedded Signup there being Meta's JS SDK.
 """
 
 from __future__ import annotations
@@ -22,12 +23,22 @@ INDEX = "index.html"
 #: The menu links of the local portal that have no local page (Documentation is the local API docs).
 ROADMAP_URL = "https://roadmap.client-hub.example"
 STATUS_URL = "https://status.client-hub.example"
+#: Embedded Signup's configuration id (Meta's App Dashboard → Facebook Login for Business); the sandbox takes any.
+SANDBOX_SIGNUP_CONFIG_ID = "000000000000001"
 
 
 def portal_config(
-    *, api_url: str, user_pool_id: str, user_pool_client_id: str, cognito_endpoint: str | None, meta_app_id: str
+    *,
+    api_url: str,
+    meta_url: str,
+    user_pool_id: str,
+    user_pool_client_id: str,
+    cognito_endpoint: str | None,
+    meta_app_id: str,
+    graph_api_version: str,
 ) -> dict[str, Any]:
-    """The local `config.json` (keys as the template's PortalConfig output has them)."""
+    """The local `config.json` (keys as the template's PortalConfig output has them). Embedded Signup opens the Meta
+    sandbox's consent page (`url`), whose messages come from the sandbox's origin."""
     cognito: dict[str, str] = {"user_pool_id": user_pool_id, "user_pool_client_id": user_pool_client_id}
     if cognito_endpoint:
         cognito["endpoint"] = cognito_endpoint
@@ -35,6 +46,13 @@ def portal_config(
         "api_base_url": "/v1",
         "cognito": cognito,
         "meta_app_id": meta_app_id,
+        "embedded_signup": {
+            "sdk": "sandbox",
+            "url": f"{meta_url}/embedded-signup",
+            "origin": meta_url,
+            "config_id": SANDBOX_SIGNUP_CONFIG_ID,
+            "graph_api_version": graph_api_version,
+        },
         "links": {"documentation": f"{api_url}/docs", "roadmap": ROADMAP_URL, "status": STATUS_URL},
     }
 

@@ -75,6 +75,7 @@ from hub_webhooks.app import handler as webhooks_handler
 from hub_webhooks.usecases.notifications import parse_notification, stored_changes
 from hub_webhooks.usecases.publishing import meta_change
 from local import moto_cognito as srp
+from local.cloud import aws_client
 from local.functions import LocalLambdaContext, invoke
 from local.gateway import JwtVerifier, Served, build_gateway, serve
 from local.hub import Ports
@@ -1859,3 +1860,108 @@ def meta_fault(hub: LocalHubUnderTest, **fault: int) -> None:
 
 def clear_meta_faults(hub: LocalHubUnderTest) -> None:
     assert httpx.delete(f"{hub.meta}/_sandbox/faults", timeout=30).status_code == 200
+
+
+# ---------------------------------------------------------------- adding and importing in the portal (tests/browser)
+
+SIGNUP_POPUP_TITLE = "Embedded Signup (Meta sandbox)"
+
+
+@dataclass(frozen=True)
+class FreshClient:
+    """A direct-paid client made for one test, with one user (DEMO_PASSWORD) and nothing else: the numbers a test
+    adds are all its Numbers page shows, whatever other tests of the session did."""
+
+    client_id: str
+    email: str
+
+    def token(self, hub: LocalHubUnderTest) -> str:
+        return hub.token(self.email)
+
+
+def a_fresh_client(hub: LocalHubUnderTest) -> FreshClient:
+    """A new direct client of the running local hub: its profile in the accounts table and its Cognito user."""
+    suffix = uuid.uuid4().hex[:10]
+    client = FreshClient(client_id=f"fresh-{suffix}", email=f"owner-{suffix}@fresh.example")
+    profile = {
+        "pk": f"CLIENT#{client.client_id}",
+        "sk": "PROFILE",
+        "client_id": client.client_id,
+        "name": f"Fresh {suffix} GmbH",
+        "billing_model": "direct",
+        "partner_id": None,
+        "prepaid": False,
+    }
+    dynamodb = aws_client("dynamodb", hub.aws_endpoint, hub.region)
+    dynamodb.put_item(TableName=table_name("AccountsTable"), Item=aws.to_item(profile))
+    cognito = aws_client("cognito-idp", hub.aws_endpoint, hub.region)
+    (pool,) = cognito.list_user_pools(MaxResults=10)["UserPools"]
+    attributes = [
+        {"Name": "email", "Value": client.email},
+        {"Name": "email_verified", "Value": "true"},
+        {"Name": "custom:client_id", "Value": client.client_id},
+    ]
+    cognito.admin_create_user(
+        UserPoolId=pool["Id"], Username=client.email, UserAttributes=attributes, MessageAction="SUPPRESS"
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=pool["Id"], Username=client.email, Password=DEMO_PASSWORD, Permanent=True
+    )
+    return client
+
+
+def a_fresh_phone() -> str:
+    """A German mobile number (E.164) that neither the sandbox nor the hub knows."""
+    return f"+49151{uuid.uuid4().int % 10**8:08d}"
+
+
+def signup_in_popup(page: Page, fill: Callable[[Page], None], *, screen_name: str | None = None) -> None:
+    """Press "Continue with Facebook" and do what `fill` does in the Meta sandbox's Embedded Signup popup."""
+    with page.expect_popup() as opened:
+        page.get_by_role("button", name="Continue with Facebook").click()
+    popup = opened.value
+    expect(popup).to_have_title(SIGNUP_POPUP_TITLE)
+    if screen_name:
+        screen(popup, screen_name)
+    fill(popup)
+
+
+def confirm_signup(
+    phone: str, name: str, *, code: str = "Valid", connection: str = "Once registered"
+) -> Callable[[Page], None]:
+    """The popup's consent form, for a new WhatsApp Business Account, confirmed."""
+
+    def fill(popup: Page) -> None:
+        popup.get_by_label("Phone number").fill(phone)
+        popup.get_by_label("WhatsApp display name").fill(name)
+        popup.get_by_label("Authorization code").select_option(label=code)
+        popup.get_by_label("Meta connects the number").select_option(label=connection)
+        popup.get_by_role("button", name="Confirm").click()
+
+    return fill
+
+
+def added_through_signup(hub: LocalHubUnderTest, client: FreshClient, phone: str) -> dict[str, Any]:
+    """A running number of the client in a new WABA, added over HTTP as the portal does it: the sandbox's consent
+    page (confirmed) hands over the code, `POST /v1/numbers` exchanges it."""
+    page = httpx.post(
+        f"{hub.meta}/embedded-signup",
+        data={"origin": hub.api, "action": "finish", "waba_id": "new", "business_name": "Fresh Business"}
+        | {"phone_number": phone, "verified_name": "Fresh Shop", "code_outcome": "valid"},
+    )
+    page.raise_for_status()
+    found = re.search(r'id="signup-messages">(.*?)</script>', page.text, re.S)
+    assert found, page.text
+    finish, login = json.loads(found.group(1))["messages"]
+    body = {"code": login["authResponse"]["code"], **{k: finish["data"][k] for k in ("waba_id", "phone_number_id")}}
+    answer = httpx.post(
+        f"{hub.api}/v1/numbers", json=body, headers={"Authorization": f"Bearer {client.token(hub)}"}, timeout=30
+    )
+    assert answer.status_code == 201, answer.text
+    added: dict[str, Any] = answer.json()
+    return added
+
+
+def slow_meta(hub: LocalHubUnderTest, *, calls: int, latency_ms: int = 1500) -> None:
+    """The sandbox answers the next `calls` Graph requests `latency_ms` late (the portal's progress shows meanwhile)."""
+    httpx.post(f"{hub.meta}/_sandbox/faults", json={"latency_ms": latency_ms, "count": calls}).raise_for_status()

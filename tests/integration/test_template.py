@@ -641,14 +641,37 @@ def test_the_portal_config_output_has_the_keys_the_local_gateway_serves() -> Non
     rendered = json.loads(re.sub(r"\$\{[^}]+\}", "x", output))
     local = portal_config(
         api_url="http://127.0.0.1:8750",
+        meta_url="http://127.0.0.1:8752",
         user_pool_id="eu-central-1_x",
         user_pool_client_id="x",
         cognito_endpoint=None,
         meta_app_id="x",
+        graph_api_version="v23.0",
     )
 
     assert _keys(rendered) == _keys(local)
-    assert _references({"Fn::Sub": output}) >= {"HubApi", "UserPool", "UserPoolClient", "MetaAppId", "Stage"}
+    assert _references({"Fn::Sub": output}) >= {
+        "HubApi",
+        "UserPool",
+        "UserPoolClient",
+        "MetaAppId",
+        "EmbeddedSignupConfigId",
+        "GraphApiVersion",
+        "Stage",
+    }
+
+
+def test_the_stages_portal_runs_embedded_signup_with_metas_sdk() -> None:
+    output = load_template()["Outputs"]["PortalConfig"]["Value"]["Fn::Sub"]
+    rendered = json.loads(re.sub(r"\$\{[^}]+\}", "x", output))
+
+    assert rendered["embedded_signup"] == {
+        "sdk": "facebook",
+        "url": "https://connect.facebook.net/en_US/sdk.js",
+        "origin": "https://www.facebook.com",
+        "config_id": "x",
+        "graph_api_version": "x",
+    }
 
 
 def _keys(node: Any, prefix: str = "") -> set[str]:

@@ -566,10 +566,12 @@ def test_admin_routes_are_mounted_under_local(make_client: Callable[..., TestCli
 
 PORTAL_CONFIG = portal_config(
     api_url="http://127.0.0.1:8750",
+    meta_url="http://127.0.0.1:8752",
     user_pool_id="eu-central-1_abc",
     user_pool_client_id="client",
     cognito_endpoint="http://127.0.0.1:8751",
     meta_app_id="000000000000000",
+    graph_api_version="v23.0",
 )
 
 
@@ -633,6 +635,13 @@ def test_config_json_holds_the_local_settings_uncached(
             "endpoint": "http://127.0.0.1:8751",
         },
         "meta_app_id": "000000000000000",
+        "embedded_signup": {
+            "sdk": "sandbox",
+            "url": "http://127.0.0.1:8752/embedded-signup",
+            "origin": "http://127.0.0.1:8752",
+            "config_id": "000000000000001",
+            "graph_api_version": "v23.0",
+        },
         "links": {
             "documentation": "http://127.0.0.1:8750/docs",
             "roadmap": "https://roadmap.client-hub.example",

@@ -28,6 +28,9 @@ Admin API (local only): `POST/DELETE /_sandbox/faults` (e.g. `{"status": 503, "c
 cleared), `POST /_sandbox/webhooks/lose {"count": n}`, `POST /_sandbox/tick`, `GET /_sandbox/state`, and
 `POST /_sandbox/embedded_signup {"waba_id", "cc", "phone_number", "verified_name"}`, which makes what Meta's
 Embedded Signup hands the front end (a verified, unregistered number and a code to exchange).
+
+Embedded Signup's popup (`signup_page.py`): `GET /embedded-signup?origin=<the portal's origin>` is the consent
+screen the local portal opens; confirming it answers the opener with Meta's `WA_EMBEDDED_SIGNUP` message and the code.
 """
 
 from local.sandboxes.meta.app import ROUTES, MetaSandbox, build_meta_sandbox

@@ -19,11 +19,11 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from local.sandboxes import WebhookPoster, post_with_httpx
-from local.sandboxes.meta import numbers, onboarding, templates, wabas
+from local.sandboxes.meta import numbers, onboarding, signup_page, templates, wabas
 from local.sandboxes.meta.call import GraphCall, Json
 from local.sandboxes.meta.errors import (
     GraphApiError,
@@ -164,6 +164,7 @@ class MetaSandbox:
                 Route("/_sandbox/webhooks/lose", self._admin_lose_webhooks, methods=["POST"]),
                 Route("/_sandbox/tick", self._admin_tick, methods=["POST"]),
                 Route("/_sandbox/embedded_signup", self._admin_embedded_signup, methods=["POST"]),
+                Route(signup_page.PATH, self._signup_page, methods=["GET", "POST"]),
                 Route("/oauth/access_token", self._graph, methods=["GET"]),
                 Route("/{version}/oauth/access_token", self._graph, methods=["GET"]),
                 Route("/{version}/{node_id}", self._graph, methods=["GET", "POST", "DELETE"]),
@@ -376,6 +377,24 @@ class MetaSandbox:
         except GraphApiError as error:
             return JSONResponse(error.envelope("sandbox"), error.http_status)
         return JSONResponse(result, 201)
+
+    async def _signup_page(self, request: Request) -> Response:
+        """Embedded Signup's popup (`signup_page`): GET the consent form, POST it to answer the opener."""
+        form = dict(request.query_params)
+        if request.method == "POST":
+            form |= dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+        try:
+            origin = signup_page.opener_origin(form)
+        except signup_page.SignupPageError as refused:
+            return HTMLResponse(signup_page.problem_page(str(refused)), 400)
+        with self._lock:
+            if request.method == "GET":
+                return HTMLResponse(signup_page.consent_form(self.state, origin))
+            now = self._clock()
+            messages, error = signup_page.answer(self.state, form, now=now, reviews_due_at=now + self._review_delay)
+            if messages is None:
+                return HTMLResponse(signup_page.consent_form(self.state, origin, form, error), 422)
+        return HTMLResponse(signup_page.messages_page(messages, origin))
 
 
 def build_meta_sandbox(

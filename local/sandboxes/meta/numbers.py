@@ -62,7 +62,14 @@ def number_fields(number: NumberRecord) -> Json:
 
 def get_number(state: MetaState, call: GraphCall) -> Json:
     number = state.numbers[call.node_id]
+    if number.registered and number.connects_at is not None and call.now >= number.connects_at:
+        number.status, number.connects_at = "CONNECTED", None  # Meta connected it meanwhile
     return select_fields(split_fields(call.text("fields")), number_fields(number), DEFAULT_FIELDS, PHONE_NUMBER)
+
+
+def _connected_by(number: NumberRecord, now: datetime) -> bool:
+    """Whether Meta has connected the number by `now` (at once, unless it was made to connect later)."""
+    return number.connects_at is None or now >= number.connects_at
 
 
 def _pin(value: str) -> str:
@@ -116,7 +123,8 @@ def register(state: MetaState, call: GraphCall) -> Json:
             code=133005,
             details="The PIN does not match the number's two-step verification PIN.",
         )
-    number.pin, number.registered, number.status, number.platform_type = pin, True, "CONNECTED", "CLOUD_API"
+    status = "CONNECTED" if _connected_by(number, call.now) else "PENDING"
+    number.pin, number.registered, number.status, number.platform_type = pin, True, status, "CLOUD_API"
     number.last_onboarded_time = call.now
     return SUCCESS
 

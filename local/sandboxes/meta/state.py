@@ -73,6 +73,8 @@ class NumberRecord:
     profile: dict[str, Any] = field(default_factory=dict)
     is_cart_enabled: bool = False
     is_catalog_visible: bool = False
+    connects_at: datetime | None = None
+    """Meta connects the number (status CONNECTED) only from then on, once registered (Embedded Signup's popup)."""
 
 
 @dataclass

@@ -1,7 +1,7 @@
 import { createBrowserRouter } from "react-router";
 
 import { ClientPickerPage } from "../features/accounts";
-import { NumberPage, NumbersPage } from "../features/numbers";
+import { AddNumberPage, ImportNumberPage, ImportProgressPage, NumberPage, NumbersPage } from "../features/numbers";
 import { ClientOnly, ClientScope, Home, NotFound, RequireAuth, Root, SignInRoute } from "./routes";
 import { Shell } from "./Shell";
 
@@ -27,6 +27,9 @@ export const router = createBrowserRouter([
             children: [
               { path: "numbers", element: <NumbersPage /> },
               { path: "numbers/:numberId", element: <NumberPage /> },
+              { path: "numbers/add", element: <AddNumberPage /> },
+              { path: "numbers/import", element: <ImportNumberPage /> },
+              { path: "numbers/import/:importId", element: <ImportProgressPage /> },
             ],
           },
           { path: "clients", element: <ClientPickerPage /> },

@@ -10,6 +10,13 @@ const local = {
     endpoint: "http://127.0.0.1:8751",
   },
   meta_app_id: "000000000000000",
+  embedded_signup: {
+    sdk: "sandbox",
+    url: "http://127.0.0.1:8752/embedded-signup",
+    origin: "http://127.0.0.1:8752",
+    config_id: "000000000000001",
+    graph_api_version: "v23.0",
+  },
   links: {
     documentation: "https://docs.client-hub.example",
     roadmap: "https://roadmap.client-hub.example",
@@ -26,6 +33,13 @@ describe("parseConfig", () => {
       apiBaseUrl: "/v1",
       cognito: { userPoolId: "eu-central-1_a1b2c3d4e5", userPoolClientId: "abc123", endpoint: "http://127.0.0.1:8751" },
       metaAppId: "000000000000000",
+      embeddedSignup: {
+        sdk: "sandbox",
+        url: "http://127.0.0.1:8752/embedded-signup",
+        origin: "http://127.0.0.1:8752",
+        configId: "000000000000001",
+        graphApiVersion: "v23.0",
+      },
       links: {
         documentation: "https://docs.client-hub.example",
         roadmap: "https://roadmap.client-hub.example",
@@ -43,6 +57,33 @@ describe("parseConfig", () => {
 
     expect(config.cognito).toEqual({ userPoolId: "eu-central-1_a1b2c3d4e5", userPoolClientId: "abc123" });
     expect(config.apiBaseUrl).toBe("https://api.example.com/prod/v1");
+  });
+
+  it("reads Meta's SDK for Embedded Signup in AWS", () => {
+    const facebook = {
+      sdk: "facebook",
+      url: "https://connect.facebook.net/en_US/sdk.js",
+      origin: "https://www.facebook.com",
+      config_id: "1234567890",
+      graph_api_version: "v23.0",
+    };
+
+    expect(parseConfig({ ...local, embedded_signup: facebook }).embeddedSignup).toEqual({
+      sdk: "facebook",
+      url: "https://connect.facebook.net/en_US/sdk.js",
+      origin: "https://www.facebook.com",
+      configId: "1234567890",
+      graphApiVersion: "v23.0",
+    });
+  });
+
+  it("refuses an Embedded Signup it cannot run or whose messages it could not check", () => {
+    const signup = { ...local.embedded_signup, sdk: "popup", origin: "https://www.facebook.com/dialog", config_id: "" };
+
+    expect(() => parseConfig({ ...local, embedded_signup: signup })).toThrow(
+      'embedded_signup.sdk must be "facebook" or "sandbox"; embedded_signup.origin must be an origin (https://host[:port]); embedded_signup.config_id must be a non-empty string',
+    );
+    expect(() => parseConfig({ ...local, embedded_signup: undefined })).toThrow("embedded_signup must be an object");
   });
 
   it("names every missing or wrong field at once", () => {

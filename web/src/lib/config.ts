@@ -15,7 +15,23 @@ export interface PortalConfig {
     endpoint?: string;
   };
   metaAppId: string;
+  embeddedSignup: EmbeddedSignupConfig;
   links: { documentation: string; roadmap: string; status: string };
+}
+
+/**
+ * How "Add number" runs Meta's Embedded Signup: in AWS with Meta's Facebook JS SDK (`sdk: "facebook"`, `url` the
+ * SDK's script, `origin` Meta's, whose `message` events are trusted); locally with the Meta sandbox's consent page
+ * (`sdk: "sandbox"`, `url` the page the popup opens, `origin` the sandbox's).
+ */
+export interface EmbeddedSignupConfig {
+  sdk: "facebook" | "sandbox";
+  url: string;
+  origin: string;
+  /** The Embedded Signup configuration (Meta's App Dashboard, Facebook Login for Business). */
+  configId: string;
+  /** The Graph API version the SDK is initialised with, e.g. `v23.0`. */
+  graphApiVersion: string;
 }
 
 export class ConfigError extends Error {
@@ -70,7 +86,13 @@ export function parseConfig(raw: unknown): PortalConfig {
   const poolId = (value: string): string | null =>
     /^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/.test(value) ? null : "must look like eu-central-1_AbC123";
 
+  const origin = (value: string): string | null =>
+    isHttpUrl(value) && new URL(value).origin === value ? null : "must be an origin (https://host[:port])";
+  const sdk = (value: string): string | null =>
+    value === "facebook" || value === "sandbox" ? null : 'must be "facebook" or "sandbox"';
+
   const cognito = section("cognito");
+  const signup = section("embedded_signup");
   const links = section("links");
   const config: PortalConfig = {
     apiBaseUrl: text(root, "api_base_url", "api_base_url", apiBase).replace(/\/+$/, ""),
@@ -79,6 +101,13 @@ export function parseConfig(raw: unknown): PortalConfig {
       userPoolClientId: text(cognito, "user_pool_client_id", "cognito.user_pool_client_id"),
     },
     metaAppId: text(root, "meta_app_id", "meta_app_id"),
+    embeddedSignup: {
+      sdk: text(signup, "sdk", "embedded_signup.sdk", sdk) === "facebook" ? "facebook" : "sandbox",
+      url: text(signup, "url", "embedded_signup.url", url),
+      origin: text(signup, "origin", "embedded_signup.origin", origin),
+      configId: text(signup, "config_id", "embedded_signup.config_id"),
+      graphApiVersion: text(signup, "graph_api_version", "embedded_signup.graph_api_version"),
+    },
     links: {
       documentation: text(links, "documentation", "links.documentation", url),
       roadmap: text(links, "roadmap", "links.roadmap", url),

@@ -2,8 +2,9 @@ import { useId, useState } from "react";
 import { Button } from "react-aria-components";
 import { useParams, useSearchParams } from "react-router";
 
-import { ErrorMessage, Loading, useDocumentTitle } from "../../lib/ui";
+import { ErrorMessage, Link, Loading, useDocumentTitle } from "../../lib/ui";
 import { useNumbersPage, type PhoneNumber } from "./api";
+import { ImportsInProgress } from "./ImportsInProgress";
 import { RowActions } from "./RowActions";
 import { AccountStatusBadge, QualityBadge } from "./StatusBadges";
 import { utcDate } from "./wording";
@@ -25,7 +26,19 @@ export function NumbersPage() {
       <div className="page-heading">
         <h1>Numbers</h1>
         {clientId ? <p className="muted">Client {clientId}</p> : null}
+        {/* adding and importing are the client's own (partners and support act for a client in the URL) */}
+        {clientId ? null : (
+          <div className="page-actions">
+            <Link href="/numbers/add" className="button primary">
+              Add number
+            </Link>
+            <Link href="/numbers/import" className="button">
+              Import from another BSP
+            </Link>
+          </div>
+        )}
       </div>
+      {clientId ? null : <ImportsInProgress />}
       <div className="toolbar">
         <label htmlFor={selectId}>Rows per page</label>
         <select
