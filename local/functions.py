@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,26 @@ def _handler(dotted: str) -> Callable[[dict[str, Any], Any], Any]:
 
 
 def invoke(function: str, event: dict[str, Any]) -> Any:
-    """Call the handler of the template's function `function` (logical id) with `event`."""
+    """Call the handler of the template's function `function` (logical id) with `event`, one event at a time per
+    service (`_container_of`)."""
     dotted = function_handlers(load_template())[function]
-    return _handler(dotted)(event, LocalLambdaContext(function_name=function))
+    with _container_of(dotted):
+        return _handler(dotted)(event, LocalLambdaContext(function_name=function))
+
+
+_containers_lock = threading.Lock()
+_containers: dict[str, threading.RLock] = {}
+
+
+def _container_of(dotted: str) -> threading.RLock:
+    """The lock of the service a handler belongs to (`hub_numbers` for `hub_numbers.app.handler`).
+
+    A Lambda container handles one event at a time, and its module state is its own. Here every function of a
+    service shares its modules in one process, and the local gateway, bus and pollers call them from several
+    threads: Powertools keeps the request being resolved on the resolver (`app.current_event`) and the log keys of
+    the invocation on the service's logger, so two events of one service at once could answer one caller with
+    another's request or log under another function's name. Serializing each service's events keeps what Lambda
+    guarantees; services still run side by side, as separate functions do."""
+    service = dotted.split(".", 1)[0]
+    with _containers_lock:
+        return _containers.setdefault(service, threading.RLock())

@@ -24,8 +24,9 @@ export function useAddNumber() {
 }
 
 /**
- * The WhatsApp Business Accounts the client's numbers are on (the API has no list of WABAs: the numbers say which
- * ones the client has), in the order first seen.
+ * The WhatsApp Business Accounts the client's numbers are on, in the order first seen: an import's target. Read from
+ * the numbers rather than `GET /v1/wabas`, whose list follows the numbers service's events a moment later, so a
+ * WABA that Embedded Signup just gave the client is offered at once.
  */
 export function useClientWabas() {
   const api = useApi();
