@@ -115,3 +115,11 @@ def _dead_letter(
         )
         if answer.get("Failed"):
             raise RuntimeError(f"the dead-letter queue refused {len(answer['Failed'])} outbox entries")
+
+
+def relay_outbox(records: Sequence[dict[str, Any]], *, dead_letter_queue_url: str) -> int:
+    """A service's outbox relay: its table stream's outbox items on the hub bus (`relay_stream_records` with the
+    process's publisher and SQS client); how many reached the bus."""
+    return relay_stream_records(
+        records, outbox_entry, publisher=EventPublisher(), sqs=aws.sqs(), dead_letter_queue_url=dead_letter_queue_url
+    )

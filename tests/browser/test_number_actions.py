@@ -168,8 +168,8 @@ def test_partners_and_support_never_see_cancel_or_activate(page: Page) -> None:
 
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, "sam@hub.example")
-    page.get_by_label("Client ID").fill("acme")
-    page.get_by_role("button", name="Open client").click()
+    page.get_by_label("Find a client").fill("acme")
+    page.get_by_role("list", name="Clients").get_by_role("link", name="Acme Retail GmbH").click()
     expect(number_row(page, ACME_CANCELLED[1])).to_contain_text("Pending deletion")
     main = page.get_by_role("main")
     expect(main.get_by_role("button", name=re.compile("Cancel subscription|Withdraw|Activate inbox"))).to_have_count(0)

@@ -3,11 +3,14 @@ client to support, and the support request published as CommerceSupportRequested
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 
+from hub_waba.consumers.outbox import handler as outbox_handler
 from hub_waba.store.wabas import WabaStore
 from tests.builders import (
     ACME_NUMBER,
@@ -20,6 +23,7 @@ from tests.builders import (
     FrozenClock,
     InProcessMeta,
     claims_for,
+    context,
     waba_call,
     waba_world,
 )
@@ -211,3 +215,24 @@ def test_meta_down_before_anything_is_known_answers_its_problem_on_every_route(
     assert change(CLIENT_ACME, BOTH_ON)[0] == answer
     assert ask_support(CLIENT_GLOBEX, BOTH_ON)[0] == answer
     assert outbox(aws) == []
+
+
+def test_the_waba_tables_relay_publishes_the_change_on_the_bus(meta: InProcessMeta, aws: AwsWorld) -> None:
+    published = aws.observe("hub.waba")
+    change(CLIENT_ACME, BOTH_ON)
+    records = [
+        {**record, "dynamodb": {**record["dynamodb"], "ApproximateCreationDateTime": 0}}
+        for record in aws.stream_records("hub-waba")
+    ]
+
+    relay(records)
+
+    sqs = boto3.client("sqs", region_name="eu-central-1")
+    (message,) = sqs.receive_message(QueueUrl=published, MaxNumberOfMessages=10).get("Messages", [])
+    event = json.loads(message["Body"])
+    assert (event["source"], event["detail-type"]) == ("hub.waba", "CommerceSettingsChanged")
+    assert event["detail"]["after"] == BOTH_ON and event["detail"]["actor"]["user_id"] == "user-acme"
+
+
+def relay(records: list[dict[str, Any]]) -> None:
+    outbox_handler({"Records": records}, context("WabaOutboxFunction"))
