@@ -3,6 +3,7 @@ import { Button, Disclosure, DisclosurePanel } from "react-aria-components";
 import { useParams } from "react-router";
 
 import { ErrorMessage, Link, Loading, useDocumentTitle } from "../../lib/ui";
+import { WabaManager } from "../waba";
 import { useDisplayName, useNumber } from "./api";
 import { DisplayNameSection } from "./DisplayNameSection";
 import { AccountStatusBadge, QualityBadge } from "./StatusBadges";
@@ -87,6 +88,7 @@ export function NumberPage() {
               </>
             )}
           </Disclosure>
+          <WabaManager wabaId={number.data.waba_id} numberId={numberId} />
         </>
       ) : null}
     </>

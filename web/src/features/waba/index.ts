@@ -1,0 +1,1 @@
+export { WabaManager } from "./WabaManager";
