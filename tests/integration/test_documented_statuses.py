@@ -59,6 +59,7 @@ INBOX = "tests/integration/test_numbers_inbox.py::"
 #: provokes it on the operation ("<module>::<test>"), or the hub error that answers it ("<module>.<class>").
 WABAS = "tests/integration/test_waba_details.py::"
 COMMERCE = "tests/integration/test_waba_commerce.py::"
+PROFILE = "tests/integration/test_waba_profile.py::"
 WITNESSES: dict[str, dict[int, str]] = {
     "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
     "GET /v1/clients": {400: "tests/integration/test_accounts_clients.py::test_a_cursor_of_another_search_is_refused"},
@@ -68,6 +69,16 @@ WITNESSES: dict[str, dict[int, str]] = {
         429: COMMERCE + "test_meta_down_before_anything_is_known_answers_its_problem_on_every_route",
         502: "hub_shared.errors.UpstreamError",
         503: COMMERCE + "test_meta_down_before_anything_is_known_answers_its_problem_on_every_route",
+    },
+    "GET /v1/numbers/{number_id}/profile": {
+        429: PROFILE + "test_meta_failing_answers_its_problem_and_records_nothing",
+        502: "hub_shared.errors.UpstreamError",
+        503: PROFILE + "test_meta_failing_answers_its_problem_and_records_nothing",
+    },
+    "PATCH /v1/numbers/{number_id}/profile": {
+        429: PROFILE + "test_meta_failing_answers_its_problem_and_records_nothing",
+        502: "hub_shared.errors.UpstreamError",
+        503: PROFILE + "test_meta_failing_answers_its_problem_and_records_nothing",
     },
     "PUT /v1/numbers/{number_id}/commerce-settings": {
         409: COMMERCE + "test_on_an_obo_waba_the_change_is_refused_with_the_support_path_and_nothing_changes",

@@ -8,12 +8,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hub_shared.api import build_resolver
 from hub_shared.observability import HTTP_CORRELATION_PATH, observability
-from hub_waba.routes import commerce, wabas
+from hub_waba.routes import commerce, profile, wabas
 
 obs = observability("waba")
 app = build_resolver()
 app.include_router(wabas.router)
 app.include_router(commerce.router)
+app.include_router(profile.router)
 
 
 @obs.handler(HTTP_CORRELATION_PATH)

@@ -3,7 +3,7 @@ carries who made it and the fields before and after, so an activity feed can be 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -46,3 +46,17 @@ class CommerceSupportRequested(DomainEvent):
     current: CommerceSettings | None = Field(description="The settings at Meta when asked (None: Meta did not say).")
     wanted: CommerceSettings
     note: str | None = Field(default=None, description="What the client wrote to support.")
+
+
+class BusinessProfileChanged(DomainEvent):
+    """Fields of a number's business profile were changed at Meta (only the fields that changed are listed)."""
+
+    SOURCE: ClassVar[str] = SOURCE
+    DETAIL_TYPE: ClassVar[str] = "BusinessProfileChanged"
+
+    number_id: str
+    waba_id: str
+    client_id: str
+    actor: Actor
+    before: dict[str, Any] = Field(description="The changed fields as they were.")
+    after: dict[str, Any] = Field(description="The changed fields as they are now.")

@@ -1,0 +1,99 @@
+"""API models of a number's business profile (seed, "WABA Manager → Profile"; Meta's
+`/{phone_number_id}/whatsapp_business_profile`), with Meta's limits checked before Meta is asked."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+
+class Vertical(StrEnum):
+    """Meta's industries of a business profile."""
+
+    ALCOHOL = "ALCOHOL"
+    APPAREL = "APPAREL"
+    AUTO = "AUTO"
+    BEAUTY = "BEAUTY"
+    EDU = "EDU"
+    ENTERTAIN = "ENTERTAIN"
+    EVENT_PLAN = "EVENT_PLAN"
+    FINANCE = "FINANCE"
+    GOVT = "GOVT"
+    GROCERY = "GROCERY"
+    HEALTH = "HEALTH"
+    HOTEL = "HOTEL"
+    NONPROFIT = "NONPROFIT"
+    ONLINE_GAMBLING = "ONLINE_GAMBLING"
+    OTC_DRUGS = "OTC_DRUGS"
+    OTHER = "OTHER"
+    PHYSICAL_GAMBLING = "PHYSICAL_GAMBLING"
+    PROF_SERVICES = "PROF_SERVICES"
+    RESTAURANT = "RESTAURANT"
+    RETAIL = "RETAIL"
+    TRAVEL = "TRAVEL"
+
+
+VERTICAL_NAMES: dict[Vertical, str] = {
+    Vertical.ALCOHOL: "Alcoholic Beverages",
+    Vertical.APPAREL: "Clothing and Apparel",
+    Vertical.AUTO: "Automotive",
+    Vertical.BEAUTY: "Beauty, Spa and Salon",
+    Vertical.EDU: "Education",
+    Vertical.ENTERTAIN: "Entertainment",
+    Vertical.EVENT_PLAN: "Event Planning and Service",
+    Vertical.FINANCE: "Finance and Banking",
+    Vertical.GOVT: "Public Service",
+    Vertical.GROCERY: "Food and Grocery",
+    Vertical.HEALTH: "Medical and Health",
+    Vertical.HOTEL: "Hotel and Lodging",
+    Vertical.NONPROFIT: "Non-profit",
+    Vertical.ONLINE_GAMBLING: "Online Gambling & Gaming",
+    Vertical.OTC_DRUGS: "Over-the-Counter Drugs",
+    Vertical.OTHER: "Other",
+    Vertical.PHYSICAL_GAMBLING: "Non-Online Gambling & Gaming",
+    Vertical.PROF_SERVICES: "Professional Services",
+    Vertical.RESTAURANT: "Restaurant",
+    Vertical.RETAIL: "Shopping and Retail",
+    Vertical.TRAVEL: "Travel and Transportation",
+}
+"""Meta's display names of the verticals."""
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+WEBSITE_PATTERN = r"^https?://\S+$"
+Website = Annotated[str, StringConstraints(max_length=256, pattern=WEBSITE_PATTERN)]
+
+
+class BusinessProfile(BaseModel):
+    number_id: str
+    about: str | None = Field(default=None, description="The profile's About text (1–139 characters).")
+    address: str | None = None
+    description: str | None = None
+    email: str | None = None
+    websites: list[str] = Field(default_factory=list)
+    vertical: Vertical | None = None
+    vertical_name: str | None = Field(default=None, description="The vertical as Meta names it to users.")
+    profile_picture_url: str | None = None
+
+
+class ProfileChange(BaseModel):
+    """PATCH's body: only the fields sent change; an empty text (or `[]`, `""` for vertical) clears a field but
+    `about`, which Meta requires."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    about: Annotated[str, StringConstraints(min_length=1, max_length=139)] | None = None
+    address: Annotated[str, StringConstraints(max_length=256)] | None = None
+    description: Annotated[str, StringConstraints(max_length=512)] | None = None
+    email: Annotated[str, StringConstraints(max_length=128, pattern=EMAIL_PATTERN)] | Literal[""] | None = Field(
+        default=None, description='A valid email address of at most 128 characters, or "" to clear it.'
+    )
+    websites: Annotated[list[Website], Field(max_length=2)] | None = Field(
+        default=None, description="At most 2 http:// or https:// URLs of at most 256 characters."
+    )
+    vertical: Vertical | Literal[""] | None = None
+
+    def changes(self) -> dict[str, object]:
+        """The fields sent, as Meta takes them."""
+        return {name: getattr(self, name) for name in sorted(self.model_fields_set) if getattr(self, name) is not None}
