@@ -7,31 +7,24 @@ import uuid
 from datetime import timedelta
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from hub_shared.access import AccessRule, declared
 from hub_shared.api import Caller, Now
-from hub_shared.graph import GraphClient
 from hub_shared.problems import problem_responses
-from hub_waba.deps import meta_graph, waba_store
 from hub_waba.models.commerce import (
-    NUMBER_ID_PATTERN,
     CommerceSettingsChange,
     CommerceSettingsView,
     CommerceSupportRequest,
     CommerceSupportRequestAccepted,
 )
+from hub_waba.routes.params import Meta, NumberId, Store
 from hub_waba.settings import waba_settings
-from hub_waba.store.wabas import WabaStore
 from hub_waba.usecases.commerce import get_commerce, request_commerce_support, set_commerce
 
 router = APIGatewayHttpRouter()
 
-Store = Annotated[WabaStore, Depends(waba_store)]
-Meta = Annotated[GraphClient, Depends(meta_graph)]
-NumberId = Annotated[str, Path(pattern=NUMBER_ID_PATTERN, description="Meta's phone number id.")]
 SEES = ("numbers:read", "waba:read", "commerce:write")
 PATH = "/v1/numbers/<number_id>/commerce-settings"
 

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from hub_shared.access import AccessRule, declared
 from hub_shared.api import Caller, Now
-from hub_shared.graph import GraphClient
 from hub_shared.problems import problem_responses
-from hub_waba.deps import meta_graph, waba_store
-from hub_waba.models.commerce import NUMBER_ID_PATTERN
 from hub_waba.models.profile import BusinessProfile, ProfileChange
-from hub_waba.store.wabas import WabaStore
+from hub_waba.routes.params import Meta, NumberId, Store
 from hub_waba.usecases.profile import change_profile, get_profile
 
 router = APIGatewayHttpRouter()
 
-Store = Annotated[WabaStore, Depends(waba_store)]
-Meta = Annotated[GraphClient, Depends(meta_graph)]
-NumberId = Annotated[str, Path(pattern=NUMBER_ID_PATTERN, description="Meta's phone number id.")]
 SEES = ("numbers:read", "waba:read", "profile:write")
 PATH = "/v1/numbers/<number_id>/profile"
 

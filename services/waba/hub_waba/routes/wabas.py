@@ -13,18 +13,16 @@ from hub_shared.access import AccessRule, declared
 from hub_shared.accounts import AccountsReader
 from hub_shared.api import Caller, Now
 from hub_shared.auth import ID_PATTERN
-from hub_shared.graph import GraphClient
 from hub_shared.pagination import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, CursorCodec, Page
 from hub_shared.problems import problem_responses
-from hub_waba.deps import accounts_reader, cursor_codec, meta_graph, waba_store
+from hub_waba.deps import accounts_reader, cursor_codec
 from hub_waba.models.wabas import WABA_ID_PATTERN, WabaSummary, WabaView
+from hub_waba.routes.params import Meta, Store
 from hub_waba.settings import waba_settings
-from hub_waba.store.wabas import WabaStore
 from hub_waba.usecases.details import WabaQuery, get_waba, list_wabas
 
 router = APIGatewayHttpRouter()
 
-Store = Annotated[WabaStore, Depends(waba_store)]
 SEES = ("numbers:read", "waba:read")
 """A partner knows a client's WABAs exist when it may read its numbers (they name their WABA) or its WABAs."""
 WabaId = Annotated[str, Path(pattern=WABA_ID_PATTERN, description="Meta's WhatsApp Business Account id.")]
@@ -89,7 +87,7 @@ def get_waba_route(
     waba_id: WabaId,
     caller: Caller,
     store: Store,
-    graph: Annotated[GraphClient, Depends(meta_graph)],
+    graph: Meta,
     now: Now,
     refresh: Annotated[bool, Query(description="Ask Meta now, even when a recent copy is kept.")] = False,
 ) -> WabaView:

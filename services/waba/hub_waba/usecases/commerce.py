@@ -7,11 +7,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from hub_shared.auth import Action, Principal, authorize
-from hub_shared.errors import Forbidden, UpstreamError
+from hub_shared.auth import Action, Principal
+from hub_shared.errors import UpstreamError
 from hub_shared.events import Actor, DomainEvent, EventMetadata
 from hub_shared.graph import Graph
-from hub_waba.errors import CommerceManagedBySupport, CommerceSelfService, NumberNotFound
+from hub_waba.errors import CommerceManagedBySupport, CommerceSelfService
 from hub_waba.events import CommerceSettings, CommerceSettingsChanged, CommerceSupportRequested
 from hub_waba.models.commerce import (
     CommerceSettingsChange,
@@ -21,6 +21,7 @@ from hub_waba.models.commerce import (
 )
 from hub_waba.models.wabas import RegisteredNumber, RegisteredWaba, WabaType
 from hub_waba.usecases.details import WabaRepository, details_of
+from hub_waba.usecases.numbers import NumberRegistry, registered_number
 
 SEES = (Action.NUMBERS_READ, Action.WABA_READ, Action.COMMERCE_WRITE)
 """What lets a partner know a client's number exists here."""
@@ -28,18 +29,14 @@ SHARED_HOW = "Turn them on or off here; the change is made at Meta at once."
 OBO_HOW = "Your WhatsApp Business Account is managed by the hub on your behalf: ask support to change them."
 
 
-class CommerceRepository(WabaRepository, Protocol):
-    def number(self, number_id: str) -> RegisteredNumber | None: ...
-
+class CommerceRepository(WabaRepository, NumberRegistry, Protocol):
     def record(self, event: DomainEvent, *, number_id: str) -> None: ...
 
 
 def get_commerce(
     number_id: str, principal: Principal, *, wabas: CommerceRepository, graph: Graph, now: datetime, cache: timedelta
 ) -> CommerceSettingsView:
-    number = _number(number_id, principal, wabas)
-    if not any(principal.can(action, number.client_id) for action in (Action.WABA_READ, Action.COMMERCE_WRITE)):
-        raise Forbidden("The client has not granted your partner account this permission.")
+    number = registered_number(number_id, principal, wabas, sees=SEES, reads=(Action.WABA_READ, Action.COMMERCE_WRITE))
     waba_type = _waba_type(number, wabas, graph, now, cache)
     return _view(number, waba_type, _current(number, graph))
 
@@ -54,7 +51,7 @@ def set_commerce(
     now: datetime,
     cache: timedelta,
 ) -> CommerceSettingsView:
-    number = _number(number_id, principal, wabas, action=Action.COMMERCE_WRITE)
+    number = registered_number(number_id, principal, wabas, sees=SEES, action=Action.COMMERCE_WRITE)
     if _waba_type(number, wabas, graph, now, cache) is WabaType.OBO:
         raise CommerceManagedBySupport(number_id, number.waba_id)
     before = _current(number, graph)
@@ -85,7 +82,7 @@ def request_commerce_support(
     cache: timedelta,
     new_id: Callable[[], str],
 ) -> CommerceSupportRequestAccepted:
-    number = _number(number_id, principal, wabas, action=Action.COMMERCE_WRITE)
+    number = registered_number(number_id, principal, wabas, sees=SEES, action=Action.COMMERCE_WRITE)
     if _waba_type(number, wabas, graph, now, cache) is WabaType.SHARED:
         raise CommerceSelfService(number_id)
     try:
@@ -105,15 +102,6 @@ def request_commerce_support(
     )
     wabas.record(event, number_id=number_id)
     return CommerceSupportRequestAccepted(request_id=event.request_id, number_id=number_id)
-
-
-def _number(
-    number_id: str, principal: Principal, wabas: CommerceRepository, action: Action | None = None
-) -> RegisteredNumber:
-    found = wabas.number(number_id)
-    if found is not None and found.deleted:
-        found = None  # a deleted number has no settings left to change
-    return authorize(principal, found, missing=NumberNotFound(number_id), via=SEES, action=action)
 
 
 def _waba_type(
