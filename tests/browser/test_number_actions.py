@@ -167,6 +167,7 @@ def test_partners_and_support_never_see_cancel_or_activate(page: Page) -> None:
     expect(main.get_by_role("button", name=re.compile("Cancel subscription|Withdraw|Activate inbox"))).to_have_count(0)
 
     page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()  # the tokens are revoked and gone
     sign_in(page, "sam@hub.example")
     page.get_by_label("Find a client").fill("acme")
     page.get_by_role("list", name="Clients").get_by_role("link", name="Acme Retail GmbH").click()
