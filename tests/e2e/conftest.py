@@ -12,12 +12,16 @@ import pytest
 
 from tests.builders import RecordingHub, SecretLedger, start_local_hub
 
+E2E_REVIEW_DELAY = 3
+"""Seconds before the sandbox decides a review: long enough that a test sees a name under review (and is refused a
+second one) on a loaded machine, where a request can take a few hundred milliseconds."""
+
 
 @pytest.fixture(scope="session")
 def hub(tmp_path_factory: pytest.TempPathFactory, secret_ledger: SecretLedger) -> Iterator[RecordingHub]:
     """`python -m local` on free loopback ports, in its own process, for the whole session (a LocalHubUnderTest that
     records the tokens it hands out, with its log)."""
-    started = start_local_hub(tmp_path_factory.mktemp("hub"))
+    started = start_local_hub(tmp_path_factory.mktemp("hub"), review_delay=E2E_REVIEW_DELAY)
     try:
         yield secret_ledger.watch(started)
     finally:
