@@ -20,6 +20,7 @@ from bench.cold_start import cold_start
 from bench.deletion import deletion
 from bench.display_names import display_names
 from bench.ingress import ingress
+from bench.waba_page import waba_page
 
 Benchmark = Callable[[int], None]
 BENCHMARKS: dict[str, Benchmark] = {
@@ -27,6 +28,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "ingress": ingress,
     "deletion": deletion,
     "display_names": display_names,
+    "waba_page": waba_page,
 }
 
 

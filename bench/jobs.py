@@ -104,6 +104,9 @@ class TimedGraph:
     def delete(self, path: str, params: Params | None = None, token: str | None = None) -> dict[str, Any]:
         return self._timed("DELETE", lambda: self._graph.delete(path, params=params, token=token))
 
+    def upload(self, session: str, content: bytes, *, offset: int = 0) -> dict[str, Any]:
+        return self._timed("POST", lambda: self._graph.upload(session, content, offset=offset))
+
     def _timed(self, method: str, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         self._calls.begin()
         try:

@@ -13,11 +13,13 @@ import shutil
 import signal
 import site
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -478,6 +480,9 @@ class GraphProxy:
     def delete(self, path: str, params: Params | None = None, token: str | None = None) -> dict[str, Any]:
         return self.inner.delete(path, params=params, token=token)
 
+    def upload(self, session: str, content: bytes, *, offset: int = 0) -> dict[str, Any]:
+        return self.inner.upload(session, content, offset=offset)
+
 
 def outbox_events(items: list[dict[str, Any]], detail_type: str) -> list[dict[str, Any]]:
     """The details of the outbox items of one detail type among a table's items."""
@@ -537,6 +542,8 @@ class InProcessMeta:
         self._answers_to_lose = 0
         self._webhooks_seen = 0
         self.calls: list[tuple[str, str]] = []
+        self._armed: list[tuple[str, dict[str, Any]]] = []
+        """(method and path prefix, fault) of `fault_from`."""
         settings = Settings(graph_api_base_url="http://meta.sandbox", graph_max_retries=0, graph_max_backoff_seconds=0)
         transport = httpx.MockTransport(self._reply)
         self.graph = GraphClient(
@@ -553,6 +560,10 @@ class InProcessMeta:
     def fault(self, count: int = 1, **fault: Any) -> None:
         self._http.post("/_sandbox/faults", json={**fault, "count": count}).raise_for_status()
 
+    def fault_from(self, method: str, path_prefix: str, count: int = 1, **fault: Any) -> None:
+        """`fault(count, **fault)`, armed when the first `method` call whose path starts with `path_prefix` arrives."""
+        self._armed.append((f"{method} {path_prefix}", {**fault, "count": count}))
+
     def lose_next_answer(self) -> None:
         self._answers_to_lose += 1
 
@@ -567,7 +578,11 @@ class InProcessMeta:
         return [event for delivery in fresh if delivery.status != "lost" for event in relayed(delivery.body.encode())]
 
     def _reply(self, request: httpx.Request) -> httpx.Response:
-        self.calls.append((request.method, request.url.path.removeprefix("/v23.0/")))
+        path = request.url.path.removeprefix("/v23.0/")
+        self.calls.append((request.method, path))
+        for armed in [armed for armed in self._armed if f"{request.method} {path}".startswith(armed[0])]:
+            self._armed.remove(armed)
+            self._http.post("/_sandbox/faults", json=armed[1]).raise_for_status()
         answer = self._http.request(request.method, str(request.url), content=request.content, headers=request.headers)
         if self._answers_to_lose:
             self._answers_to_lose -= 1
@@ -1069,8 +1084,12 @@ class InProcessHub:
         *,
         body: Any = None,
         params: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
     ) -> httpx.Response:
-        answer: httpx.Response = self.client.request(method, path, headers=who_headers(who), json=body, params=params)
+        """The request as `who`: a JSON `body`, or the parts of a `multipart/form-data` one (`files`)."""
+        answer: httpx.Response = self.client.request(
+            method, path, headers=who_headers(who), json=body, params=params, files=files
+        )
         return answer
 
 
@@ -1578,8 +1597,15 @@ class PlainRequest:
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
     raw: bytes | None = None
+    files: dict[str, tuple[str, bytes]] | None = None
+    """A `multipart/form-data` body's parts (field → file name, bytes) instead of a JSON one."""
 
     def send(self, hub: InProcessHub, headers: dict[str, str]) -> httpx.Response:
+        if self.files is not None:
+            multipart: httpx.Response = hub.client.request(
+                self.method, self.path, params=self.query, headers={**self.headers, **headers}, files=self.files
+            )
+            return multipart
         content = self.raw if self.raw is not None else None if self.body is None else json.dumps(self.body).encode()
         sent = {**self.headers, **headers, **({"content-type": "application/json"} if content is not None else {})}
         answer: httpx.Response = hub.client.request(
@@ -1598,6 +1624,11 @@ def least_request(schema: OpenApiSchema, method: str, path: str, **path_paramete
     filled = path.format(**(case.path_parameters or {}))
     body = None if isinstance(case.body, NotSet) else case.body
     headers = {name: str(value) for name, value in (case.headers or {}).items() if name.lower() != "authorization"}
+    if (case.media_type or "").startswith("multipart/") and isinstance(body, dict):
+        files = {
+            name: (name, value if isinstance(value, bytes) else str(value).encode()) for name, value in body.items()
+        }
+        return PlainRequest(method, filled, dict(case.query or {}), headers, files=files)
     return PlainRequest(method, filled, dict(case.query or {}), headers, body)
 
 
@@ -1712,13 +1743,77 @@ def waba_call(
     **query: str,
 ) -> tuple[int, dict[str, Any]]:
     """One request to the waba function, as API Gateway hands it over; its status and JSON body."""
+    return waba_answer(waba_event(method, path, claims, route=route, body=body, query=query))
+
+
+def waba_upload(
+    path: str, claims: dict[str, str] | None, *, route: str, files: dict[str, tuple[str, bytes, str]]
+) -> tuple[int, dict[str, Any]]:
+    """A `multipart/form-data` POST of `files` (field → name, bytes, media type) to the waba function, its body
+    base64-encoded as HTTP APIs pass it; its status and JSON body."""
+    form = httpx.Request("POST", f"https://api.example.com{path}", files=files)
+    event = waba_event(
+        "POST",
+        path,
+        claims,
+        route=route,
+        body=base64.b64encode(form.read()).decode("ascii"),
+        headers={"content-type": form.headers["content-type"]},
+    )
+    event["isBase64Encoded"] = True
+    return waba_answer(event)
+
+
+def waba_event(
+    method: str,
+    path: str,
+    claims: dict[str, str] | None,
+    *,
+    route: str | None = None,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The event of a request to the waba function, its path parameters read from `route`'s."""
     segments = zip((route or path).split("/"), path.split("/"), strict=True)
     parameters = {template[1:-1]: value for template, value in segments if template.startswith("{")}
-    event = http_event(
-        method, path, route=route, claims=claims, path_parameters=parameters or None, query=query or None, body=body
+    return http_event(
+        method,
+        path,
+        route=route,
+        claims=claims,
+        path_parameters=parameters or None,
+        query=query or None,
+        body=body,
+        headers=headers,
     )
+
+
+def waba_answer(event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The waba function's status and JSON body for `event`."""
     answer = waba_handler(event, context("WabaFunction"))
     return answer["statusCode"], json.loads(answer["body"])
+
+
+def a_png(width: int, height: int) -> bytes:
+    """A real PNG of `width` × `height` grey pixels (8-bit greyscale, one zlib stream)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def a_jpeg(width: int, height: int, *, padding: int = 0) -> bytes:
+    """A baseline JPEG's segments up to its frame header (JFIF, a comment of `padding` bytes, SOF0 with `height` and
+    `width`, three components), then its end: what tells a JPEG's size, without pixels."""
+    jfif = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    comment = b"\xff\xfe" + struct.pack(">H", padding + 2) + b"x" * padding if padding else b""
+    components = b"\x01\x22\x00\x02\x11\x01\x03\x11\x01"
+    frame = b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, height, width, 3) + components
+    return b"\xff\xd8" + jfif + comment + frame + b"\xff\xd9"
 
 
 # ---------------------------------------------------------------- a number's state around a browser test

@@ -19,6 +19,10 @@ Retries, with exponential backoff and jitter, honouring `Retry-After` and Meta's
 after 29 s, whatever the Lambda does): each attempt's timeout is cut to what remains, and an attempt or a backoff
 wait that would not fit raises `DeadlineReached` instead.
 
+`upload` sends a file's bytes to a session of Meta's Resumable Upload API (`POST /upload:<session>`, the bytes as the
+body, `file_offset` and the `OAuth` scheme as Meta asks); sending the same bytes at the same offset again leaves the
+session as sending them once, so it is retried like a GET.
+
 Meta's error envelope becomes a `GraphError` inside a domain error, so use cases can map Meta codes (100, 133005,
 133016, ...) to their own answers. Use cases take the `Graph` protocol, which `GraphClient` satisfies.
 """
@@ -149,6 +153,8 @@ class Graph(Protocol):
     ) -> dict[str, Any]: ...
 
     def delete(self, path: str, params: Params | None = None, token: str | None = None) -> dict[str, Any]: ...
+
+    def upload(self, session: str, content: bytes, *, offset: int = 0) -> dict[str, Any]: ...
 
 
 class _ErrorData(BaseModel):
@@ -327,6 +333,20 @@ class GraphClient:
         which did reach Meta may be refused as "does not exist"; the caller takes that as done."""
         return self._call("DELETE", path, params=params, token=token, idempotent=True)
 
+    def upload(self, session: str, content: bytes, *, offset: int = 0) -> dict[str, Any]:
+        """`content` into the upload session `session` (`upload:…`, from `POST /{app_id}/uploads`) from `offset`;
+        Meta answers `{"h": <file handle>}` once the file is whole."""
+        return self._call(
+            "POST",
+            session,
+            params=None,
+            token=None,
+            idempotent=True,
+            content=content,
+            headers={"file_offset": str(offset)},
+            scheme="OAuth",
+        )
+
     def _url(self, path: str) -> str:
         """`123/phone_numbers` → `https://graph.facebook.com/v23.0/123/phone_numbers`."""
         base = self._settings.graph_api_base_url.rstrip("/")
@@ -342,6 +362,9 @@ class GraphClient:
         idempotent: bool,
         json: JsonBody | None = None,
         data: JsonBody | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        scheme: str = "Bearer",
     ) -> dict[str, Any]:
         bearer = token or self._token_provider()
         build = partial(
@@ -351,7 +374,8 @@ class GraphClient:
             params=params,
             json=json,
             data=data,
-            headers={"Authorization": f"Bearer {bearer}", "User-Agent": USER_AGENT},
+            content=content,
+            headers={**(headers or {}), "Authorization": f"{scheme} {bearer}", "User-Agent": USER_AGENT},
         )
         where = {"method": method, "path": path.partition("?")[0], "idempotent": idempotent}
         attempt = 0

@@ -14,7 +14,10 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, Field
 
@@ -56,7 +59,7 @@ NOT_JSON = "The body is not JSON."
 """The 400 of a route that takes a JSON body (`problem_responses(400, _400=NOT_JSON)`)."""
 
 _DESCRIPTIONS = {
-    400: "Malformed input: a bad cursor, or a body that is not JSON.",
+    400: "Malformed input: a bad cursor, a body that is not JSON, or one of a content type the route does not take.",
     401: "No bearer token, or an invalid one.",
     403: "The caller may not do this to a resource it can see.",
     404: "Unknown, or another tenant's.",
@@ -154,6 +157,15 @@ def validation_problem(exc: RequestValidationError) -> Response[str]:
     return from_hub_error(ValidationFailed("The request is not valid.", errors=errors))
 
 
+MISSING_BOUNDARY = "Missing boundary"
+"""How Powertools' validation starts the `ValueError` of a `multipart/form-data` body without its boundary."""
+
+
+def _unreadable_body(detail: str, exc: Exception) -> Response[str]:
+    logger.info("request body refused", extra={"reason": str(exc)})
+    return from_hub_error(BadRequest(detail, errors=[FieldError(field="body", message="cannot be read")]))
+
+
 def register_problem_handlers(app: ApiGatewayResolver) -> None:
     """Answer every error raised by a route of `app` as problem+json."""
 
@@ -167,6 +179,18 @@ def register_problem_handlers(app: ApiGatewayResolver) -> None:
     def _validation(exc: RequestValidationError) -> Response[str]:
         return validation_problem(exc)
 
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _content_type(exc: RequestUnsupportedContentType) -> Response[str]:
+        return _unreadable_body(
+            "The request's Content-Type is not one this route takes: JSON, or multipart/form-data for a file.", exc
+        )
+
+    @app.exception_handler(ValueError)
+    def _value_error(exc: ValueError) -> Response[str]:
+        if str(exc).startswith(MISSING_BOUNDARY):
+            return _unreadable_body("A multipart/form-data body needs the boundary in its Content-Type.", exc)
+        return _internal_error()
+
     @app.not_found
     def _not_found(_: NotFoundError) -> Response[str]:
         return from_hub_error(NotFound("No such route."))
@@ -177,7 +201,12 @@ def register_problem_handlers(app: ApiGatewayResolver) -> None:
 
     @app.exception_handler(Exception)
     def _unexpected(exc: Exception) -> Response[str]:
-        logger.exception("unhandled error")
-        return problem_response(
-            status=500, slug="internal-error", title="Internal error", detail="Something went wrong on our side."
-        )
+        return _internal_error()
+
+
+def _internal_error() -> Response[str]:
+    """The answer of an error the hub did not expect, logged with its traceback (called while it is handled)."""
+    logger.exception("unhandled error")
+    return problem_response(
+        status=500, slug="internal-error", title="Internal error", detail="Something went wrong on our side."
+    )

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     graph_token_secret: str = Field(
         default="hub/meta/system-user-token", description="Secrets Manager name of the Meta system-user token."
     )
+    meta_app_id: str = Field(
+        default="000000000000000",
+        description="The BSP's Meta app id (Embedded Signup's code exchange, the Resumable Upload API's sessions).",
+    )
     graph_timeout_seconds: float = Field(default=4.0, gt=0, description="Timeout of one Graph API request.")
     graph_max_retries: int = Field(
         default=2,

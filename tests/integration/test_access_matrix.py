@@ -23,6 +23,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import find
 from hypothesis import strategies as st
@@ -38,6 +39,7 @@ from tests.builders import (
     Business,
     InProcessHub,
     Who,
+    a_png,
     in_process_hub,
 )
 
@@ -191,8 +193,20 @@ def _request(case: Case) -> tuple[str, dict[str, str], Any]:
     return path, query, _body(case)
 
 
+def _send(hub: InProcessHub, case: Case, path: str, query: dict[str, str], body: Any) -> httpx.Response:
+    """The case's request: its body as JSON, or as the parts of a form (`_body` of a `multipart/form-data` one)."""
+    if "multipart/form-data" in case.operation.get("requestBody", {}).get("content", {}):
+        return hub.call(case.method, path, case.who, files=body, params=query)
+    return hub.call(case.method, path, case.who, body=body, params=query)
+
+
 def _body(case: Case) -> Any:
-    """A valid body for the operation (the least its schema accepts), naming the caller's own resources."""
+    """A valid body for the operation (the least its schema accepts), naming the caller's own resources; a form's
+    parts (`multipart/form-data`): each field a PNG that Meta would take as a profile picture."""
+    form = case.operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+    if form is not None:
+        schema = DOCUMENT["components"]["schemas"][form["schema"]["$ref"].rsplit("/", 1)[-1]]
+        return {name: (f"{name}.png", a_png(256, 256)) for name in schema["properties"]}
     content = case.operation.get("requestBody", {}).get("content", {}).get("application/json")
     if content is None:
         return None
@@ -261,7 +275,7 @@ def _check(hub: InProcessHub, case: Case, want: Expected, mutating: bool) -> Non
     path, query, body = _request(case)
     before = hub.snapshot() if mutating and want is not Expected.ALLOWED else None
 
-    answer = hub.call(case.method, path, case.who, body=body, params=query)
+    answer = _send(hub, case, path, query, body)
 
     status = answer.status_code
     assert status < 500, f"{case.name}: {status} {answer.text}"
@@ -295,7 +309,7 @@ def _check_listed(case: Case, rule: AccessRule, page: dict[str, Any]) -> None:
 def _check_same_as_nonexistent(hub: InProcessHub, case: Case, problem: dict[str, Any]) -> None:
     nonexistent = Case(case.method, case.path, case.rule, case.who, IdKind.NONEXISTENT)
     path, query, body = _request(nonexistent)
-    missing = hub.call(case.method, path, case.who, body=body, params=query).json()
+    missing = _send(hub, case, path, query, body).json()
     same = ("type", "title", "status")
     assert {k: problem[k] for k in same} == {k: missing[k] for k in same}, f"{case.name}: {problem} vs {missing}"
     assert problem.keys() == missing.keys(), case.name

@@ -60,6 +60,7 @@ INBOX = "tests/integration/test_numbers_inbox.py::"
 WABAS = "tests/integration/test_waba_details.py::"
 COMMERCE = "tests/integration/test_waba_commerce.py::"
 PROFILE = "tests/integration/test_waba_profile.py::"
+PICTURE = "tests/integration/test_waba_profile_picture.py::"
 WITNESSES: dict[str, dict[int, str]] = {
     "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
     "GET /v1/clients": {400: "tests/integration/test_accounts_clients.py::test_a_cursor_of_another_search_is_refused"},
@@ -79,6 +80,13 @@ WITNESSES: dict[str, dict[int, str]] = {
         429: PROFILE + "test_meta_failing_answers_its_problem_and_records_nothing",
         502: "hub_shared.errors.UpstreamError",
         503: PROFILE + "test_meta_failing_answers_its_problem_and_records_nothing",
+    },
+    "POST /v1/numbers/{number_id}/profile/picture": {
+        400: PICTURE + "test_a_body_that_cannot_be_read_is_refused_as_bad_request",
+        413: PICTURE + "test_a_picture_meta_would_refuse_is_refused_here_naming_the_field_and_meta_is_not_asked",
+        429: PICTURE + "test_meta_failing_on_the_way_answers_its_problem_and_records_nothing",
+        502: "hub_shared.errors.UpstreamError",
+        503: PICTURE + "test_meta_failing_on_the_way_answers_its_problem_and_records_nothing",
     },
     "PUT /v1/numbers/{number_id}/commerce-settings": {
         409: COMMERCE + "test_on_an_obo_waba_the_change_is_refused_with_the_support_path_and_nothing_changes",

@@ -77,6 +77,8 @@ def test_a_shared_numbers_settings_are_read_from_meta_and_editable(meta: InProce
         "is_cart_enabled": False,
         "editable": True,
         "how_to_change": "",
+        "fetched_at": "2026-11-20T12:00:00.000000Z",
+        "stale": False,
     }
 
 

@@ -61,6 +61,8 @@ def test_the_profile_is_read_from_meta_with_the_verticals_name(meta: InProcessMe
         "vertical": "RETAIL",
         "vertical_name": "Shopping and Retail",
         "profile_picture_url": None,
+        "fetched_at": "2026-11-20T12:00:00.000000Z",
+        "stale": False,
     }
 
 

@@ -190,6 +190,20 @@ def test_post_sends_form_data_and_query_params() -> None:
     assert request.url.params["limit"] == "5"
 
 
+def test_upload_sends_the_bytes_at_their_offset_with_the_oauth_scheme_and_is_retried_on_5xx() -> None:
+    session = "upload:MTphdHRhY2htZW50OjEyMw=="
+    harness = Harness([meta_error(500, 2, is_transient=True), ok({"h": "4:bG9nby5wbmc=:aW1hZ2UvcG5n:ARa"})])
+
+    answer = harness.client.upload(session, b"\x89PNG\r\n\x1a\n...", offset=0)
+
+    assert answer == {"h": "4:bG9nby5wbmc=:aW1hZ2UvcG5n:ARa"}
+    first, second = harness.requests
+    assert (second.method, second.url.path) == ("POST", f"/v23.0/{session}")
+    assert second.headers["Authorization"] == f"OAuth {TOKEN}"
+    assert second.headers["file_offset"] == "0"
+    assert first.content == second.content == b"\x89PNG\r\n\x1a\n..."
+
+
 def test_per_call_token_overrides_the_system_user_token() -> None:
     def no_system_token() -> str:
         raise AssertionError("the system-user token must not be read")

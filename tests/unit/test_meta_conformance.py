@@ -6,8 +6,9 @@ fresh sandbox, and the answer is validated against the spec too (openapi-core; t
 `https://graph.facebook.com` and pinned to its spec path, since the spec's `/{Version}/{id}` paths differ
 only in the name of the id).
 
-Not described by the spec, so not checked here (see NOT_IN_SPEC): the OAuth code exchange, and the
-sandbox's own admin API under `/_sandbox/`.
+Not described by the spec, so not checked here (see NOT_IN_SPEC): the OAuth code exchange, the Resumable Upload
+API (tested against Meta's documented protocol in test_meta_sandbox), and the sandbox's own admin API under
+`/_sandbox/`.
 
 Where Meta's spec and Meta's documentation disagree on an enum (facts §11: phone `status`, `quality_rating`),
 the sandbox serves the documented live values; SPEC_ENUM_WIDENINGS adds exactly those values to the spec.
@@ -46,8 +47,12 @@ TEMPLATE_ID = "1689556908129832"
 JAN_1, JAN_4 = 1767225600, 1767484800
 
 OAUTH = ("GET", "oauth", "access_token")
+UPLOADS = "Meta's OpenAPI has no Resumable Upload API (`/{app_id}/uploads`, `/upload:<session>`): facts §5."
 NOT_IN_SPEC = {
     OAUTH: "Meta's OpenAPI has no /oauth/access_token (only /{Solution-ID}/access_token).",
+    ("POST", "Application", "uploads"): UPLOADS,
+    ("GET", "UploadSession", None): UPLOADS,
+    ("POST", "UploadSession", None): UPLOADS,
 }
 SPEC_ENUM_WIDENINGS = {
     ("components", "schemas", "WhatsAppPhoneNumberStatus"): ["CONNECTED", "DISCONNECTED", "FLAGGED"],

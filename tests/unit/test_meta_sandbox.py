@@ -15,7 +15,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from local.sandboxes.meta import SANDBOX_OTP, MetaSandbox, MetaState, build_meta_sandbox
-from tests.builders import FrozenClock
+from local.sandboxes.meta.state import HUB_APP_ID
+from tests.builders import FrozenClock, a_png
 
 APP_SECRET = "meta-app-secret"
 WEBHOOK_URL = "http://hub.local/webhooks/meta"
@@ -640,15 +641,29 @@ def test_subscribed_apps_can_be_removed_and_added_again(meta: Meta) -> None:
 # --- profile and commerce ------------------------------------------------------------------------
 
 
+def upload_file(meta: Meta, content: bytes, file_type: str = "image/png") -> str:
+    """A whole file through the Resumable Upload API, as Meta documents it; its handle."""
+    session = meta.client.post(
+        f"/v23.0/{HUB_APP_ID}/uploads",
+        params={"file_name": "logo.png", "file_length": len(content), "file_type": file_type},
+    ).json()["id"]
+    answer = meta.client.post(
+        f"/v23.0/{session}", content=content, headers={"Authorization": "OAuth EAAtoken", "file_offset": "0"}
+    )
+    handle: str = answer.json()["h"]
+    return handle
+
+
 def test_business_profile_updates_are_read_back(meta: Meta) -> None:
     url = f"/v23.0/{NUMBER_ID}/whatsapp_business_profile"
+    picture = a_png(200, 200)
     update = {
         "messaging_product": "whatsapp",
         "about": "Shoes and more",
         "websites": ["https://acme.example", "http://shop.acme.example"],
         "vertical": "RETAIL",
         "email": "hello@acme.example",
-        "profile_picture_handle": "4::aW1hZ2U=",
+        "profile_picture_handle": upload_file(meta, picture),
     }
 
     meta.client.post(url, json=update)
@@ -658,7 +673,63 @@ def test_business_profile_updates_are_read_back(meta: Meta) -> None:
     assert shown["messaging_product"] == "whatsapp"
     assert (shown["about"], shown["vertical"], shown["email"]) == ("Shoes and more", "RETAIL", "hello@acme.example")
     assert shown["websites"] == update["websites"]
-    assert shown["profile_picture_url"].startswith("https://")
+    served = meta.client.get(shown["profile_picture_url"])
+    assert (served.headers["content-type"], served.content) == ("image/png", picture)
+
+
+def test_a_resumable_upload_resumes_where_get_says_it_stands(meta: Meta) -> None:
+    content = a_png(300, 300)
+    session = meta.client.post(
+        f"/v23.0/{HUB_APP_ID}/uploads", params={"file_length": len(content), "file_type": "image/png"}
+    ).json()["id"]
+    oauth = {"Authorization": "OAuth EAAtoken"}
+
+    first = meta.client.post(f"/v23.0/{session}", content=content[:100], headers={**oauth, "file_offset": "0"})
+    stands = meta.client.get(f"/v23.0/{session}").json()
+    wrong = meta.client.post(f"/v23.0/{session}", content=content[100:], headers={**oauth, "file_offset": "0"})
+    rest = meta.client.post(f"/v23.0/{session}", content=content[100:], headers={**oauth, "file_offset": "100"})
+
+    assert session.startswith("upload:")
+    assert first.json() == {"id": session, "file_offset": 100}
+    assert stands == {"id": session, "file_offset": 100}
+    assert (wrong.status_code, error_of(wrong)["code"]) == (400, 100)
+    assert "file_offset must be 100" in error_of(wrong)["error_data"]["details"]
+    assert rest.json()["h"].startswith("4:")
+    assert meta.state.files[rest.json()["h"]].content == content
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"file_length": "10", "file_type": "image/gif"},
+        {"file_type": "image/png"},
+        {"file_length": "0", "file_type": "image/png"},
+        {"file_length": "ten", "file_type": "image/png"},
+    ],
+)
+def test_an_upload_session_breaking_metas_rules_is_refused(meta: Meta, params: dict[str, str]) -> None:
+    response = meta.client.post(f"/v23.0/{HUB_APP_ID}/uploads", params=params)
+
+    assert (response.status_code, error_of(response)["code"]) == (400, 100)
+    assert meta.state.uploads == {}
+
+
+def test_a_profile_picture_needs_the_handle_of_an_uploaded_image(meta: Meta) -> None:
+    url = f"/v23.0/{NUMBER_ID}/whatsapp_business_profile"
+    pdf = upload_file(meta, b"%PDF-1.7", file_type="application/pdf")
+
+    for handle in ("4::aW1hZ2U=", pdf):
+        response = meta.client.post(url, json={"messaging_product": "whatsapp", "profile_picture_handle": handle})
+        assert (response.status_code, error_of(response)["code"]) == (400, 100)
+    assert "profile_picture_url" not in meta.state.numbers[NUMBER_ID].profile
+
+
+def test_bytes_past_the_sessions_length_are_refused(meta: Meta) -> None:
+    session = meta.client.post(f"/v23.0/{HUB_APP_ID}/uploads", params={"file_length": 4, "file_type": "image/png"})
+
+    response = meta.client.post(f"/v23.0/{session.json()['id']}", content=b"12345", headers={"file_offset": "0"})
+
+    assert (response.status_code, error_of(response)["code"]) == (400, 100)
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,11 @@ def boom() -> dict[str, str]:
     raise RuntimeError("secret internals at /var/task/thing.py")
 
 
+@app.get("/value-error")
+def value_error() -> dict[str, str]:
+    raise ValueError("Missing something at /var/task/thing.py")
+
+
 @app.get("/query")
 def query(limit: Annotated[int, Query(ge=1)] = 1) -> dict[str, int]:
     return {"limit": limit}
@@ -95,6 +100,27 @@ def test_unexpected_error_is_500_problem_without_a_stack_trace() -> None:
     assert status == 500
     assert body["detail"] == "Something went wrong on our side."
     assert "/var/task" not in json.dumps(body)
+
+
+def test_an_unexpected_value_error_is_500_too_not_a_bad_body() -> None:
+    status, body, _ = call("GET", "/value-error")
+
+    assert (status, body["detail"]) == (500, "Something went wrong on our side.")
+    assert "/var/task" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "detail"),
+    [
+        ("text/plain", "Content-Type is not one this route takes"),
+        ("multipart/form-data", "needs the boundary"),
+    ],
+)
+def test_a_body_that_cannot_be_read_is_400(content_type: str, detail: str) -> None:
+    status, body, _ = call("POST", "/body", body="name=x", headers={"content-type": content_type})
+
+    assert (status, body["errors"]) == (400, [{"field": "body", "message": "cannot be read"}])
+    assert detail in body["detail"]
 
 
 def test_query_violation_is_422_pointing_at_the_parameter() -> None:

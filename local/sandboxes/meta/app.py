@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from local.sandboxes import WebhookPoster, post_with_httpx
-from local.sandboxes.meta import numbers, onboarding, signup_page, templates, wabas
+from local.sandboxes.meta import numbers, onboarding, signup_page, templates, uploads, wabas
 from local.sandboxes.meta.call import GraphCall, Json
 from local.sandboxes.meta.errors import (
     GraphApiError,
@@ -34,7 +34,17 @@ from local.sandboxes.meta.errors import (
     unknown_path,
 )
 from local.sandboxes.meta.reviews import decide_display_name, decide_template, queue_webhook
-from local.sandboxes.meta.state import PHONE_NUMBER, TEMPLATE, WABA, Fault, MetaState, NodeType, Review
+from local.sandboxes.meta.state import (
+    APPLICATION,
+    PHONE_NUMBER,
+    TEMPLATE,
+    UPLOAD,
+    WABA,
+    Fault,
+    MetaState,
+    NodeType,
+    Review,
+)
 
 Handler = Callable[[MetaState, GraphCall], Json]
 
@@ -60,6 +70,9 @@ ROUTES: dict[tuple[str, NodeType, str | None], Handler] = {
     ("DELETE", WABA, "message_templates"): templates.delete_templates,
     ("GET", TEMPLATE, None): templates.get_template,
     ("POST", TEMPLATE, None): templates.edit_template,
+    ("POST", APPLICATION, "uploads"): uploads.start_session,
+    ("GET", UPLOAD, None): uploads.session_status,
+    ("POST", UPLOAD, None): uploads.upload_bytes,
 }
 """(method, node type, edge) → handler; a handler answers JSON or raises `GraphApiError`."""
 
@@ -91,7 +104,7 @@ def _check_token(authorization: str | None) -> None:
     if not authorization:
         raise bad_token("An access token is required to request this resource.")
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme.lower() not in ("bearer", "oauth") or not token.strip():  # uploads say `OAuth <token>`, as Meta asks
         raise bad_token("Invalid OAuth access token - Cannot parse access token")
 
 
@@ -164,6 +177,7 @@ class MetaSandbox:
                 Route("/_sandbox/webhooks/lose", self._admin_lose_webhooks, methods=["POST"]),
                 Route("/_sandbox/tick", self._admin_tick, methods=["POST"]),
                 Route("/_sandbox/embedded_signup", self._admin_embedded_signup, methods=["POST"]),
+                Route(uploads.FILES_PATH + "{key}", self._file, methods=["GET"]),
                 Route(signup_page.PATH, self._signup_page, methods=["GET", "POST"]),
                 Route("/oauth/access_token", self._graph, methods=["GET"]),
                 Route("/{version}/oauth/access_token", self._graph, methods=["GET"]),
@@ -262,8 +276,13 @@ class MetaSandbox:
     async def _answer(self, request: Request, version: str, now: datetime) -> Json:
         if not _VERSION.fullmatch(version):
             raise GraphApiError("Invalid version format. Use format like 'v23.0'")
-        params = await _params(request)
         node_id = request.path_params.get("node_id")
+        body = b""
+        if node_id is not None and node_id.startswith("upload:"):  # a file's bytes, its offset in a header
+            params: dict[str, Any] = {**request.query_params, "file_offset": request.headers.get("file_offset")}
+            body = await request.body()
+        else:
+            params = await _params(request)
         if node_id is None:
             return onboarding.exchange_code(params)
         _check_token(request.headers.get("authorization"))
@@ -275,6 +294,7 @@ class MetaSandbox:
             url=str(request.url),
             now=now,
             reviews_due_at=now + self._review_delay,
+            body=body,
         )
         with self._lock:
             return self._dispatch(call)
@@ -359,6 +379,15 @@ class MetaSandbox:
         with self._lock:
             self.state.webhooks_to_lose = max(0, count)
         return JSONResponse({"webhooks_to_lose": max(0, count)})
+
+    async def _file(self, request: Request) -> Response:
+        """An uploaded file by its key (a profile picture's URL); no token, as Meta's CDN URLs need none."""
+        key = request.path_params["key"]
+        with self._lock:
+            found = next((file for file in self.state.files.values() if file.key == key), None)
+        if found is None:
+            return Response(status_code=404)
+        return Response(found.content, media_type=found.file_type, headers={"Cache-Control": "max-age=3600"})
 
     async def _admin_tick(self, request: Request) -> Response:
         return JSONResponse(await run_in_threadpool(self.tick))

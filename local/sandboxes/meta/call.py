@@ -31,6 +31,8 @@ class GraphCall:
     now: datetime
     reviews_due_at: datetime
     """When a review that this call starts is decided."""
+    body: bytes = b""
+    """The raw body of a call that sends a file (`POST /upload:<session>`); empty for any other."""
 
     def text(self, name: str) -> str | None:
         value = self.params.get(name)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
+from local.sandboxes.meta import uploads
 from local.sandboxes.meta.call import GraphCall, Json, select_fields, split_fields
 from local.sandboxes.meta.errors import GraphApiError, invalid_parameter, missing_parameter, nonexisting_field
 from local.sandboxes.meta.state import PHONE_NUMBER, MetaState, NumberRecord, Review
@@ -26,6 +26,7 @@ VERTICALS = frozenset(
 )
 PROFILE_TEXT_LIMITS = {"about": (1, 139), "address": (0, 256), "description": (0, 512), "email": (0, 128)}
 MAX_WEBSITES = 2
+PICTURE_TYPES = frozenset({"image/jpeg", "image/jpg", "image/png"})
 SUCCESS: Json = {"success": True}
 
 _PIN = re.compile(r"\d{6}")
@@ -171,7 +172,7 @@ def get_profile(state: MetaState, call: GraphCall) -> Json:
     return {"data": [{**shown, "messaging_product": "whatsapp"}]}
 
 
-def _profile_changes(call: GraphCall) -> dict[str, Any]:
+def _profile_changes(state: MetaState, call: GraphCall) -> dict[str, Any]:
     """The profile fields of the call, checked against Meta's limits; an empty text clears a field."""
     changes: dict[str, Any] = {}
     for name, (shortest, longest) in PROFILE_TEXT_LIMITS.items():
@@ -197,15 +198,18 @@ def _profile_changes(call: GraphCall) -> dict[str, Any]:
             raise invalid_parameter(f"vertical {vertical!r} is not a known vertical")
         changes["vertical"] = vertical or None
     handle = call.text("profile_picture_handle")
-    if handle:
-        changes["profile_picture_url"] = f"https://pps.whatsapp.net/sandbox/{quote(handle, safe='')}.jpg"
+    if handle is not None:
+        picture = state.files.get(handle)
+        if picture is None or picture.file_type not in PICTURE_TYPES:
+            raise invalid_parameter("profile_picture_handle is not the handle of an uploaded JPEG or PNG image")
+        changes["profile_picture_url"] = uploads.file_url(call, picture)
     return changes
 
 
 def update_profile(state: MetaState, call: GraphCall) -> Json:
     if call.required_text("messaging_product") != "whatsapp":
         raise invalid_parameter("messaging_product must be whatsapp")
-    state.numbers[call.node_id].profile.update(_profile_changes(call))
+    state.numbers[call.node_id].profile.update(_profile_changes(state, call))
     return SUCCESS
 
 

@@ -18,13 +18,19 @@ from local import story
 PHONE_NUMBER: Final = "WhatsAppBusinessPhoneNumber"
 WABA: Final = "WhatsAppBusinessAccount"
 TEMPLATE: Final = "WhatsAppMessageTemplate"
-NodeType = Literal["WhatsAppBusinessPhoneNumber", "WhatsAppBusinessAccount", "WhatsAppMessageTemplate"]
+APPLICATION: Final = "Application"
+UPLOAD: Final = "UploadSession"
+NodeType = Literal[
+    "WhatsAppBusinessPhoneNumber", "WhatsAppBusinessAccount", "WhatsAppMessageTemplate", "Application", "UploadSession"
+]
 
 SANDBOX_APP = {"id": "1700000000000777", "name": "Client Hub (sandbox)"}
 """The app that the hub's tokens belong to: what `subscribed_apps` lists."""
 BSP_BUSINESS = {"id": "1700000000000888", "name": "Client Hub BSP"}
 """The solution partner's business: the owner of OBO WABAs."""
 FIRST_NEW_ID = 1_700_000_000_001_000
+HUB_APP_ID = "000000000000000"
+"""The app id the hub is configured with by default (the template's `MetaAppId`): the app of upload sessions."""
 
 
 @dataclass
@@ -93,6 +99,27 @@ class TemplateRecord:
 
 
 @dataclass
+class UploadSession:
+    """A Resumable Upload API session: what it was opened for and the bytes received so far."""
+
+    id: str  # upload:<…>
+    file_name: str
+    file_type: str
+    file_length: int
+    content: bytes = b""
+    handle: str | None = None
+
+
+@dataclass
+class UploadedFile:
+    """A whole uploaded file, by its handle: what a profile picture's URL serves."""
+
+    key: str
+    file_type: str
+    content: bytes
+
+
+@dataclass
 class Review:
     kind: Literal["display_name", "template"]
     target_id: str
@@ -136,6 +163,10 @@ class MetaState:
     usage: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Calls per WABA (and `app`) in the current hour: key → (hour number, calls)."""
     next_id: int = FIRST_NEW_ID
+    app_id: str = HUB_APP_ID
+    uploads: dict[str, UploadSession] = field(default_factory=dict)
+    files: dict[str, UploadedFile] = field(default_factory=dict)
+    """Whole uploads by their file handle."""
 
     @classmethod
     def from_story(cls) -> MetaState:
@@ -192,6 +223,10 @@ class MetaState:
         return str(self.next_id)
 
     def node_type(self, node_id: str) -> NodeType | None:
+        if node_id == self.app_id:
+            return APPLICATION
+        if node_id in self.uploads:
+            return UPLOAD
         if node_id in self.numbers:
             return PHONE_NUMBER
         if node_id in self.wabas:
@@ -209,5 +244,10 @@ class MetaState:
 
     def dump(self) -> dict[str, Any]:
         """Everything, as JSON-ready data (for `GET /_sandbox/state`)."""
-        data: dict[str, Any] = json.loads(json.dumps(asdict(self), default=str))
+        data: dict[str, Any] = json.loads(json.dumps(asdict(self), default=_shown))
         return data
+
+
+def _shown(value: object) -> str:
+    """A value JSON has no form for: bytes by their length (an uploaded file), anything else as text."""
+    return f"<{len(value)} bytes>" if isinstance(value, bytes) else str(value)

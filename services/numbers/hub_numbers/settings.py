@@ -10,7 +10,6 @@ from hub_shared.singletons import singleton
 
 class NumbersSettings(Settings):
     numbers_table: str = Field(default="hub-numbers", description="DynamoDB table owned by the numbers service.")
-    meta_app_id: str = Field(default="000000000000000", description="The BSP's Meta app id (Embedded Signup).")
     meta_app_secret: str = Field(
         default="hub/meta/app-secret",
         description="Secrets Manager name of the Meta app secret (exchanges Embedded Signup codes; signs webhooks).",

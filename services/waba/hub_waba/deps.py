@@ -3,6 +3,8 @@ Tests override Meta (`meta_graph`) and the clock (`hub_shared.api.request_time`)
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from hub_shared.api import accounts_reader
 from hub_shared.graph import GraphClient, graph_client
 from hub_shared.pagination import CursorCodec
@@ -11,7 +13,7 @@ from hub_shared.singletons import singleton
 from hub_waba.settings import waba_settings
 from hub_waba.store.wabas import WabaStore
 
-__all__ = ["accounts_reader", "cursor_codec", "meta_graph", "waba_store"]
+__all__ = ["accounts_reader", "cache_window", "cursor_codec", "meta_app_id", "meta_graph", "waba_store"]
 
 
 @singleton
@@ -27,3 +29,13 @@ def cursor_codec() -> CursorCodec:
 def meta_graph() -> GraphClient:
     """The Graph client of reading WABAs (the process's client, system-user token)."""
     return graph_client()
+
+
+def meta_app_id() -> str:
+    """The BSP's Meta app, whose Resumable Upload API sessions carry profile pictures to Meta."""
+    return waba_settings().meta_app_id
+
+
+def cache_window() -> timedelta:
+    """How long what Meta answered (a WABA's details, a number's profile and commerce settings) is served as is."""
+    return timedelta(seconds=waba_settings().waba_cache_seconds)

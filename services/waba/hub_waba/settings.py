@@ -14,7 +14,8 @@ class WabaSettings(Settings):
         default=300,
         ge=0,
         le=86_400,
-        description="How long a WABA's details read from Meta are served without asking Meta again.",
+        description="How long what Meta answered (a WABA's details, a number's profile and commerce settings) is "
+        "served without asking Meta again.",
     )
 
 

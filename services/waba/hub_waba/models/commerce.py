@@ -5,12 +5,12 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub_waba.events import CommerceSettings
-from hub_waba.models.wabas import WabaType
+from hub_waba.models.wabas import Freshness, WabaType
 
 NUMBER_ID_PATTERN = r"^[0-9]{1,20}$"
 
 
-class CommerceSettingsView(CommerceSettings):
+class CommerceSettingsView(CommerceSettings, Freshness):
     number_id: str
     waba_id: str
     waba_type: WabaType

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import struct
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from hub_waba.models.wabas import Freshness
 
 
 class Vertical(StrEnum):
@@ -65,7 +69,7 @@ WEBSITE_PATTERN = r"^https?://\S+$"
 Website = Annotated[str, StringConstraints(max_length=256, pattern=WEBSITE_PATTERN)]
 
 
-class BusinessProfile(BaseModel):
+class BusinessProfile(Freshness):
     number_id: str
     about: str | None = Field(default=None, description="The profile's About text (1–139 characters).")
     address: str | None = None
@@ -97,3 +101,63 @@ class ProfileChange(BaseModel):
     def changes(self) -> dict[str, object]:
         """The fields sent, as Meta takes them."""
         return {name: getattr(self, name) for name in sorted(self.model_fields_set) if getattr(self, name) is not None}
+
+
+JPEG = "image/jpeg"
+PNG = "image/png"
+PICTURE_TYPES = (JPEG, PNG)
+MAX_PICTURE_BYTES = 4 * 1024 * 1024
+"""Meta takes 5 MB; a Lambda request carries 6 MB, which a picture fills base64-encoded at about 4.5 MB."""
+MIN_PICTURE_SIDE = 192
+"""Meta's smallest profile picture, in pixels a side (it keeps at most 640)."""
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_START = b"\xff\xd8"
+_JPEG_FRAMES = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+"""The start-of-frame markers, which carry a JPEG's height and width."""
+_JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD9)})
+"""Markers without a length (TEM, the restart markers, SOI, EOI)."""
+_JPEG_SCAN = 0xDA
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image's type and size, read from its own bytes (what the upload says it is does not count)."""
+
+    media_type: str
+    width: int
+    height: int
+
+
+def picture_of(content: bytes) -> Picture | None:
+    """A JPEG's or PNG's type and size, or None when `content` is neither (or is cut before its size)."""
+    if content.startswith(_PNG_SIGNATURE) and content[12:16] == b"IHDR" and len(content) >= 24:
+        width, height = struct.unpack(">II", content[16:24])
+        return Picture(PNG, width, height)
+    if content.startswith(_JPEG_START):
+        return _jpeg(content)
+    return None
+
+
+def _jpeg(content: bytes) -> Picture | None:
+    at = 2
+    while at + 4 <= len(content):
+        if content[at] != 0xFF:
+            return None
+        marker = content[at + 1]
+        if marker == 0xFF:  # a fill byte before the marker
+            at += 1
+            continue
+        if marker in _JPEG_STANDALONE:
+            at += 2
+            continue
+        (length,) = struct.unpack(">H", content[at + 2 : at + 4])
+        if marker in _JPEG_FRAMES:
+            if at + 9 > len(content):
+                return None
+            height, width = struct.unpack(">HH", content[at + 5 : at + 9])
+            return Picture(JPEG, width, height)
+        if marker == _JPEG_SCAN or length < 2:
+            return None
+        at += 2 + length
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -102,6 +103,22 @@ class KeptDetails:
 
     details: WabaDetails
     outdated: bool = False
+
+
+class KeptCopy(BaseModel):
+    """What Meta last answered for one of a number's settings (its profile, its commerce settings), and when."""
+
+    data: dict[str, Any]
+    fetched_at: UtcDateTime
+
+
+class Freshness(BaseModel):
+    """How old an answer read from Meta is: the fields of every view the hub keeps a copy of."""
+
+    fetched_at: UtcDateTime | None = Field(default=None, description="When this was read from Meta.")
+    stale: bool = Field(
+        default=False, description="Meta could not be asked: this is the copy of `fetched_at`, kept by the hub."
+    )
 
 
 class WabaView(WabaDetails):

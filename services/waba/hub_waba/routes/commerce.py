@@ -4,7 +4,6 @@ OBO WABA's number."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
@@ -19,18 +18,13 @@ from hub_waba.models.commerce import (
     CommerceSupportRequest,
     CommerceSupportRequestAccepted,
 )
-from hub_waba.routes.params import Meta, NumberId, Store
-from hub_waba.settings import waba_settings
+from hub_waba.routes.params import Cache, Meta, NumberId, Refresh, Store
 from hub_waba.usecases.commerce import get_commerce, request_commerce_support, set_commerce
 
 router = APIGatewayHttpRouter()
 
 SEES = ("numbers:read", "waba:read", "commerce:write")
 PATH = "/v1/numbers/<number_id>/commerce-settings"
-
-
-def _cache() -> timedelta:
-    return timedelta(seconds=waba_settings().waba_cache_seconds)
 
 
 @router.get(
@@ -47,14 +41,15 @@ def _cache() -> timedelta:
     ),
     summary="Read a number's commerce settings",
     description="Catalog visibility and cart, as Meta has them, whether the caller can change them (numbers of a "
-    "SHARED WABA) or support does (OBO), and what to tell the user about it.",
+    "SHARED WABA) or support does (OBO), and what to tell the user about it. Read from Meta and kept for a few "
+    "minutes (`refresh=true` asks Meta now); when Meta cannot be asked, the kept copy answers with `stale: true`.",
     tags=["WABA"],
     responses={200: {"description": "The settings."}, **problem_responses(404, 429, 502, 503)},
 )
 def get_commerce_route(
-    number_id: NumberId, caller: Caller, store: Store, graph: Meta, now: Now
+    number_id: NumberId, caller: Caller, store: Store, graph: Meta, now: Now, cache: Cache, refresh: Refresh = False
 ) -> CommerceSettingsView:
-    return get_commerce(number_id, caller, wabas=store, graph=graph, now=now, cache=_cache())
+    return get_commerce(number_id, caller, wabas=store, graph=graph, now=now, cache=cache, refresh=refresh)
 
 
 @router.put(
@@ -76,8 +71,9 @@ def put_commerce_route(
     store: Store,
     graph: Meta,
     now: Now,
+    cache: Cache,
 ) -> CommerceSettingsView:
-    return set_commerce(number_id, change, caller, wabas=store, graph=graph, now=now, cache=_cache())
+    return set_commerce(number_id, change, caller, wabas=store, graph=graph, now=now, cache=cache)
 
 
 @router.post(
@@ -101,6 +97,7 @@ def request_commerce_support_route(
     store: Store,
     graph: Meta,
     now: Now,
+    cache: Cache,
 ) -> tuple[CommerceSupportRequestAccepted, int]:
     accepted = request_commerce_support(
         number_id,
@@ -109,7 +106,7 @@ def request_commerce_support_route(
         wabas=store,
         graph=graph,
         now=now,
-        cache=_cache(),
+        cache=cache,
         new_id=lambda: f"csr_{uuid.uuid4().hex[:24]}",
     )
     return accepted, 202

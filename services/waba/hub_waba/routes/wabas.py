@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Depends
@@ -17,8 +16,7 @@ from hub_shared.pagination import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, C
 from hub_shared.problems import problem_responses
 from hub_waba.deps import accounts_reader, cursor_codec
 from hub_waba.models.wabas import WABA_ID_PATTERN, WabaSummary, WabaView
-from hub_waba.routes.params import Meta, Store
-from hub_waba.settings import waba_settings
+from hub_waba.routes.params import Cache, Meta, Refresh, Store
 from hub_waba.usecases.details import WabaQuery, get_waba, list_wabas
 
 router = APIGatewayHttpRouter()
@@ -89,7 +87,7 @@ def get_waba_route(
     store: Store,
     graph: Meta,
     now: Now,
-    refresh: Annotated[bool, Query(description="Ask Meta now, even when a recent copy is kept.")] = False,
+    cache: Cache,
+    refresh: Refresh = False,
 ) -> WabaView:
-    cache = timedelta(seconds=waba_settings().waba_cache_seconds)
     return get_waba(waba_id, caller, wabas=store, graph=graph, now=now, cache=cache, refresh=refresh)

@@ -5,6 +5,8 @@
 - `pk=WABA#<waba_id>`, `sk=DETAILS`: the details Meta last answered (`WabaDetails`, `fetched_at`), `outdated` once
   a webhook said they changed (read again on the next view).
 - `pk=NUMBER#<number_id>`, `sk=REGISTRY`: a number of a managed WABA — waba_id, client_id, deleted, `event_at`.
+- `pk=NUMBER#<number_id>`, `sk=KEPT#<kind>`: what Meta last answered for one of the number's settings (`PROFILE`,
+  `COMMERCE`) as `data`, and its `fetched_at`.
 - `pk=NUMBER#<number_id>`, `sk=HISTORY#<occurred_at>#<event_id>`: a change made to the number's WABA Manager
   settings (commerce, profile) or a request to support, as its event states it; written with the event's outbox
   item (`hub_shared.outbox`), which the table's stream relays to the bus.
@@ -21,7 +23,7 @@ from hub_shared import aws
 from hub_shared.clock import to_rfc3339
 from hub_shared.events import DomainEvent
 from hub_shared.outbox import outbox_put
-from hub_waba.models.wabas import KeptDetails, RegisteredNumber, RegisteredWaba, WabaDetails
+from hub_waba.models.wabas import KeptCopy, KeptDetails, RegisteredNumber, RegisteredWaba, WabaDetails
 from hub_waba.settings import waba_settings
 
 CLIENT_INDEX = "ByClient"
@@ -59,6 +61,13 @@ class WabaStore(aws.TableStore):
             return None
         values = aws.from_item(item)
         return KeptDetails(WabaDetails.model_validate(values), outdated=bool(values.get("outdated", False)))
+
+    def kept(self, number_id: str, kind: str) -> KeptCopy | None:
+        key = {"pk": {"S": f"NUMBER#{number_id}"}, "sk": {"S": f"KEPT#{kind}"}}
+        item = self._client.get_item(TableName=self._table, Key=key).get("Item")
+        if item is None:
+            return None
+        return KeptCopy.model_validate(aws.from_item(item))
 
     def many_details(self, waba_ids: list[str]) -> dict[str, WabaDetails]:
         keys = [waba_key(w, "DETAILS") for w in sorted(set(waba_ids))]
@@ -170,16 +179,18 @@ class WabaStore(aws.TableStore):
 
     def save_details(self, details: WabaDetails) -> None:
         """The details Meta answered, over the older ones (a copy fetched earlier never replaces a later one)."""
-        item = {**details.model_dump(mode="json"), "pk": f"WABA#{details.waba_id}", "sk": "DETAILS"}
-        self._write_all(
-            [
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": aws.to_item(item),
-                        "ConditionExpression": "attribute_not_exists(pk) OR fetched_at <= :f",
-                        "ExpressionAttributeValues": {":f": {"S": to_rfc3339(details.fetched_at)}},
-                    }
-                }
-            ]
-        )
+        self._put_newer({**details.model_dump(mode="json"), "pk": f"WABA#{details.waba_id}", "sk": "DETAILS"})
+
+    def keep(self, number_id: str, kind: str, copy: KeptCopy) -> None:
+        """What Meta answered for one of the number's settings, over an older copy (likewise)."""
+        self._put_newer({**copy.model_dump(mode="json"), "pk": f"NUMBER#{number_id}", "sk": f"KEPT#{kind}"})
+
+    def _put_newer(self, item: dict[str, Any]) -> None:
+        """`item` (with its `fetched_at`), unless the one it replaces was fetched later."""
+        put = {
+            "TableName": self._table,
+            "Item": aws.to_item(item),
+            "ConditionExpression": "attribute_not_exists(pk) OR fetched_at <= :f",
+            "ExpressionAttributeValues": {":f": {"S": item["fetched_at"]}},
+        }
+        self._write_all([{"Put": put}])

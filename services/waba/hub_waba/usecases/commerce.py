@@ -19,8 +19,9 @@ from hub_waba.models.commerce import (
     CommerceSupportRequest,
     CommerceSupportRequestAccepted,
 )
-from hub_waba.models.wabas import RegisteredNumber, RegisteredWaba, WabaType
+from hub_waba.models.wabas import Freshness, RegisteredNumber, RegisteredWaba, WabaType
 from hub_waba.usecases.details import WabaRepository, details_of
+from hub_waba.usecases.kept import KeptCopies, kept, read_through
 from hub_waba.usecases.numbers import NumberRegistry, registered_number
 
 SEES = (Action.NUMBERS_READ, Action.WABA_READ, Action.COMMERCE_WRITE)
@@ -29,16 +30,36 @@ SHARED_HOW = "Turn them on or off here; the change is made at Meta at once."
 OBO_HOW = "Your WhatsApp Business Account is managed by the hub on your behalf: ask support to change them."
 
 
-class CommerceRepository(WabaRepository, NumberRegistry, Protocol):
+KIND = "COMMERCE"
+
+
+class CommerceRepository(WabaRepository, NumberRegistry, KeptCopies, Protocol):
     def record(self, event: DomainEvent, *, number_id: str) -> None: ...
 
 
 def get_commerce(
-    number_id: str, principal: Principal, *, wabas: CommerceRepository, graph: Graph, now: datetime, cache: timedelta
+    number_id: str,
+    principal: Principal,
+    *,
+    wabas: CommerceRepository,
+    graph: Graph,
+    now: datetime,
+    cache: timedelta,
+    refresh: bool = False,
 ) -> CommerceSettingsView:
+    """The settings: the kept copy while it is fresh, else Meta's (kept), else the kept copy stale."""
     number = registered_number(number_id, principal, wabas, sees=SEES, reads=(Action.WABA_READ, Action.COMMERCE_WRITE))
     waba_type = _waba_type(number, wabas, graph, now, cache)
-    return _view(number, waba_type, _current(number, graph))
+    data, freshness = read_through(
+        number_id,
+        KIND,
+        lambda: _current(number, graph).model_dump(),
+        copies=wabas,
+        now=now,
+        cache=cache,
+        refresh=refresh,
+    )
+    return _view(number, waba_type, CommerceSettings.model_validate(data), freshness)
 
 
 def set_commerce(
@@ -68,7 +89,7 @@ def set_commerce(
             after=after,
         )
         wabas.record(event, number_id=number_id)
-    return _view(number, WabaType.SHARED, after)
+    return _view(number, WabaType.SHARED, after, kept(number_id, KIND, after.model_dump(), copies=wabas, now=now))
 
 
 def request_commerce_support(
@@ -125,9 +146,12 @@ def _flags(settings: CommerceSettings) -> dict[str, str]:
     return {name: "true" if value else "false" for name, value in settings.model_dump().items()}
 
 
-def _view(number: RegisteredNumber, waba_type: WabaType, settings: CommerceSettings) -> CommerceSettingsView:
+def _view(
+    number: RegisteredNumber, waba_type: WabaType, settings: CommerceSettings, freshness: Freshness
+) -> CommerceSettingsView:
     shared = waba_type is WabaType.SHARED
     return CommerceSettingsView(
+        **freshness.model_dump(),
         number_id=number.number_id,
         waba_id=number.waba_id,
         waba_type=waba_type,
