@@ -1,5 +1,6 @@
-"""The WABA Manager's sections of a number's page (seed, "WABA Manager"): the WhatsApp Business Account with Meta's
-health, and Commerce Settings — toggled by the client on a SHARED WABA, asked of support on an OBO one."""
+"""The WABA Manager's sections of a number's page (seed, "WABA Manager"): Details (the account, its type and its
+numbers), the WhatsApp Business Account with Meta's health, and Commerce Settings — toggled by the client on a SHARED
+WABA, asked of support on an OBO one."""
 
 from __future__ import annotations
 
@@ -20,6 +21,31 @@ def open_number(page: Page, phone: str) -> None:
 def toggle(region: Locator, name: str) -> None:
     """Flip a switch as a user does: a click on its label (the input itself is visually hidden)."""
     region.locator("label", has_text=name).click()
+
+
+def field(region: Locator, name: str) -> Locator:
+    """The value of a field of a description list (`<dt>` name, `<dd>` value)."""
+    return region.locator(f"xpath=.//dt[normalize-space()='{name}']/following-sibling::dd[1]")
+
+
+def test_details_name_the_account_its_type_and_every_number_in_it(page: Page) -> None:
+    sign_in(page, "anna@acme.example")
+    open_number(page, ACME_RUNNING)
+
+    details = page.get_by_role("region", name="Details", exact=True)
+    expect(field(details, "WhatsApp Business Account ID")).to_have_text("102290129340398")
+    expect(field(details, "Account type")).to_have_text("Shared (your own account, shared with the hub)")
+    numbers = details.get_by_role("table", name="Numbers in this account")
+    expect(numbers.get_by_role("row")).to_have_count(9)  # the header and Acme's eight numbers
+    for phone, name, status in (
+        (f"{ACME_RUNNING} (this number)", "Acme Retail", "Connected"),
+        ("+49 1511 2345002", "Acme Outlet", "Pending"),
+        ("+49 1511 2345007", "Acme Flash", "Banned"),
+    ):
+        row = numbers.get_by_role("row", name=re.compile(re.escape(phone)))
+        expect(row.get_by_role("rowheader")).to_have_text(phone)
+        expect(row.get_by_role("cell")).to_have_text([name, status])
+    screen(page, "waba manager details")
 
 
 def test_a_client_sees_its_shared_wabas_details_and_health(page: Page) -> None:
@@ -68,6 +94,11 @@ def test_a_client_turns_the_catalog_on_and_off_on_a_shared_waba(page: Page) -> N
 def test_on_an_obo_waba_the_client_asks_support(page: Page) -> None:
     sign_in(page, "gary@globex.example")
     open_number(page, GLOBEX_RUNNING)
+    details = page.get_by_role("region", name="Details", exact=True)
+    expect(field(details, "Account type")).to_have_text("On behalf of (owned by the hub for you)")
+    expect(details.get_by_role("row", name=re.compile(re.escape(f"{GLOBEX_RUNNING} (this number)")))).to_contain_text(
+        "Globex Freight"
+    )
     account = page.get_by_role("region", name="WhatsApp Business Account")
     expect(account).to_contain_text("On behalf of (owned by the hub for you)")
     commerce = page.get_by_role("region", name="Commerce Settings")

@@ -3,17 +3,18 @@ import { Button, Disclosure, DisclosurePanel } from "react-aria-components";
 import { useParams } from "react-router";
 
 import { ErrorMessage, Link, Loading, useDocumentTitle } from "../../lib/ui";
-import { WabaManager } from "../waba";
+import { DetailsSection, WabaManager } from "../waba";
 import { useDisplayName, useNumber } from "./api";
 import { DisplayNameSection } from "./DisplayNameSection";
 import { AccountStatusBadge, QualityBadge } from "./StatusBadges";
 import { hostingPlatform, messagingLimit, nameStatus, registrationStatus, utcDate } from "./wording";
 
 /**
- * A number's page (seed, "WABA Manager → WhatsApp Channel"): the number's fields from `GET /v1/numbers/{number_id}`,
- * and behind "Show details" its display name (`…/display-name`), which the client (or a partner it granted
- * `display_name:write`) may change. The page follows Meta's review by itself: while a name is under review the
- * display name is asked for again every few seconds, and the number once Meta decided.
+ * A number's page (seed, "WABA Manager"): the Details of its WhatsApp Business Account; the WhatsApp Channel, the
+ * number's fields from `GET /v1/numbers/{number_id}`, and behind "Show details" its display name (`…/display-name`),
+ * which the client (or a partner it granted `display_name:write`) may change; then the WABA Manager's other sections.
+ * The page follows Meta's review by itself: while a name is under review the display name is asked for again every
+ * few seconds, and the number once Meta decided.
  */
 export function NumberPage() {
   const { clientId, numberId = "" } = useParams();
@@ -33,6 +34,7 @@ export function NumberPage() {
       {number.data ? (
         <>
           <h1>{number.data.display_phone_number}</h1>
+          <DetailsSection wabaId={number.data.waba_id} numberId={numberId} />
           <section aria-labelledby="channel-heading" className="card">
             <h2 id="channel-heading">WhatsApp Channel</h2>
             <dl className="fields">
@@ -88,7 +90,7 @@ export function NumberPage() {
               </>
             )}
           </Disclosure>
-          <WabaManager wabaId={number.data.waba_id} numberId={numberId} />
+          <WabaManager wabaId={number.data.waba_id} numberId={numberId} clientId={clientId ?? number.data.client_id} />
         </>
       ) : null}
     </>

@@ -3,11 +3,10 @@ import { Form, Label, SwitchButton, SwitchField, TextArea, TextField } from "rea
 
 import { BusyButton, ErrorMessage, Loading } from "../../lib/ui";
 import { useAskSupport, useCommerce, useRefreshWaba, useSaveCommerce, useWaba, type Health } from "./api";
+import { ProfileSection } from "./ProfileSection";
+import { Row } from "./Row";
+import { ACCOUNT_TYPES } from "./wording";
 
-const TYPES: Record<string, string> = {
-  SHARED: "Shared (your own account, shared with the hub)",
-  OBO: "On behalf of (owned by the hub for you)",
-};
 const CAN_SEND: Record<string, string> = {
   AVAILABLE: "Can send messages",
   LIMITED: "Can send, with limits",
@@ -15,14 +14,16 @@ const CAN_SEND: Record<string, string> = {
 };
 
 /**
- * The WABA Manager's sections of a number's page (seed, "WABA Manager"): its WhatsApp Business Account with Meta's
- * health, and the number's Commerce Settings.
+ * The WABA Manager's sections of a number's page below its WhatsApp Channel (seed, "WABA Manager"): its WhatsApp
+ * Business Account with Meta's health, the number's Commerce Settings and its business Profile (`clientId`: the
+ * client the number belongs to, whose grants say whether a partner may change the profile).
  */
-export function WabaManager({ wabaId, numberId }: { wabaId: string; numberId: string }) {
+export function WabaManager({ wabaId, numberId, clientId }: { wabaId: string; numberId: string; clientId: string }) {
   return (
     <>
       <WabaAccount wabaId={wabaId} />
       <Commerce numberId={numberId} />
+      <ProfileSection numberId={numberId} clientId={clientId} />
     </>
   );
 }
@@ -45,7 +46,7 @@ function WabaAccount({ wabaId }: { wabaId: string }) {
           ) : null}
           <dl className="fields">
             <Row name="Name">{data.name}</Row>
-            <Row name="Account type">{TYPES[data.type] ?? data.type}</Row>
+            <Row name="Account type">{ACCOUNT_TYPES[data.type]}</Row>
             <Row name="Message on Behalf">{data.message_on_behalf_status ?? "Not applicable (shared account)"}</Row>
             <Row name="Timezone ID">{data.timezone_id ?? "—"}</Row>
             <Row name="Facebook Business Manager ID">{data.business_manager_id ?? "—"}</Row>
@@ -238,14 +239,5 @@ function Toggle({
     <SwitchField isSelected={isSelected} onChange={onChange}>
       <SwitchButton className="switch">{children}</SwitchButton>
     </SwitchField>
-  );
-}
-
-function Row({ name, children }: { name: string; children: ReactNode }) {
-  return (
-    <div className="field-row">
-      <dt>{name}</dt>
-      <dd>{children}</dd>
-    </div>
   );
 }

@@ -1,1 +1,2 @@
+export { DetailsSection } from "./DetailsSection";
 export { WabaManager } from "./WabaManager";
