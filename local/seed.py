@@ -6,6 +6,7 @@ set again, so seeding the same cloud twice leaves it as seeding it once.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,8 @@ from hub_numbers.store.onboarding import OnboardingStore
 from hub_shared import aws
 from hub_shared.accounts import BillingModel, ClientAccount, client_profile_item
 from hub_shared.clock import to_rfc3339
+from hub_templates.models.mirror import Template
+from hub_templates.store.templates import TemplatesStore
 from hub_waba.models.wabas import RegisteredNumber, RegisteredWaba
 from hub_waba.store.wabas import WabaStore
 from local import story
@@ -77,6 +80,7 @@ def seed(info: AwsInfo, now: datetime) -> SeedReport:
             ),
             event_at=to_rfc3339(now),
         )
+    TemplatesStore(info.tables["TemplatesTable"], dynamodb).replace(story_templates(now), [])
     cognito: CognitoIdentityProviderClient = info.client("cognito-idp")
     for user in story.USERS:
         _put_user(cognito, info.user_pool_id, user)
@@ -124,6 +128,25 @@ def account_items() -> list[dict[str, Any]]:
         for grant in story.GRANTS
     )
     return items
+
+
+def story_templates(now: datetime) -> list[Template]:
+    """The story's templates as a first sync at `now` mirrors them from Meta's sandbox."""
+    return [
+        Template(
+            waba_id=template.waba_id,
+            name=template.name,
+            language=template.language,
+            template_id=template.template_id,
+            status=template.status,
+            category=template.category,
+            quality_score=template.quality_score,
+            rejected_reason=None if template.rejected_reason == "NONE" else template.rejected_reason,
+            components=copy.deepcopy(list(template.components)),
+            synced_at=now,
+        )
+        for template in story.TEMPLATES
+    ]
 
 
 def story_numbers(now: datetime) -> list[Number]:

@@ -68,6 +68,10 @@ from hub_shared.meta_events import MetaChange, detail_type
 from hub_shared.problems import PROBLEM_JSON, Problem
 from hub_shared.settings import Settings
 from hub_shared.singletons import reset_all
+from hub_templates import deps as templates_deps
+from hub_templates.app import app as templates_app
+from hub_templates.app import handler as templates_handler
+from hub_templates.store.templates import TemplatesStore
 from hub_waba import deps as waba_deps
 from hub_waba.app import app as waba_app
 from hub_waba.app import handler as waba_handler
@@ -83,6 +87,7 @@ from local.gateway import JwtVerifier, Served, build_gateway, serve
 from local.hub import Ports
 from local.sandboxes.getchat import GetChatState, build_getchat_sandbox
 from local.sandboxes.meta import MetaSandbox, MetaState
+from local.seed import story_templates
 from local.state import load_state
 from local.story import DEMO_PASSWORD
 from local.template import ROOT, create_tables, http_routes, table_environment, table_name
@@ -420,7 +425,7 @@ class MetaSandboxServer:
     def state(self) -> MetaState:
         return self.sandbox.state
 
-    def graph_client(self, *, timeout_seconds: float = 0.75) -> GraphClient:
+    def graph_client(self, *, timeout_seconds: float = 1.5) -> GraphClient:
         """No retries and no waits: a fault armed for a request is the hub's failure at once."""
         settings = Settings(
             graph_api_base_url=self.url,
@@ -930,6 +935,8 @@ class Business:
     number_id: str
     digits: str
     """The number's E.164 digits, as the Meta sandbox's story has them."""
+    template: tuple[str, str]
+    """The name and language of one of its WABA's templates in the story."""
 
     @property
     def phone(self) -> str:
@@ -946,9 +953,16 @@ class Business:
             raise KeyError(f"the in-process hub seeds no resource of kind {kind!r}: add it to Business and seed()")
         return ids[kind]
 
+    def path_value(self, parameter: str) -> str:
+        """The value of a path parameter that names a part of its resource (a template's name, its language)."""
+        values = {"name": self.template[0], "language": self.template[1]}
+        if parameter not in values:
+            raise KeyError(f"the in-process hub has no value of path parameter {parameter!r}: add it to Business")
+        return values[parameter]
 
-ACME = Business("acme", "bluewave", ACME_WABA, "106540352242922", "4915112345001")
-GLOBEX = Business("globex", "redwave", "104996122399160", "107811234567801", "15550783881")
+
+ACME = Business("acme", "bluewave", ACME_WABA, "106540352242922", "4915112345001", ("order_update", "en_US"))
+GLOBEX = Business("globex", "redwave", "104996122399160", "107811234567801", "15550783881", ("shipment_delay", "en_US"))
 ALL_SCOPES = frozenset(scope.value for scope in Scope)
 
 
@@ -1026,6 +1040,7 @@ class InProcessHub:
             self.world.dynamodb.delete_table(TableName=table)
         create_tables(self.world.dynamodb)
         onboarding = OnboardingStore("hub-numbers", self.world.dynamodb)
+        TemplatesStore("hub-templates", self.world.dynamodb).replace(story_templates(NOW), [])
         for business in (ACME, GLOBEX):
             self.world.add_client(business.client_id, partner_id=business.partner_id)
             self.world.grant(business.client_id, business.partner_id, *ALL_SCOPES)
@@ -1121,6 +1136,9 @@ def in_process_hub() -> Iterator[InProcessHub]:
         }
         numbers_app.dependency_overrides.update(overrides)
         waba_app.dependency_overrides.update({waba_deps.meta_graph: lambda: meta.graph, request_time: lambda: NOW})
+        templates_app.dependency_overrides.update(
+            {templates_deps.meta_graph: lambda: meta.graph, request_time: lambda: NOW}
+        )
         verifier = JwtVerifier(
             "https://jwks.invalid/.well-known/jwks.json",
             ISSUER,
@@ -1137,6 +1155,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
         finally:
             numbers_app.dependency_overrides.clear()
             waba_app.dependency_overrides.clear()
+            templates_app.dependency_overrides.clear()
             reset_all()
 
 
@@ -1543,7 +1562,10 @@ def _fuzz_strategy(operation: Operation, case: FuzzCase) -> st.SearchStrategy[tu
     if mode is GenerationMode.NEGATIVE:
         return st.tuples(generated, signed)
     business = OWN_BUSINESS.get(case.who, ACME)
-    own = {p.name: business.resource(p.name.removesuffix("_id")) for p in operation.path_parameters}
+    own = {
+        p.name: business.resource(p.name.removesuffix("_id")) if p.name.endswith("_id") else business.path_value(p.name)
+        for p in operation.path_parameters
+    }
     references = {"waba_id": business.waba_id, "phone_number_id": business.number_id}
     if own or any(name in json.dumps(body.definition) for body in operation.body for name in references):
         named = operation.as_strategy(mode, path_parameters=own or None).map(lambda c: _naming(c, references))
@@ -1743,7 +1765,7 @@ def waba_call(
     **query: str,
 ) -> tuple[int, dict[str, Any]]:
     """One request to the waba function, as API Gateway hands it over; its status and JSON body."""
-    return waba_answer(waba_event(method, path, claims, route=route, body=body, query=query))
+    return waba_answer(routed_event(method, path, claims, route=route, body=body, query=query))
 
 
 def waba_upload(
@@ -1752,7 +1774,7 @@ def waba_upload(
     """A `multipart/form-data` POST of `files` (field → name, bytes, media type) to the waba function, its body
     base64-encoded as HTTP APIs pass it; its status and JSON body."""
     form = httpx.Request("POST", f"https://api.example.com{path}", files=files)
-    event = waba_event(
+    event = routed_event(
         "POST",
         path,
         claims,
@@ -1764,7 +1786,7 @@ def waba_upload(
     return waba_answer(event)
 
 
-def waba_event(
+def routed_event(
     method: str,
     path: str,
     claims: dict[str, str] | None,
@@ -1774,7 +1796,7 @@ def waba_event(
     query: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The event of a request to the waba function, its path parameters read from `route`'s."""
+    """The event of a request as API Gateway hands it to a function, its path parameters read from `route`'s."""
     segments = zip((route or path).split("/"), path.split("/"), strict=True)
     parameters = {template[1:-1]: value for template, value in segments if template.startswith("{")}
     return http_event(
@@ -1792,6 +1814,35 @@ def waba_event(
 def waba_answer(event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """The waba function's status and JSON body for `event`."""
     answer = waba_handler(event, context("WabaFunction"))
+    return answer["statusCode"], json.loads(answer["body"])
+
+
+@contextlib.contextmanager
+def templates_world(aws: AwsWorld, clock: FrozenClock) -> Iterator[InProcessMeta]:
+    """`waba_world`'s clients and WABAs, and the templates function's Graph client and clock on Meta's sandbox and
+    `clock`."""
+    with waba_world(aws, clock) as sandbox:
+        templates_app.dependency_overrides.update(
+            {templates_deps.meta_graph: lambda: sandbox.graph, request_time: clock}
+        )
+        try:
+            yield sandbox
+        finally:
+            templates_app.dependency_overrides.clear()
+
+
+def templates_call(
+    method: str,
+    path: str,
+    claims: dict[str, str] | None,
+    *,
+    route: str | None = None,
+    body: Any = None,
+    **query: str,
+) -> tuple[int, dict[str, Any]]:
+    """One request to the templates function, as API Gateway hands it over; its status and JSON body."""
+    event = routed_event(method, path, claims, route=route, body=body, query=query)
+    answer = templates_handler(event, context("TemplatesFunction"))
     return answer["statusCode"], json.loads(answer["body"])
 
 

@@ -7,10 +7,11 @@ Tests and the local cloud call `hub_shared.singletons.reset_all()` after changin
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import boto3
+from boto3.dynamodb.table import BatchWriter
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -141,6 +142,23 @@ def batch_get(
                 break
         else:
             raise UnprocessedReads(f"{len(batch)} keys of {table} stayed unprocessed after {rounds} reads")
+
+
+def batch_write(
+    client: DynamoDBClient, table: str, *, puts: Iterable[dict[str, Any]] = (), deletes: Iterable[dict[str, Any]] = ()
+) -> int:
+    """Items put and keys deleted (DynamoDB's attribute values) with BatchWriteItem, 25 a request, through boto3's
+    BatchWriter (which sends again what DynamoDB leaves unprocessed); answers how many writes were made. Not a
+    transaction: for mirrors that a later write repairs, never for a change and its event."""
+    written = 0
+    with BatchWriter(table, client) as writer:
+        for item in puts:
+            writer.put_item(Item=item)
+            written += 1
+        for key in deletes:
+            writer.delete_item(Key=key)
+            written += 1
+    return written
 
 
 def write_all(client: DynamoDBClient, writes: Sequence[Write]) -> frozenset[int]:

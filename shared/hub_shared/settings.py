@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     accounts_table: str = Field(
         default="hub-accounts", description="DynamoDB table of the accounts service (every service reads it)."
     )
+    waba_table: str = Field(
+        default="hub-waba",
+        description="DynamoDB table of the waba service (others read its registry of WABAs through hub_shared).",
+    )
     idempotency_table: str = Field(default="hub-idempotency", description="Powertools idempotency records.")
     event_bus_name: str = Field(default="hub", description="The EventBridge bus every domain event goes to.")
     outbox_dead_letter_queue_url: str = Field(

@@ -154,18 +154,22 @@ def _visible_clients(who: Who, rule: AccessRule) -> set[str] | None:
 def _id(case: Case, parameter: dict[str, Any]) -> str:
     """The value of the case's id: its caller's own resource, another tenant's, one that does not exist (the least
     value the parameter's pattern accepts), or one the pattern refuses."""
-    business = OWN_BUSINESS.get(case.who, ACME)
-    other = GLOBEX if business is ACME else ACME
     rule = case.rule
     assert rule is not None
     if case.kind is IdKind.MALFORMED:
         return MALFORMED
     if case.kind is IdKind.NONEXISTENT:
         return _unknown(parameter["schema"].get("pattern", "^[a-z]{1,8}$"))
-    owner = business if case.kind is IdKind.OWN else other
+    owner = _owner(case)
     if rule.kind is not None:
         return owner.resource(rule.kind)
     return owner.client_id
+
+
+def _owner(case: Case) -> Business:
+    """Whose resource the case names: the caller's own business's, or the other one's."""
+    business = OWN_BUSINESS.get(case.who, ACME)
+    return business if case.kind is IdKind.OWN else GLOBEX if business is ACME else ACME
 
 
 @cache
@@ -188,6 +192,8 @@ def _request(case: Case) -> tuple[str, dict[str, str], Any]:
             break
         if parameter["in"] == "path" and parameter["name"] == rule.resource:
             path = path.replace(f"{{{parameter['name']}}}", _id(case, parameter))
+        elif parameter["in"] == "path":  # a part of the resource (a template's name): its owner's
+            path = path.replace(f"{{{parameter['name']}}}", _owner(case).path_value(parameter["name"]))
         elif parameter["in"] == "query" and parameter["name"] == rule.tenant_query:
             query[parameter["name"]] = _id(case, parameter)
     return path, query, _body(case)
@@ -340,6 +346,11 @@ def test_an_operation_without_a_rule_becomes_a_failing_case(monkeypatch: pytest.
     assert case.rule is None
 
 
+def test_a_path_part_nobody_seeds_is_a_clear_error() -> None:
+    with pytest.raises(KeyError, match="no value of path parameter 'flow'"):
+        Business("c", "p", "1", "2", "3", ("t", "en")).path_value("flow")
+
+
 def test_the_business_owning_a_kind_nobody_seeds_is_a_clear_error() -> None:
     with pytest.raises(KeyError, match="seeds no resource of kind 'template'"):
-        Business("c", "p", "1", "2", "3").resource("template")
+        Business("c", "p", "1", "2", "3", ("t", "en")).resource("template")

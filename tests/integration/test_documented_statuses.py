@@ -61,6 +61,7 @@ WABAS = "tests/integration/test_waba_details.py::"
 COMMERCE = "tests/integration/test_waba_commerce.py::"
 PROFILE = "tests/integration/test_waba_profile.py::"
 PICTURE = "tests/integration/test_waba_profile_picture.py::"
+MIRROR = "tests/integration/test_templates_mirror.py::"
 WITNESSES: dict[str, dict[int, str]] = {
     "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
     "GET /v1/clients": {400: "tests/integration/test_accounts_clients.py::test_a_cursor_of_another_search_is_refused"},
@@ -87,6 +88,12 @@ WITNESSES: dict[str, dict[int, str]] = {
         429: PICTURE + "test_meta_failing_on_the_way_answers_its_problem_and_records_nothing",
         502: "hub_shared.errors.UpstreamError",
         503: PICTURE + "test_meta_failing_on_the_way_answers_its_problem_and_records_nothing",
+    },
+    "GET /v1/wabas/{waba_id}/templates": {400: MIRROR + "test_the_list_pages_with_a_cursor_of_its_own_query"},
+    "POST /v1/wabas/{waba_id}/templates/sync": {
+        429: MIRROR + "test_meta_failing_during_a_sync_answers_its_problem_and_leaves_the_mirror_as_it_was",
+        502: "hub_shared.errors.UpstreamError",
+        503: MIRROR + "test_meta_failing_during_a_sync_answers_its_problem_and_leaves_the_mirror_as_it_was",
     },
     "PUT /v1/numbers/{number_id}/commerce-settings": {
         409: COMMERCE + "test_on_an_obo_waba_the_change_is_refused_with_the_support_path_and_nothing_changes",

@@ -346,7 +346,7 @@ def details_of(meta: MetaSandboxServer) -> Matcher:
 FAULTS = {
     "503": ({"status": 503}, 503),
     "429": ({"status": 429, "code": 80008, "retry_after": 30}, 429),
-    "timeout": ({"latency_ms": 1500}, 503),  # twice the client's timeout: a timeout even on a loaded machine
+    "timeout": ({"latency_ms": 3000}, 503),  # twice the client's timeout: a timeout even on a loaded machine
 }
 
 

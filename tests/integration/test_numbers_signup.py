@@ -301,7 +301,7 @@ def at_details(number_id: str) -> Matcher:
 FAULTS = {
     "503": ({"status": 503}, 503),
     "429": ({"status": 429, "code": 80007, "retry_after": 30}, 429),
-    "timeout": ({"latency_ms": 1500}, 503),  # twice the client's timeout: a timeout even on a loaded machine
+    "timeout": ({"latency_ms": 3000}, 503),  # twice the client's timeout: a timeout even on a loaded machine
 }
 BEFORE_RECORDING = {"exchange": at_exchange, "lookup": at_lookup}
 AFTER_RECORDING = {

@@ -54,6 +54,7 @@ TABLE_ACCESS: dict[str, dict[str, str]] = {
     "WabaNumberEventsFunction": {"WabaTable": WRITE},
     "WabaMetaEventsFunction": {"WabaTable": WRITE},
     "WabaOutboxFunction": {"WabaTable": READ},  # its stream only
+    "TemplatesFunction": {"TemplatesTable": WRITE, "WabaTable": READ, "AccountsTable": READ},  # WABA registry
     "WebhooksFunction": {"WebhookChangesTable": WRITE},
     "WebhooksRelayFunction": {"WebhookChangesTable": READ},  # its stream only
 }

@@ -25,8 +25,8 @@ from tests.builders import (
     a_jpeg,
     a_png,
     assert_problem,
+    routed_event,
     waba_answer,
-    waba_event,
     waba_upload,
     waba_world,
 )
@@ -139,7 +139,7 @@ def test_a_body_that_cannot_be_read_is_refused_as_bad_request(
 ) -> None:
     path = route.replace("{number_id}", ACME_NUMBER)
     method = "POST" if route == ROUTE else "PATCH"
-    event = waba_event(
+    event = routed_event(
         method,
         path,
         CLIENT_ACME,

@@ -96,6 +96,10 @@ class TemplateRecord:
     quality_score: str = "UNKNOWN"
     parameter_format: str = "POSITIONAL"
     message_send_ttl_seconds: int | None = None
+    previous_category: str | None = None
+    """What it was before Meta re-categorised it."""
+    correct_category: str | None = None
+    """What Meta says it should be, before a re-categorisation takes effect."""
 
 
 @dataclass

@@ -35,6 +35,8 @@ def template_fields(template: TemplateRecord) -> Json:
         "parameter_format": template.parameter_format,
         "rejected_reason": template.rejected_reason,
         "quality_score": {"score": template.quality_score},
+        "previous_category": template.previous_category,
+        "correct_category": template.correct_category,
     }
 
 

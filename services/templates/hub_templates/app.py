@@ -1,4 +1,4 @@
-"""The templates function: its resolver and Lambda handler. Its routes arrive with its issue."""
+"""The templates function: its resolver and Lambda handler."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hub_shared.api import build_resolver
 from hub_shared.observability import HTTP_CORRELATION_PATH, observability
+from hub_templates.routes import templates
 
 obs = observability("templates")
 app = build_resolver()
+app.include_router(templates.router)
 
 
 @obs.handler(HTTP_CORRELATION_PATH)

@@ -9,7 +9,6 @@ from hub_shared.singletons import singleton
 
 
 class WabaSettings(Settings):
-    waba_table: str = Field(default="hub-waba", description="DynamoDB table owned by the waba service.")
     waba_cache_seconds: int = Field(
         default=300,
         ge=0,

@@ -10,6 +10,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub_shared.clock import UtcDateTime
+from hub_shared.wabas import RegisteredWaba
+
+__all__ = ["RegisteredWaba"]
 
 WABA_ID_PATTERN = r"^[0-9]{1,20}$"
 
@@ -19,15 +22,6 @@ class WabaType(StrEnum):
     """Client-owned, shared with the BSP (Embedded Signup)."""
     OBO = "OBO"
     """Owned by the BSP on behalf of the client."""
-
-
-class RegisteredWaba(BaseModel):
-    """A WABA the hub manages for a client: whose it is (learnt from NumberAdded)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    waba_id: str
-    client_id: str
 
 
 class RegisteredNumber(BaseModel):

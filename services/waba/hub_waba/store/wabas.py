@@ -1,7 +1,7 @@
 """DynamoDB access to the waba table (its only writer is this service).
 
-- `pk=WABA#<waba_id>`, `sk=REGISTRY`: a WABA the hub manages — client_id, `event_at` (the last event applied);
-  `gsi1pk=CLIENT#<client_id>`, `gsi1sk=WABA#<waba_id>` (a client's WABAs); `gsi2pk=WABAS`, `gsi2sk=<waba_id>` (all).
+- `pk=WABA#<waba_id>`, `sk=REGISTRY`: a WABA the hub manages — client_id, `event_at` (the last event applied),
+  with the index keys of a client's WABAs and of every WABA (`hub_shared.wabas`, which other services read it by).
 - `pk=WABA#<waba_id>`, `sk=DETAILS`: the details Meta last answered (`WabaDetails`, `fetched_at`), `outdated` once
   a webhook said they changed (read again on the next view).
 - `pk=NUMBER#<number_id>`, `sk=REGISTRY`: a number of a managed WABA — waba_id, client_id, deleted, `event_at`.
@@ -23,12 +23,10 @@ from hub_shared import aws
 from hub_shared.clock import to_rfc3339
 from hub_shared.events import DomainEvent
 from hub_shared.outbox import outbox_put
+from hub_shared.wabas import ALL_INDEX, ALL_PARTITION, CLIENT_INDEX, registry_item, registry_key
 from hub_waba.models.wabas import KeptCopy, KeptDetails, RegisteredNumber, RegisteredWaba, WabaDetails
 from hub_waba.settings import waba_settings
 
-CLIENT_INDEX = "ByClient"
-ALL_INDEX = "All"
-ALL_PARTITION = "WABAS"
 NEWER = "attribute_not_exists(pk) OR event_at <= :at"
 
 
@@ -48,7 +46,7 @@ class WabaStore(aws.TableStore):
     # ------------------------------------------------------------ reads
 
     def waba(self, waba_id: str) -> RegisteredWaba | None:
-        item = self._client.get_item(TableName=self._table, Key=waba_key(waba_id, "REGISTRY")).get("Item")
+        item = self._client.get_item(TableName=self._table, Key=registry_key(waba_id)).get("Item")
         return RegisteredWaba.model_validate(aws.from_item(item)) if item else None
 
     def number(self, number_id: str) -> RegisteredNumber | None:
@@ -101,16 +99,7 @@ class WabaStore(aws.TableStore):
     def register(self, waba: RegisteredWaba, number: RegisteredNumber, *, event_at: str) -> bool:
         """Record the WABA and its number as of the event at `event_at`; False when a newer event was applied."""
         at = {":at": {"S": event_at}}
-        waba_item = {
-            **waba.model_dump(mode="json"),
-            "pk": f"WABA#{waba.waba_id}",
-            "sk": "REGISTRY",
-            "gsi1pk": f"CLIENT#{waba.client_id}",
-            "gsi1sk": f"WABA#{waba.waba_id}",
-            "gsi2pk": ALL_PARTITION,
-            "gsi2sk": waba.waba_id,
-            "event_at": event_at,
-        }
+        waba_item = registry_item(waba, event_at=event_at)
         number_item = {
             **number.model_dump(mode="json"),
             "pk": f"NUMBER#{number.number_id}",
