@@ -62,6 +62,7 @@ COMMERCE = "tests/integration/test_waba_commerce.py::"
 PROFILE = "tests/integration/test_waba_profile.py::"
 PICTURE = "tests/integration/test_waba_profile_picture.py::"
 MIRROR = "tests/integration/test_templates_mirror.py::"
+CREATE = "tests/integration/test_templates_create.py::"
 WITNESSES: dict[str, dict[int, str]] = {
     "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
     "GET /v1/clients": {400: "tests/integration/test_accounts_clients.py::test_a_cursor_of_another_search_is_refused"},
@@ -94,6 +95,18 @@ WITNESSES: dict[str, dict[int, str]] = {
         429: MIRROR + "test_meta_failing_during_a_sync_answers_its_problem_and_leaves_the_mirror_as_it_was",
         502: "hub_shared.errors.UpstreamError",
         503: MIRROR + "test_meta_failing_during_a_sync_answers_its_problem_and_leaves_the_mirror_as_it_was",
+    },
+    "POST /v1/wabas/{waba_id}/templates": {
+        409: CREATE + "test_a_name_and_language_the_waba_has_is_refused",
+        429: CREATE + "test_metas_hourly_creation_limit_is_a_429_that_says_when",
+        502: "hub_shared.errors.UpstreamError",
+        503: CREATE + "test_meta_refusing_or_failing_the_creation_records_nothing",
+    },
+    "POST /v1/wabas/{waba_id}/templates/{name}/{language}/submit": {
+        409: CREATE + "test_a_draft_is_kept_unchecked_and_never_sent_until_submitted",
+        429: "hub_templates.errors.CreationRateLimited",
+        502: "hub_shared.errors.UpstreamError",
+        503: "hub_shared.errors.UpstreamUnavailable",
     },
     "PUT /v1/numbers/{number_id}/commerce-settings": {
         409: COMMERCE + "test_on_an_obo_waba_the_change_is_refused_with_the_support_path_and_nothing_changes",

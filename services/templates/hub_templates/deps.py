@@ -12,8 +12,17 @@ from hub_shared.wabas import WabaRegistry
 from hub_templates.rules.languages import allowed_languages
 from hub_templates.settings import templates_settings
 from hub_templates.store.templates import TemplatesStore
+from hub_templates.usecases.create import Limits
 
-__all__ = ["cursor_codec", "languages", "meta_graph", "sync_page_size", "templates_store", "waba_registry"]
+__all__ = [
+    "cursor_codec",
+    "languages",
+    "limits",
+    "meta_graph",
+    "sync_page_size",
+    "templates_store",
+    "waba_registry",
+]
 
 
 @singleton
@@ -44,3 +53,12 @@ def sync_page_size() -> int:
 def languages() -> frozenset[str]:
     """The language codes templates may be written in (`TEMPLATE_LANGUAGES`, or Meta's whole list)."""
     return allowed_languages(templates_settings().template_languages)
+
+
+@singleton
+def limits() -> Limits:
+    """What a WABA may do: its languages, its number of templates, its creations an hour."""
+    settings = templates_settings()
+    return Limits(
+        languages=languages(), per_waba=settings.templates_per_waba, per_hour=settings.template_creations_per_hour
+    )

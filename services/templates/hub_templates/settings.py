@@ -14,6 +14,14 @@ class TemplatesSettings(Settings):
         default="",
         description="The language codes templates may be written in, comma-separated (empty: Meta's whole list).",
     )
+    templates_per_waba: int = Field(
+        default=6000,
+        ge=1,
+        description="The most templates a WABA may have (Meta's limit for a verified business; 250 unverified).",
+    )
+    template_creations_per_hour: int = Field(
+        default=100, ge=1, description="The most templates a WABA may create in an hour (Meta's limit)."
+    )
     template_sync_page_size: int = Field(
         default=100, ge=1, le=100, description="Templates asked of Meta per page when a WABA's templates are synced."
     )

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub_shared.clock import UtcDateTime
+from hub_templates.models.content import TemplateContent
 
 NAME_PATTERN = r"^[a-z0-9_]{1,512}$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}([_-][A-Za-z]{2,3})?$"
@@ -53,6 +54,15 @@ class Template(BaseModel):
     parameter_format: str = "POSITIONAL"
     last_submitted_at: UtcDateTime | None = Field(default=None, description="When it was last sent to Meta's review.")
     synced_at: UtcDateTime | None = Field(default=None, description="When Meta's description was last read.")
+
+
+class NewTemplate(TemplateContent):
+    """What `POST …/templates` takes: the template, and whether to send it to Meta's review now."""
+
+    submit: bool = Field(
+        default=True,
+        description="Send it to Meta's review now (checked first); false keeps it as a DRAFT, which Meta never sees.",
+    )
 
 
 class TemplateGroup(BaseModel):

@@ -10,9 +10,18 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from hub_shared.graph import GraphClient
 from hub_shared.pagination import CursorCodec
 from hub_shared.wabas import WabaRegistry
-from hub_templates.deps import cursor_codec, languages, meta_graph, sync_page_size, templates_store, waba_registry
+from hub_templates.deps import (
+    cursor_codec,
+    languages,
+    limits,
+    meta_graph,
+    sync_page_size,
+    templates_store,
+    waba_registry,
+)
 from hub_templates.models.mirror import LANGUAGE_PATTERN, NAME_PATTERN
 from hub_templates.store.templates import TemplatesStore
+from hub_templates.usecases.create import Limits
 
 Store = Annotated[TemplatesStore, Depends(templates_store)]
 Registry = Annotated[WabaRegistry, Depends(waba_registry)]
@@ -20,6 +29,7 @@ Cursors = Annotated[CursorCodec, Depends(cursor_codec)]
 Meta = Annotated[GraphClient, Depends(meta_graph)]
 PageSize = Annotated[int, Depends(sync_page_size)]
 Languages = Annotated[frozenset[str], Depends(languages)]
+WabaLimits = Annotated[Limits, Depends(limits)]
 WabaId = Annotated[str, Path(pattern=r"^[0-9]{1,20}$", description="Meta's WhatsApp Business Account id.")]
 Name = Annotated[str, Path(pattern=NAME_PATTERN, description="The template's name.", examples=["order_update"])]
 Language = Annotated[

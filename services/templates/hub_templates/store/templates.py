@@ -3,6 +3,10 @@
 - `pk=WABA#<waba_id>`, `sk=T#<name>#<language>`: a template of the WABA in one language (`Template`); a name's
   languages are neighbours, and a name prefix is a key prefix. `gsi1pk=WABA#<waba_id>#<status>`,
   `gsi1sk=<name>#<language>` (index `ByStatus`): a WABA's templates of one status, by name.
+- `pk=WABA#<waba_id>`, `sk=CREATED#<hour>`: how many templates the WABA created in that hour (`count`), expiring
+  (`expires_at`) once the hour is long past.
+- `pk=WABA#<waba_id>`, `sk=DELETED#<name>`: an approved template's name, deleted, that Meta lets be used again only
+  from `until` (expiring then).
 
 Category and language filters are applied by DynamoDB to the page it read (a filtered page may hold fewer than the
 limit; its cursor goes on from where the read stopped).
@@ -11,10 +15,11 @@ limit; its cursor goes on from where the read stopped).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 from hub_shared import aws
-from hub_templates.models.mirror import Template
+from hub_templates.models.mirror import Template, TemplateStatus
 from hub_templates.settings import templates_settings
 
 STATUS_INDEX = "ByStatus"
@@ -81,7 +86,57 @@ class TemplatesStore(aws.TableStore):
         query = self._query(waba_id, prefix="", status=None)
         return {(t.name, t.language): t for page in self._pages(query) for t in page[0]}
 
+    def count(self, waba_id: str) -> int:
+        """How many templates of the WABA Meta has (drafts are the hub's alone)."""
+        query = self._query(waba_id, prefix="", status=None)
+        query |= {
+            "Select": "COUNT",
+            "FilterExpression": "#s <> :draft",
+            "ExpressionAttributeNames": {"#s": "status"},
+        }
+        query["ExpressionAttributeValues"][":draft"] = {"S": TemplateStatus.DRAFT.value}
+        total = 0
+        while True:
+            answer = self._client.query(**query)
+            total += answer["Count"]
+            if "LastEvaluatedKey" not in answer:
+                return total
+            query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def created_in(self, waba_id: str, hour: str) -> int:
+        key = {"pk": {"S": f"WABA#{waba_id}"}, "sk": {"S": f"CREATED#{hour}"}}
+        item = self._client.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
+        return int(item["count"]["N"]) if item else 0
+
+    def reserved_until(self, waba_id: str, name: str) -> datetime | None:
+        key = {"pk": {"S": f"WABA#{waba_id}"}, "sk": {"S": f"DELETED#{name}"}}
+        item = self._client.get_item(TableName=self._table, Key=key).get("Item")
+        return datetime.fromisoformat(item["until"]["S"]) if item else None
+
     # ------------------------------------------------------------ writes
+
+    def add(self, template: Template) -> bool:
+        """A new template (False when the WABA has that name in that language already)."""
+        put = {
+            "TableName": self._table,
+            "Item": aws.to_item(template_item(template)),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+        return self._written([{"Put": put}])
+
+    def put(self, template: Template) -> None:
+        """The template as it is now, over what the mirror kept."""
+        self._write_all([{"Put": {"TableName": self._table, "Item": aws.to_item(template_item(template))}}])
+
+    def count_creation(self, waba_id: str, hour: str, *, expires_at: datetime) -> None:
+        update = {
+            "TableName": self._table,
+            "Key": {"pk": {"S": f"WABA#{waba_id}"}, "sk": {"S": f"CREATED#{hour}"}},
+            "UpdateExpression": "ADD #c :one SET expires_at = :e",
+            "ExpressionAttributeNames": {"#c": "count"},
+            "ExpressionAttributeValues": {":one": {"N": "1"}, ":e": {"N": str(int(expires_at.timestamp()))}},
+        }
+        self._write_all([{"Update": update}])
 
     def replace(self, puts: Iterable[Template], deletes: Iterable[Template]) -> int:
         """Templates written over what the mirror kept and templates removed, in batches; answers the writes."""
