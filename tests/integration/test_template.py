@@ -55,6 +55,7 @@ TABLE_ACCESS: dict[str, dict[str, str]] = {
     "WabaMetaEventsFunction": {"WabaTable": WRITE},
     "WabaOutboxFunction": {"WabaTable": READ},  # its stream only
     "TemplatesFunction": {"TemplatesTable": WRITE, "WabaTable": READ, "AccountsTable": READ},  # WABA registry
+    "TemplatesMetaEventsFunction": {"TemplatesTable": WRITE, "WabaTable": READ},
     "WebhooksFunction": {"WebhookChangesTable": WRITE},
     "WebhooksRelayFunction": {"WebhookChangesTable": READ},  # its stream only
 }

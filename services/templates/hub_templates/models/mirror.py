@@ -54,6 +54,9 @@ class Template(BaseModel):
     parameter_format: str = "POSITIONAL"
     last_submitted_at: UtcDateTime | None = Field(default=None, description="When it was last sent to Meta's review.")
     synced_at: UtcDateTime | None = Field(default=None, description="When Meta's description was last read.")
+    meta_time: int | None = Field(
+        default=None, description="Meta's time (Unix seconds) of the last webhook applied: an older one is ignored."
+    )
 
 
 class NewTemplate(TemplateContent):

@@ -124,6 +124,17 @@ class TemplatesStore(aws.TableStore):
         }
         return self._written([{"Put": put}])
 
+    def apply(self, template: Template) -> bool:
+        """A webhook's news of a mirrored template, unless the mirror applied a later one (by `meta_time`); False
+        when it did, or when the mirror no longer has the template."""
+        put = {
+            "TableName": self._table,
+            "Item": aws.to_item(template_item(template)),
+            "ConditionExpression": "attribute_exists(pk) AND (attribute_not_exists(meta_time) OR meta_time <= :t)",
+            "ExpressionAttributeValues": {":t": {"N": str(template.meta_time or 0)}},
+        }
+        return self._written([{"Put": put}])
+
     def put(self, template: Template) -> None:
         """The template as it is now, over what the mirror kept."""
         self._write_all([{"Put": {"TableName": self._table, "Item": aws.to_item(template_item(template))}}])

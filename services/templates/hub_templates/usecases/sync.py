@@ -137,6 +137,7 @@ def _from_meta(waba_id: str, data: dict[str, Any], was: Template | None, now: da
         parameter_format=str(data.get("parameter_format") or "POSITIONAL").upper(),
         last_submitted_at=was.last_submitted_at if was else None,
         synced_at=now,
+        meta_time=was.meta_time if was else None,
     )
 
 
