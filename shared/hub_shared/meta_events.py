@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub_shared.events import DomainEvent
@@ -35,6 +36,12 @@ class MetaChange(DomainEvent):
     field: str = Field(description="Meta's webhook field, e.g. account_update.")
     time: int = Field(description="Meta's `entry[].time`, Unix seconds (0 where Meta sent none).")
     value: dict[str, Any] = Field(description="The change's `value`, exactly as Meta sent it.")
+
+
+class MetaChangeEvent(EventBridgeModel):
+    """A bus event of Meta's webhooks, as its consumers receive it."""
+
+    detail: MetaChange
 
 
 class _OpenModel(BaseModel):

@@ -17,12 +17,15 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.parser import ValidationError, parse
+from pydantic import BaseModel
 
 METRICS_NAMESPACE = "ClientHub"
 HTTP_CORRELATION_PATH = correlation_paths.API_GATEWAY_HTTP
 EVENTBRIDGE_CORRELATION_PATH = "detail.metadata.correlation_id"
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
+Model = TypeVar("Model", bound=BaseModel)
 
 #: The correlation id of the invocation this thread is handling; set only for an invocation's duration.
 _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
@@ -53,6 +56,17 @@ class Observability:
             return wrapped  # type: ignore[return-value]
 
         return decorate
+
+    def received(self, event: dict[str, Any], model: type[Model], what: str) -> Model:
+        """A bus event parsed as `model` (Powertools Parser); one not shaped like it is logged as a malformed `what`
+        and raised, for EventBridge to retry it and then dead-letter it."""
+        try:
+            return parse(event=event, model=model)
+        except ValidationError:
+            self.logger.exception(
+                f"malformed {what}", extra={"detail_type": event.get("detail-type"), "id": event.get("id")}
+            )
+            raise
 
 
 @cache

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.parser import ValidationError, parse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hub_billing.deps import billing_store
@@ -24,13 +23,7 @@ obs = observability("billing")
 
 @obs.handler(EVENTBRIDGE_CORRELATION_PATH)
 def handler(event: dict[str, Any], context: LambdaContext) -> str:
-    try:
-        detail = parse(event=event, model=NumberLifecycleEvent).root.detail
-    except ValidationError:
-        obs.logger.exception(
-            "malformed number event", extra={"detail_type": event.get("detail-type"), "id": event.get("id")}
-        )
-        raise
+    detail = obs.received(event, NumberLifecycleEvent, "number event").root.detail
     applied = record_number_event(detail, numbers=billing_store(), now=utc_now())
     obs.logger.info(
         "billable numbers updated",

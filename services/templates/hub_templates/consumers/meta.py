@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import ValidationError, parse
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hub_shared.clock import utc_now
-from hub_shared.meta_events import MetaChange
+from hub_shared.meta_events import MetaChangeEvent
 from hub_shared.observability import EVENTBRIDGE_CORRELATION_PATH, observability
 from hub_templates.deps import meta_graph, sync_page_size, templates_store, waba_registry
 from hub_templates.usecases.webhooks import apply_template_change
@@ -21,19 +19,9 @@ from hub_templates.usecases.webhooks import apply_template_change
 obs = observability("templates")
 
 
-class MetaChangeEvent(EventBridgeModel):
-    detail: MetaChange
-
-
 @obs.handler(EVENTBRIDGE_CORRELATION_PATH)
 def handler(event: dict[str, Any], context: LambdaContext) -> str:
-    try:
-        change = parse(event=event, model=MetaChangeEvent).detail
-    except ValidationError:
-        obs.logger.exception(
-            "malformed Meta change event", extra={"detail_type": event.get("detail-type"), "id": event.get("id")}
-        )
-        raise
+    change = obs.received(event, MetaChangeEvent, "Meta change event").detail
     outcome = apply_template_change(
         change,
         templates=templates_store(),

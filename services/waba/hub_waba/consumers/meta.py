@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import ValidationError, parse
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from hub_shared.meta_events import MetaChange
+from hub_shared.meta_events import MetaChangeEvent
 from hub_shared.observability import EVENTBRIDGE_CORRELATION_PATH, observability
 from hub_waba.deps import waba_store
 from hub_waba.usecases.meta_changes import apply_account_change
@@ -20,19 +18,9 @@ from hub_waba.usecases.meta_changes import apply_account_change
 obs = observability("waba")
 
 
-class MetaChangeEvent(EventBridgeModel):
-    detail: MetaChange
-
-
 @obs.handler(EVENTBRIDGE_CORRELATION_PATH)
 def handler(event: dict[str, Any], context: LambdaContext) -> bool:
-    try:
-        change = parse(event=event, model=MetaChangeEvent).detail
-    except ValidationError:
-        obs.logger.exception(
-            "malformed Meta change event", extra={"detail_type": event.get("detail-type"), "id": event.get("id")}
-        )
-        raise
+    change = obs.received(event, MetaChangeEvent, "Meta change event").detail
     updated = apply_account_change(change, wabas=waba_store())
     obs.logger.info(
         "kept WABA details updated" if updated else "no kept WABA details to update",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import ValidationError, parse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hub_shared.observability import EVENTBRIDGE_CORRELATION_PATH, observability
@@ -21,13 +20,7 @@ obs = observability("waba")
 
 @obs.handler(EVENTBRIDGE_CORRELATION_PATH)
 def handler(event: dict[str, Any], context: LambdaContext) -> bool:
-    try:
-        parsed = parse(event=event, model=NumberLifecycleEvent).root
-    except ValidationError:
-        obs.logger.exception(
-            "malformed number event", extra={"detail_type": event.get("detail-type"), "id": event.get("id")}
-        )
-        raise
+    parsed = obs.received(event, NumberLifecycleEvent, "number event").root
     applied = record_number_event(parsed, registry=waba_store())
     detail = parsed.detail
     obs.logger.info(
