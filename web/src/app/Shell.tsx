@@ -18,8 +18,9 @@ export function Shell() {
   const me = useMe();
   const acting = useMatch("/clients/:clientId/*")?.params.clientId;
   const role = me.data?.role;
-  const numbersHref =
-    role === "client" ? "/numbers" : acting ? `/clients/${encodeURIComponent(acting)}/numbers` : undefined;
+  const clientBase = role === "client" ? "" : acting ? `/clients/${encodeURIComponent(acting)}` : undefined;
+  const numbersHref = clientBase === undefined ? undefined : `${clientBase}/numbers`;
+  const templatesHref = clientBase === undefined ? undefined : `${clientBase}/templates`;
 
   // after a navigation inside the app, focus moves to the new page's content, as a page load would put it at the top
   const main = useRef<HTMLElement>(null);
@@ -44,6 +45,11 @@ export function Shell() {
             {numbersHref ? (
               <li>
                 <Link href={numbersHref}>Numbers</Link>
+              </li>
+            ) : null}
+            {templatesHref ? (
+              <li>
+                <Link href={templatesHref}>Templates</Link>
               </li>
             ) : null}
             {role && role !== "client" ? (

@@ -2,12 +2,14 @@ import { createBrowserRouter } from "react-router";
 
 import { ClientPickerPage } from "../features/accounts";
 import { AddNumberPage, ImportNumberPage, ImportProgressPage, NumberPage, NumbersPage } from "../features/numbers";
+import { NewTemplatePage, TemplatesHome, TemplatesPage } from "../features/templates";
 import { ClientOnly, ClientScope, Home, NotFound, RequireAuth, Root, SignInRoute } from "./routes";
 import { Shell } from "./Shell";
 
 /**
  * The portal's URLs. A client user works on its own client (`/numbers`); partners and support agents act for the
- * client named in the URL (`/clients/globex/numbers`), chosen at `/clients`.
+ * client named in the URL (`/clients/globex/numbers`), chosen at `/clients`. A WABA's templates are at
+ * `/wabas/{waba_id}/templates` (`/clients/globex/wabas/…/templates`); `/templates` leads there.
  */
 export const router = createBrowserRouter([
   {
@@ -30,6 +32,9 @@ export const router = createBrowserRouter([
               { path: "numbers/add", element: <AddNumberPage /> },
               { path: "numbers/import", element: <ImportNumberPage /> },
               { path: "numbers/import/:importId", element: <ImportProgressPage /> },
+              { path: "templates", element: <TemplatesHome /> },
+              { path: "wabas/:wabaId/templates", element: <TemplatesPage /> },
+              { path: "wabas/:wabaId/templates/new", element: <NewTemplatePage /> },
             ],
           },
           { path: "clients", element: <ClientPickerPage /> },
@@ -40,6 +45,9 @@ export const router = createBrowserRouter([
               { index: true, element: <Home /> },
               { path: "numbers", element: <NumbersPage /> },
               { path: "numbers/:numberId", element: <NumberPage /> },
+              { path: "templates", element: <TemplatesHome /> },
+              { path: "wabas/:wabaId/templates", element: <TemplatesPage /> },
+              { path: "wabas/:wabaId/templates/new", element: <NewTemplatePage /> },
             ],
           },
           { path: "*", element: <NotFound /> },

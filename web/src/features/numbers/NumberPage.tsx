@@ -12,7 +12,8 @@ import { hostingPlatform, messagingLimit, nameStatus, registrationStatus, utcDat
 /**
  * A number's page (seed, "WABA Manager"): the Details of its WhatsApp Business Account; the WhatsApp Channel, the
  * number's fields from `GET /v1/numbers/{number_id}`, and behind "Show details" its display name (`…/display-name`),
- * which the client (or a partner it granted `display_name:write`) may change; then the WABA Manager's other sections.
+ * which the client (or a partner it granted `display_name:write`) may change; then the WABA Manager's other sections
+ * and the way to its Templates (`/wabas/{waba_id}/templates`, a page of its own).
  * The page follows Meta's review by itself: while a name is under review the display name is asked for again every
  * few seconds, and the number once Meta decided.
  */
@@ -91,6 +92,19 @@ export function NumberPage() {
             )}
           </Disclosure>
           <WabaManager wabaId={number.data.waba_id} numberId={numberId} clientId={clientId ?? number.data.client_id} />
+          <section aria-labelledby="templates-heading" className="card">
+            <h2 id="templates-heading">Templates</h2>
+            <p>
+              The message templates of this WhatsApp Business Account: their review status, content and category at
+              Meta; create new ones with a preview and sync them with Meta.
+            </p>
+            <Link
+              href={`${clientId ? `/clients/${encodeURIComponent(clientId)}` : ""}/wabas/${encodeURIComponent(number.data.waba_id)}/templates`}
+              className="button"
+            >
+              Open templates
+            </Link>
+          </section>
         </>
       ) : null}
     </>

@@ -1,0 +1,274 @@
+"""The Templates of a WABA (seed, "Templates"; the WABA Manager's Templates): the list from the hub's mirror with its
+status colours, Meta's rejection reason on the row, filters and the name search, each template's details, a sync with
+Meta and its counts, and creating a template beside its live preview — submitted for review, or kept as a draft.
+
+The tests share one local hub: each creates templates under a name of its own (`unique_name`)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from playwright.sync_api import Locator, Page, expect
+
+from tests.builders import (
+    ACME_USER,
+    RecordingHub,
+    hub_call,
+    lose_next_webhook,
+    screen,
+    settled,
+    sign_in,
+    slow_meta,
+)
+
+ACME_WABA = "102290129340398"
+ACME_RUNNING = "+49 1511 2345001"
+TEMPLATES = f"/v1/wabas/{ACME_WABA}/templates"
+
+
+def unique_name(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+def table(page: Page) -> Locator:
+    return page.get_by_role("table", name=f"Templates of WhatsApp Business Account {ACME_WABA}")
+
+
+def row(page: Page, name: str, language: str) -> Locator:
+    """The row of one template in one language (its name opens the details, "order_update (en_US): details")."""
+    return (
+        table(page)
+        .get_by_role("row")
+        .filter(has=page.get_by_role("button", name=f"{name} ({language}): details", exact=True))
+    )
+
+
+def status_of(template_row: Locator) -> Locator:
+    """The status pill of a row (its Status cell, beside Meta's reason)."""
+    return template_row.get_by_role("cell").nth(2).locator(".status-pill")
+
+
+def open_acme_templates(page: Page) -> None:
+    """Anna signs in and opens Templates from the menu: Acme has one WABA, so its templates open at once."""
+    sign_in(page, ACME_USER)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Templates").click()
+    expect(page.get_by_role("heading", name="Templates", level=1)).to_be_visible()
+    expect(page).to_have_url(re.compile(f"/wabas/{ACME_WABA}/templates$"))
+    expect(row(page, "order_update", "en_US")).to_be_visible()
+
+
+@contextmanager
+def webhooks_as_before(hub: RecordingHub) -> Iterator[None]:
+    """A block that makes the Meta sandbox lose its next webhook: no lost webhook is left for the next test."""
+    try:
+        yield
+    finally:
+        assert httpx.post(f"{hub.meta}/_sandbox/webhooks/lose", json={"count": 0}, timeout=30).status_code == 200
+
+
+def meta_template(hub: RecordingHub, name: str) -> dict[str, Any] | None:
+    state: dict[str, Any] = httpx.get(f"{hub.meta}/_sandbox/state", timeout=30).json()
+    return next((t for t in state["templates"].values() if t["waba_id"] == ACME_WABA and t["name"] == name), None)
+
+
+def lost_webhooks(hub: RecordingHub) -> int:
+    """How many webhooks the Meta sandbox will still lose."""
+    state: dict[str, Any] = httpx.get(f"{hub.meta}/_sandbox/state", timeout=30).json()
+    return int(state["webhooks_to_lose"])
+
+
+def test_a_client_sees_its_templates_with_status_reason_and_details(page: Page) -> None:
+    open_acme_templates(page)
+
+    for name, language, category, status in (
+        ("order_update", "en_US", "Utility", "Approved"),
+        ("order_update", "de", "Utility", "Approved"),
+        ("spring_sale", "en_US", "Marketing", "Rejected"),
+        ("login_code", "en_US", "Authentication", "Approved"),
+    ):
+        cells = row(page, name, language).get_by_role("cell")
+        expect(cells.nth(0)).to_have_text(language)
+        expect(cells.nth(1)).to_have_text(category)
+        expect(cells.nth(2)).to_contain_text(status)
+    expect(row(page, "welcome", "de")).to_be_visible()  # PENDING in the story until the sandbox decides it
+    rejected = row(page, "spring_sale", "en_US")
+    expect(rejected).to_contain_text("Reason: Promotional content")
+    expect(status_of(rejected)).to_have_text("Rejected")
+    expect(status_of(rejected)).to_have_class(re.compile(r"\bstatus-rejected\b"))  # red
+    expect(status_of(row(page, "order_update", "en_US"))).to_have_class(re.compile(r"\bstatus-approved\b"))  # green
+    expect(row(page, "order_update", "en_US").get_by_role("cell").nth(3)).to_have_text("High")
+    screen(page, "templates list")
+
+    rejected.get_by_role("button", name="spring_sale (en_US): details").click()
+    dialog = page.get_by_role("dialog", name="spring_sale · en_US")
+    expect(dialog).to_contain_text("Promotional content")
+    expect(dialog.get_by_role("figure", name="The message as sent")).to_have_text(
+        "Spring sale! 50% off everything, today only."
+    )
+    screen(page, "template details")
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_have_count(0)
+
+    row(page, "order_update", "en_US").get_by_role("button", name="order_update (en_US): details").click()
+    message = page.get_by_role("dialog", name="order_update · en_US").get_by_role("figure", name="The message as sent")
+    expect(message).to_contain_text("Hi Maria, your order A-1042 is on its way.")  # the examples in place
+    expect(message).to_contain_text("Acme Retail")  # the footer
+    page.keyboard.press("Escape")
+
+    row(page, "login_code", "en_US").get_by_role("button", name="login_code (en_US): details").click()
+    auth = page.get_by_role("dialog", name="login_code · en_US")
+    expect(auth.get_by_role("figure")).to_contain_text("For your security, do not share this code.")
+    expect(auth.get_by_role("list", name="Buttons")).to_have_text("Copy code")
+
+
+def test_filters_by_status_category_and_name_from_the_number_page(page: Page) -> None:
+    sign_in(page, ACME_USER)
+    page.get_by_role("row", name=re.compile(re.escape(ACME_RUNNING))).get_by_role("link", name="Manage").click()
+    page.get_by_role("region", name="Templates").get_by_role("link", name="Open templates").click()
+    expect(row(page, "order_update", "en_US")).to_be_visible()
+    filters = page.get_by_role("search", name="Filter the templates")
+
+    filters.get_by_label("Status").select_option(label="Rejected")
+    expect(row(page, "order_update", "en_US")).to_have_count(0)
+    expect(row(page, "spring_sale", "en_US")).to_be_visible()
+    expect(table(page).get_by_role("row")).not_to_have_count(1)
+    for status in table(page).locator("tbody td:nth-child(4) .status-pill").all_inner_texts():
+        assert status == "Rejected"
+
+    filters.get_by_label("Status").select_option(label="All")
+    filters.get_by_label("Category").select_option(label="Authentication")
+    expect(row(page, "login_code", "en_US")).to_be_visible()
+    expect(row(page, "spring_sale", "en_US")).to_have_count(0)
+    filters.get_by_label("Category").select_option(label="All")
+
+    filters.get_by_label("Name").press_sequentially("order")  # asks once typing pauses
+    expect(row(page, "order_update", "en_US")).to_be_visible()
+    expect(row(page, "order_update", "de")).to_be_visible()
+    expect(row(page, "spring_sale", "en_US")).to_have_count(0)
+    expect(row(page, "login_code", "en_US")).to_have_count(0)
+    filters.get_by_label("Language").select_option(value="de")
+    expect(row(page, "order_update", "en_US")).to_have_count(0)
+    expect(row(page, "order_update", "de")).to_be_visible()
+    screen(page, "templates filtered")
+
+    filters.get_by_label("Name").fill("no_such_template")
+    expect(table(page)).to_contain_text("No template matches these filters.")
+
+
+def test_a_sync_shows_its_progress_and_counts_and_refreshes_the_list(page: Page, hub: RecordingHub) -> None:
+    """Meta approves a template whose webhook the hub never gets: the mirror says PENDING until the sync."""
+    name = unique_name("sync_check")
+    with webhooks_as_before(hub):
+        lose_next_webhook(hub)
+        body = {
+            "name": name,
+            "language": "en_US",
+            "category": "UTILITY",
+            "components": [{"type": "BODY", "text": "Your appointment is confirmed for tomorrow morning."}],
+        }
+        created = hub_call(hub, "POST", TEMPLATES, ACME_USER, body)
+        assert created.status_code == 201, created.text
+        settled(lambda: (meta_template(hub, name) or {}).get("status") == "APPROVED", "Meta approves the template")
+
+    open_acme_templates(page)
+    page.get_by_role("search", name="Filter the templates").get_by_label("Name").fill(name)
+    expect(status_of(row(page, name, "en_US"))).to_have_text("Pending")
+
+    slow_meta(hub, calls=1)
+    sync = page.get_by_role("region", name="Sync with Meta")
+    sync.get_by_role("button", name="Sync with Meta").click()
+    expect(sync.get_by_role("button", name="Syncing with Meta…")).to_be_visible()
+    expect(sync.get_by_role("status")).to_have_text(re.compile(r"^Synced: \d+ added, [1-9]\d* updated, \d+ removed\.$"))
+    expect(status_of(row(page, name, "en_US"))).to_have_text("Approved")
+    screen(page, "templates synced")
+
+
+def test_a_client_creates_a_template_watching_the_preview_and_sees_it_pending(page: Page, hub: RecordingHub) -> None:
+    name = unique_name("parcel_update")
+    open_acme_templates(page)
+    page.get_by_role("link", name="Create template").click()
+    expect(page.get_by_role("heading", name="Create template", level=1)).to_be_visible()
+    preview = page.get_by_role("region", name="Preview")
+    bubble = preview.get_by_role("figure", name="Preview of the message")
+
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Category", exact=True).select_option("UTILITY")
+    body = page.get_by_role("textbox", name="Body", exact=True)
+    body.press_sequentially("Hi {{1}}")
+    # Meta's rule, beside the field it is about (the preview route names it components[0].text)
+    expect(body).to_have_accessible_description(re.compile("must not end with a variable"))
+    expect(body).to_have_attribute("aria-invalid", "true")
+    expect(preview.get_by_role("status")).to_have_text(re.compile("broken: see the fields marked"))
+    expect(bubble).to_have_text("Hi {{1}}")
+    screen(page, "template create error")
+
+    body.press_sequentially(", your parcel is on its way.")
+    page.get_by_label("Example of {{1}} in the body").fill("Maria")
+    expect(bubble).to_have_text("Hi Maria, your parcel is on its way.")  # the example in place, as the customer sees it
+    expect(preview.get_by_role("status")).to_have_text("Meta's rules that the hub checks are kept.")
+    expect(body).not_to_have_attribute("aria-invalid", "true")
+
+    page.get_by_label("Footer (optional)").fill("Acme Retail")
+    page.get_by_role("button", name="Add quick reply").click()
+    page.get_by_label("Quick reply 1").fill("Where is it?")
+    expect(bubble).to_contain_text("Acme Retail")
+    expect(bubble.get_by_role("list", name="Buttons")).to_have_text("Where is it?")
+    screen(page, "template create preview")
+
+    with webhooks_as_before(hub):
+        lose_next_webhook(hub)  # Meta's decision stays away: the template is PENDING in the mirror
+        page.get_by_role("button", name="Submit for review").click()
+        expect(page.get_by_role("heading", name="Templates", level=1)).to_be_visible()
+        expect(page.get_by_role("status").filter(has_text=name)).to_have_text(
+            f"“{name}” (en_US) was submitted for Meta's review: Pending."
+        )
+        created = row(page, name, "en_US")
+        expect(status_of(created)).to_have_text("Pending")
+        expect(created.get_by_role("cell").nth(1)).to_have_text("Utility")
+        settled(lambda: meta_template(hub, name) is not None, "Meta has the template")
+        settled(lambda: lost_webhooks(hub) == 0, "the sandbox sent (and lost) its decision")
+
+
+def test_a_client_saves_a_draft_and_sees_refusals_beside_the_form(page: Page) -> None:
+    open_acme_templates(page)
+    page.get_by_role("link", name="Create template").click()
+
+    # a name Acme has in this language: Meta's rules are kept, the account refuses it (409)
+    page.get_by_label("Name").fill("order_update")
+    page.get_by_role("textbox", name="Body", exact=True).fill("Your order has shipped and arrives this week.")
+    expect(page.get_by_role("region", name="Preview").get_by_role("status")).to_have_text(
+        "Meta's rules that the hub checks are kept."
+    )
+    page.get_by_role("button", name="Submit for review").click()
+    alert = page.get_by_role("form", name="New template").get_by_role("alert")
+    expect(alert).to_contain_text("The template cannot be created")
+    screen(page, "template create conflict")
+
+    name = unique_name("draft_note")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Category", exact=True).select_option("MARKETING")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status").filter(has_text=name)).to_have_text(
+        f"“{name}” (en_US) was saved as a draft: Meta has not seen it."
+    )
+    filters = page.get_by_role("search", name="Filter the templates")
+    filters.get_by_label("Status").select_option(label="Draft")
+    draft = row(page, name, "en_US")
+    expect(status_of(draft)).to_have_text("Draft")
+    expect(draft.get_by_role("cell").nth(1)).to_have_text("Marketing")
+    draft.get_by_role("button", name=f"{name} (en_US): details").click()
+    expect(page.get_by_role("dialog", name=f"{name} · en_US")).to_contain_text("None yet (a draft)")
+
+
+def test_support_reads_a_clients_templates_but_creates_none(page: Page) -> None:
+    sign_in(page, "sam@hub.example")
+    expect(page.get_by_role("heading", name="Choose a client")).to_be_visible()
+    page.goto(f"/clients/acme/wabas/{ACME_WABA}/templates")
+    expect(row(page, "spring_sale", "en_US")).to_contain_text("Promotional content")
+    expect(page.get_by_role("link", name="Create template")).to_have_count(0)
+    screen(page, "templates support")

@@ -1,0 +1,3 @@
+export { NewTemplatePage } from "./NewTemplatePage";
+export { TemplatesHome } from "./TemplatesHome";
+export { TemplatesPage } from "./TemplatesPage";
