@@ -78,6 +78,13 @@ class NotFound(HubError):
     title = "Not found"
 
 
+class WabaNotFound(NotFound):
+    """A WhatsApp Business Account the hub does not manage, or another tenant's (the same answer)."""
+
+    def __init__(self, waba_id: str):
+        super().__init__(f"WhatsApp Business Account {waba_id} was not found.")
+
+
 class StateConflict(HubError):
     status = 409
     slug = "state-conflict"

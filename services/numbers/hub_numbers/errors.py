@@ -43,11 +43,6 @@ class NumberNotFound(NotFound):
         super().__init__(f"Number {number_id} was not found.")
 
 
-class WabaNotFound(NotFound):
-    def __init__(self, waba_id: str):
-        super().__init__(f"WhatsApp Business Account {waba_id} was not found.")
-
-
 class ImportNotFound(NotFound):
     def __init__(self, import_id: str):
         super().__init__(f"Import {import_id} was not found.")

@@ -7,11 +7,6 @@ from datetime import datetime
 from hub_shared.errors import NotFound, QuotaExceeded, StateConflict
 
 
-class WabaNotFound(NotFound):
-    def __init__(self, waba_id: str):
-        super().__init__(f"WhatsApp Business Account {waba_id} was not found.")
-
-
 class TemplateNotFound(NotFound):
     def __init__(self, waba_id: str, name: str, language: str | None = None):
         which = f"{name} ({language})" if language else name

@@ -5,11 +5,6 @@ from __future__ import annotations
 from hub_shared.errors import NotFound, StateConflict
 
 
-class WabaNotFound(NotFound):
-    def __init__(self, waba_id: str):
-        super().__init__(f"WhatsApp Business Account {waba_id} was not found.")
-
-
 class NumberNotFound(NotFound):
     def __init__(self, number_id: str):
         super().__init__(f"Number {number_id} was not found.")

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hub_numbers.errors import ChangedConcurrently, WabaNotFound
+from hub_numbers.errors import ChangedConcurrently
 from hub_numbers.models.numbers import AccountStatus, Number
 from hub_numbers.models.onboarding import NumberImport, Waba
 from hub_numbers.settings import numbers_settings
 from hub_numbers.store.numbers import NumbersStore, number_item
 from hub_shared import aws
 from hub_shared.clock import to_rfc3339
+from hub_shared.errors import WabaNotFound
 from hub_shared.events import DomainEvent
 from hub_shared.outbox import outbox_put
 

@@ -32,7 +32,6 @@ from hub_numbers.errors import (
     ResendTooSoon,
     TooManyAttempts,
     VerificationCodeRejected,
-    WabaNotFound,
 )
 from hub_numbers.events import NumberAdded
 from hub_numbers.models.numbers import AccountStatus, Number, RegistrationStatus
@@ -62,7 +61,7 @@ from hub_numbers.usecases.registration import (
 from hub_shared.auth import Action, Principal, authorize
 from hub_shared.clock import advanced
 from hub_shared.deadline import DeadlineReached
-from hub_shared.errors import StateConflict, UpstreamError
+from hub_shared.errors import StateConflict, UpstreamError, WabaNotFound
 from hub_shared.events import EventMetadata
 from hub_shared.graph import Graph, MetaRefused
 from hub_shared.idempotency import Idempotency

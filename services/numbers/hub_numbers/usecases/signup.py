@@ -34,7 +34,6 @@ from hub_numbers.errors import (
     NumberNotFound,
     NumberNotInWaba,
     SignupCodeRejected,
-    WabaNotFound,
 )
 from hub_numbers.events import NumberAdded
 from hub_numbers.models.numbers import AccountStatus, Number, OnboardingStep, RegistrationStatus
@@ -56,7 +55,7 @@ from hub_shared.accounts import ClientAccounts
 from hub_shared.auth import Principal, authorize
 from hub_shared.clock import advanced
 from hub_shared.deadline import DeadlineReached
-from hub_shared.errors import HubError, UpstreamError
+from hub_shared.errors import HubError, UpstreamError, WabaNotFound
 from hub_shared.events import EventMetadata
 from hub_shared.graph import Graph, MetaCredentialsRejected, MetaRefused
 from hub_shared.idempotency import Idempotency

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from hub_shared.auth import Action, Principal, authorize
+from hub_shared.errors import WabaNotFound
 from hub_shared.wabas import RegisteredWaba
-from hub_templates.errors import WabaNotFound
 
 SEES = (Action.NUMBERS_READ, Action.WABA_READ, Action.TEMPLATES_READ, Action.TEMPLATES_WRITE)
 """What lets a partner know a client's WABA exists."""

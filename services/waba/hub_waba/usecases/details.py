@@ -12,10 +12,9 @@ from typing import Any, Protocol
 from aws_lambda_powertools import Logger
 
 from hub_shared.auth import Action, Principal, Role, Tenant, authorize
-from hub_shared.errors import InvalidCursor, NotFound, QuotaExceeded, UpstreamError
+from hub_shared.errors import InvalidCursor, NotFound, QuotaExceeded, UpstreamError, WabaNotFound
 from hub_shared.graph import Graph
 from hub_shared.pagination import CursorCodec, Page, fingerprint
-from hub_waba.errors import WabaNotFound
 from hub_waba.models.wabas import (
     Health,
     KeptDetails,
