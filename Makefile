@@ -7,6 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 EXAMPLES ?= 200
+# Python keeps the bytecode it compiles (some shells set PYTHONDONTWRITEBYTECODE): otherwise every process of a
+# run — each test worker, each local hub — compiles boto3, moto, pydantic and the hub from source again.
+unexport PYTHONDONTWRITEBYTECODE
 STAMP := $(VENV)/.synced-$(shell cat requirements/dev.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
 .PHONY: help setup test lint typecheck cfn-lint openapi openapi-check events events-check reliability-check fuzz unit integration e2e browser bench run token job lock clean web web-check chromium

@@ -7,11 +7,14 @@ and fails on a fresh clone.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Iterator
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from moto import mock_aws
 from xdist.remote import Producer
@@ -96,6 +99,12 @@ def thread_safe_moto() -> None:
     """Jobs and concurrent requests write from several threads: moto's DynamoDB needs serializing for that (real
     DynamoDB does not), in every test, as in the local cloud (`local.moto_fixes`)."""
     serialize_dynamodb()
+
+
+# moto's `mock_aws` gives every test a new default boto3 session, and `reset_all` the hub's own: each new botocore
+# session would read and parse its JSON models again (endpoints, retries, each service's API, ≈ 0.3 s a test). The
+# models never change within a run, so every session of a test process shares one loader and its cache.
+botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)
 
 
 def _install_repository_guard() -> None:
