@@ -136,6 +136,11 @@ class OutcomeUnknown(UpstreamUnavailable):
         self.reason = reason
 
 
+def text_or_none(value: object) -> str | None:
+    """A field of a Graph answer as text, None when Meta left it out (or sent null)."""
+    return None if value is None else str(value)
+
+
 class Graph(Protocol):
     """The Graph API calls use cases make: `GraphClient` is one (a bounded one too), a test's fake another."""
 

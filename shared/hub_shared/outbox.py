@@ -14,9 +14,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit
 
 from hub_shared import aws
 from hub_shared.events import DomainEvent, EventPublisher, EventPublishFailed
+from hub_shared.observability import observability
+from hub_shared.settings import get_settings
 
 if TYPE_CHECKING:
     from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
@@ -123,3 +126,19 @@ def relay_outbox(records: Sequence[dict[str, Any]], *, dead_letter_queue_url: st
     return relay_stream_records(
         records, outbox_entry, publisher=EventPublisher(), sqs=aws.sqs(), dead_letter_queue_url=dead_letter_queue_url
     )
+
+
+def outbox_relay_handler(service: str) -> Callable[[dict[str, Any], Any], dict[str, list[Any]]]:
+    """The Lambda handler of `service`'s outbox relay (its table's stream, filtered to outbox items by the event
+    source mapping): the items on the bus, what the bus keeps refusing to the dead-letter queue
+    (`OUTBOX_DEAD_LETTER_QUEUE_URL`), and the metric `<Service>OutboxEventsPublished`."""
+    obs = observability(service)
+    metric = f"{service.title()}OutboxEventsPublished"
+
+    @obs.handler()
+    def handler(event: dict[str, Any], context: Any) -> dict[str, list[Any]]:
+        published = relay_outbox(event["Records"], dead_letter_queue_url=get_settings().outbox_dead_letter_queue_url)
+        obs.metrics.add_metric(name=metric, unit=MetricUnit.Count, value=published)
+        return {"batchItemFailures": []}
+
+    return handler

@@ -13,7 +13,7 @@ from aws_lambda_powertools import Logger
 
 from hub_shared.auth import Action, Principal, Role, Tenant, authorize
 from hub_shared.errors import InvalidCursor, NotFound, QuotaExceeded, UpstreamError, WabaNotFound
-from hub_shared.graph import Graph
+from hub_shared.graph import Graph, text_or_none
 from hub_shared.pagination import CursorCodec, Page, fingerprint
 from hub_waba.models.wabas import (
     Health,
@@ -111,30 +111,26 @@ def read_from_meta(waba: RegisteredWaba, graph: Graph, now: datetime) -> WabaDet
         name=str(node.get("name") or waba.waba_id),
         type=WabaType.OBO if obo else WabaType.SHARED,
         message_on_behalf_status=(on_behalf.get("status") or "APPROVED") if obo else None,
-        timezone_id=_text(node.get("timezone_id")),
-        business_manager_id=_text((client_business or {}).get("id")),
-        namespace=_text(node.get("message_template_namespace")),
-        account_review_status=_text(node.get("account_review_status")),
-        business_verification_status=_text(node.get("business_verification_status")),
-        currency=_text(node.get("currency")),
+        timezone_id=text_or_none(node.get("timezone_id")),
+        business_manager_id=text_or_none((client_business or {}).get("id")),
+        namespace=text_or_none(node.get("message_template_namespace")),
+        account_review_status=text_or_none(node.get("account_review_status")),
+        business_verification_status=text_or_none(node.get("business_verification_status")),
+        currency=text_or_none(node.get("currency")),
         health=Health.model_validate(health) if isinstance(health, dict) else None,
         numbers=[
             WabaNumberSummary(
                 number_id=str(found["id"]),
-                phone_number=_text(found.get("display_phone_number")),
-                display_name=_text(found.get("verified_name")),
-                quality_rating=_text(found.get("quality_rating")),
-                status=_text(found.get("status")),
+                phone_number=text_or_none(found.get("display_phone_number")),
+                display_name=text_or_none(found.get("verified_name")),
+                quality_rating=text_or_none(found.get("quality_rating")),
+                status=text_or_none(found.get("status")),
             )
             for found in numbers.get("data", [])
             if isinstance(found, dict) and found.get("id")
         ],
         fetched_at=now,
     )
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 # ---------------------------------------------------------------- the list
