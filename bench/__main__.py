@@ -20,6 +20,7 @@ from bench.cold_start import cold_start
 from bench.deletion import deletion
 from bench.display_names import display_names
 from bench.ingress import ingress
+from bench.templates import templates
 from bench.waba_page import waba_page
 
 Benchmark = Callable[[int], None]
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "deletion": deletion,
     "display_names": display_names,
     "waba_page": waba_page,
+    "templates": templates,
 }
 
 

@@ -80,7 +80,11 @@ def seed(info: AwsInfo, now: datetime) -> SeedReport:
             ),
             event_at=to_rfc3339(now),
         )
-    TemplatesStore(info.tables["TemplatesTable"], dynamodb).replace(story_templates(now), [])
+    templates = TemplatesStore(info.tables["TemplatesTable"], dynamodb)
+    mirrored = story_templates(now)
+    templates.replace(mirrored, [])
+    for waba_id in {template.waba_id for template in mirrored}:
+        templates.set_count(waba_id, sum(template.waba_id == waba_id for template in mirrored))
     cognito: CognitoIdentityProviderClient = info.client("cognito-idp")
     for user in story.USERS:
         _put_user(cognito, info.user_pool_id, user)

@@ -1768,6 +1768,14 @@ def waba_call(
     return waba_answer(routed_event(method, path, claims, route=route, body=body, query=query))
 
 
+def function_answer(
+    handler: Callable[[dict[str, Any], Any], dict[str, Any]], function: str, event: dict[str, Any]
+) -> tuple[int, Any]:
+    """An HTTP function's status and JSON body for `event` (None when it has none: a 204)."""
+    answer = handler(event, context(function))
+    return answer["statusCode"], json.loads(answer["body"]) if answer.get("body") else None
+
+
 def waba_upload(
     path: str, claims: dict[str, str] | None, *, route: str, files: dict[str, tuple[str, bytes, str]]
 ) -> tuple[int, dict[str, Any]]:
@@ -1813,8 +1821,7 @@ def routed_event(
 
 def waba_answer(event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """The waba function's status and JSON body for `event`."""
-    answer = waba_handler(event, context("WabaFunction"))
-    return answer["statusCode"], json.loads(answer["body"])
+    return function_answer(waba_handler, "WabaFunction", event)
 
 
 @contextlib.contextmanager
@@ -1840,10 +1847,10 @@ def templates_call(
     body: Any = None,
     **query: str,
 ) -> tuple[int, dict[str, Any]]:
-    """One request to the templates function, as API Gateway hands it over; its status and JSON body."""
+    """One request to the templates function, as API Gateway hands it over; its status and JSON body (None when it
+    has none: a 204)."""
     event = routed_event(method, path, claims, route=route, body=body, query=query)
-    answer = templates_handler(event, context("TemplatesFunction"))
-    return answer["statusCode"], json.loads(answer["body"])
+    return function_answer(templates_handler, "TemplatesFunction", event)
 
 
 def a_png(width: int, height: int) -> bytes:

@@ -249,7 +249,7 @@ def example_of(schema: dict[str, Any]) -> Any:
         return schema.get("minimum", 1)
     if kind == "boolean":
         return True
-    return []
+    return [example_of(schema["items"])] * schema.get("minItems", 0)
 
 
 # ---------------------------------------------------------------- the matrix

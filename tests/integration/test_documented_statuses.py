@@ -63,6 +63,7 @@ PROFILE = "tests/integration/test_waba_profile.py::"
 PICTURE = "tests/integration/test_waba_profile_picture.py::"
 MIRROR = "tests/integration/test_templates_mirror.py::"
 CREATE = "tests/integration/test_templates_create.py::"
+CHANGES = "tests/integration/test_templates_changes.py::"
 WITNESSES: dict[str, dict[int, str]] = {
     "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
     "GET /v1/clients": {400: "tests/integration/test_accounts_clients.py::test_a_cursor_of_another_search_is_refused"},
@@ -105,6 +106,36 @@ WITNESSES: dict[str, dict[int, str]] = {
     "POST /v1/wabas/{waba_id}/templates/{name}/{language}/submit": {
         409: CREATE + "test_a_draft_is_kept_unchecked_and_never_sent_until_submitted",
         429: "hub_templates.errors.CreationRateLimited",
+        502: "hub_shared.errors.UpstreamError",
+        503: "hub_shared.errors.UpstreamUnavailable",
+    },
+    "PATCH /v1/wabas/{waba_id}/templates/{name}/{language}": {
+        409: CHANGES + "test_a_template_in_review_or_disabled_cannot_be_edited",
+        429: CHANGES + "test_an_approved_template_is_edited_once_a_day_and_the_429_says_when_next",
+        502: "hub_shared.errors.UpstreamError",
+        503: CHANGES + "test_meta_failing_the_edit_records_nothing",
+    },
+    "POST /v1/wabas/{waba_id}/templates/{name}/{language}/copy": {
+        409: CHANGES + "test_a_copy_onto_itself_or_onto_an_existing_template_is_refused",
+        429: "hub_templates.errors.CreationRateLimited",
+        502: "hub_shared.errors.UpstreamError",
+        503: "hub_shared.errors.UpstreamUnavailable",
+    },
+    "POST /v1/wabas/{waba_id}/templates/{name}/languages": {
+        409: CHANGES + "test_a_language_is_added_in_the_names_category",
+        429: "hub_templates.errors.CreationRateLimited",
+        502: "hub_shared.errors.UpstreamError",
+        503: "hub_shared.errors.UpstreamUnavailable",
+    },
+    "DELETE /v1/wabas/{waba_id}/templates/{name}": {
+        409: CHANGES + "test_a_disabled_template_cannot_be_deleted_and_meta_failing_deletes_nothing",
+        429: "hub_shared.errors.QuotaExceeded",
+        502: "hub_shared.errors.UpstreamError",
+        503: CHANGES + "test_a_disabled_template_cannot_be_deleted_and_meta_failing_deletes_nothing",
+    },
+    "DELETE /v1/wabas/{waba_id}/templates/{name}/{language}": {
+        409: "hub_templates.errors.TemplateNotDeletable",
+        429: "hub_shared.errors.QuotaExceeded",
         502: "hub_shared.errors.UpstreamError",
         503: "hub_shared.errors.UpstreamUnavailable",
     },

@@ -56,6 +56,9 @@ TABLE_ACCESS: dict[str, dict[str, str]] = {
     "WabaOutboxFunction": {"WabaTable": READ},  # its stream only
     "TemplatesFunction": {"TemplatesTable": WRITE, "WabaTable": READ, "AccountsTable": READ},  # WABA registry
     "TemplatesMetaEventsFunction": {"TemplatesTable": WRITE, "WabaTable": READ},
+    "TemplatesNumberEventsFunction": {"TemplatesTable": WRITE},
+    "TemplatesSyncJobFunction": {"TemplatesTable": WRITE, "WabaTable": READ},
+    "TemplatesOutboxFunction": {"TemplatesTable": READ},  # its stream only
     "WebhooksFunction": {"WebhookChangesTable": WRITE},
     "WebhooksRelayFunction": {"WebhookChangesTable": READ},  # its stream only
 }

@@ -182,7 +182,7 @@ def test_meta_refusing_or_failing_the_creation_records_nothing(
 
     assert (status, problem["status"]) == (answer, answer)
     assert kept(aws) == {}
-    assert TemplatesStore("hub-templates", aws.dynamodb).created_in(ACME_WABA, "2026-11-20T12") == 0
+    assert TemplatesStore("hub-templates", aws.dynamodb).created_in(ACME_WABA, NOW) == 0
 
 
 def test_a_draft_is_kept_unchecked_and_never_sent_until_submitted(meta: InProcessMeta, aws: AwsWorld) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -116,9 +116,21 @@ def _position(ids: list[str], cursor: str) -> int:
         raise GraphApiError("(#100) Invalid cursor", details=f"Cursor {cursor!r} is not valid here") from exc
 
 
-def page(call: GraphCall, items: Iterable[tuple[str, Json]]) -> Json:
-    """Meta's cursor paging over `(id, rendered item)` pairs: `{data, paging: {cursors, next?, previous?}}`."""
+Item = Json | Callable[[], Json]
+"""An item of a list as Meta answers it, or a function that renders it (called only if the item is answered)."""
+
+
+def _rendered(item: Item) -> Json:
+    return item() if callable(item) else item
+
+
+def page(call: GraphCall, items: Iterable[tuple[str, Item]]) -> Json:
+    """Meta's cursor paging over `(id, item)` pairs: `{data, paging: {cursors, next?, previous?}}`. Only the items
+    of the page are rendered, and the first item (every item of a list renders alike), so that a field Meta refuses
+    is refused on every page of a list that is not empty, before the cursor is read."""
     rows = list(items)
+    if rows:
+        _rendered(rows[0][1])
     ids = [item_id for item_id, _ in rows]
     limit = call.integer("limit", default=25, low=1, high=100)
     after, before = call.text("after"), call.text("before")
@@ -130,7 +142,7 @@ def page(call: GraphCall, items: Iterable[tuple[str, Json]]) -> Json:
         start = 0
     end = _position(ids, before) if before and not after else min(len(rows), start + limit)
     chunk = rows[start:end]
-    body: Json = {"data": [item for _, item in chunk]}
+    body: Json = {"data": [_rendered(item) for _, item in chunk]}
     if not chunk:
         return body
     paging: Json = {"cursors": {"before": _cursor(chunk[0][0]), "after": _cursor(chunk[-1][0])}}

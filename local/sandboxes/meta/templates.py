@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 
 from local.sandboxes.meta.call import GraphCall, Json, page, select_fields, split_fields
@@ -53,13 +54,13 @@ def _matches(template: TemplateRecord, call: GraphCall) -> bool:
 
 def list_templates(state: MetaState, call: GraphCall) -> Json:
     requested = split_fields(call.text("fields"))
+
+    def rendered(template: TemplateRecord) -> Callable[[], Json]:
+        return lambda: select_fields(requested, template_fields(template), DEFAULT_FIELDS, TEMPLATE)
+
+    # Rendered lazily: a WABA may have 6,000 templates, and a page is at most 100 of them.
     return page(
-        call,
-        (
-            (template.id, select_fields(requested, template_fields(template), DEFAULT_FIELDS, TEMPLATE))
-            for template in state.templates.values()
-            if _matches(template, call)
-        ),
+        call, ((template.id, rendered(template)) for template in state.templates.values() if _matches(template, call))
     )
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "limits",
     "meta_graph",
     "sync_page_size",
+    "sync_workers",
     "templates_store",
     "waba_registry",
 ]
@@ -47,6 +48,10 @@ def meta_graph() -> GraphClient:
 
 def sync_page_size() -> int:
     return templates_settings().template_sync_page_size
+
+
+def sync_workers() -> int:
+    return templates_settings().template_sync_workers
 
 
 @singleton

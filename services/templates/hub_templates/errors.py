@@ -59,3 +59,44 @@ class CreationRateLimited(QuotaExceeded):
             f"try again in {max(1, retry_after // 60)} minutes.",
             retry_after=retry_after,
         )
+
+
+class TemplateNotEditable(StateConflict):
+    slug = "template-not-editable"
+    title = "The template cannot be edited in its status"
+
+    def __init__(self, name: str, language: str, status: str):
+        super().__init__(
+            f"Template {name} ({language}) is {status}: Meta lets only APPROVED, REJECTED or PAUSED templates be "
+            "edited (and the hub its drafts). Wait for Meta's review, or copy it to a new name."
+        )
+
+
+class TemplateNotDeletable(StateConflict):
+    slug = "template-not-deletable"
+    title = "The template cannot be deleted in its status"
+
+    def __init__(self, name: str, language: str, status: str):
+        super().__init__(f"Template {name} ({language}) is {status}: Meta does not let a {status} template be deleted.")
+
+
+class EditLimited(QuotaExceeded):
+    """Meta's limits on editing an APPROVED template: one edit in 24 hours, ten in 30 days."""
+
+    def __init__(self, name: str, language: str, rule: str, next_edit: datetime, retry_after: int):
+        super().__init__(
+            f"Template {name} ({language}) is approved, and Meta allows {rule}: the next edit is possible from "
+            f"{next_edit:%Y-%m-%d %H:%M} UTC.",
+            retry_after=retry_after,
+        )
+
+
+class UnsupportedContent(StateConflict):
+    slug = "template-content-unsupported"
+    title = "The template holds what the hub cannot change"
+
+    def __init__(self, name: str, language: str):
+        super().__init__(
+            f"Meta describes template {name} ({language}) with components the hub does not know: change it in "
+            "WhatsApp Manager, or create a new template."
+        )

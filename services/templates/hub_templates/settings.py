@@ -26,6 +26,10 @@ class TemplatesSettings(Settings):
         default=100, ge=1, le=100, description="Templates asked of Meta per page when a WABA's templates are synced."
     )
 
+    template_sync_workers: int = Field(
+        default=4, ge=1, le=32, description="WABAs synced at once by the scheduled sync of every WABA's templates."
+    )
+
 
 @singleton
 def templates_settings() -> TemplatesSettings:

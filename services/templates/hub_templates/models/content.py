@@ -35,6 +35,8 @@ def _language(value: object) -> object:
 
 Upper = BeforeValidator(_upper)
 """Meta's enums in any case, kept in Meta's upper case."""
+Normalised = BeforeValidator(_language)
+"""A language code as Meta writes it (`en-US` → `en_US`)."""
 
 
 class Category(StrEnum):
@@ -299,7 +301,7 @@ class TemplateContent(_Content):
     )
 
     name: str = Field(description="Lowercase letters, digits and underscores; up to 512 characters.")
-    language: Annotated[str, BeforeValidator(_language)] = Field(
+    language: Annotated[str, Normalised] = Field(
         description="One of Meta's language codes (`en_US`; `en-US` is read as `en_US`)."
     )
     category: Annotated[Category, Upper]

@@ -4,12 +4,13 @@ hub keeps and Meta has not seen), and the API models of reading it and syncing i
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from hub_shared.clock import UtcDateTime
-from hub_templates.models.content import TemplateContent
+from hub_templates.models.content import Category, Component, Normalised, ParameterFormat, TemplateContent, Upper
 
 NAME_PATTERN = r"^[a-z0-9_]{1,512}$"
 LANGUAGE_PATTERN = r"^[a-z]{2,3}([_-][A-Za-z]{2,3})?$"
@@ -57,6 +58,11 @@ class Template(BaseModel):
     meta_time: int | None = Field(
         default=None, description="Meta's time (Unix seconds) of the last webhook applied: an older one is ignored."
     )
+    edits: list[UtcDateTime] = Field(
+        default_factory=list,
+        description="When the template was edited while APPROVED, within the last 30 days (Meta allows one edit a day "
+        "and ten in 30 days).",
+    )
 
 
 class NewTemplate(TemplateContent):
@@ -66,6 +72,99 @@ class NewTemplate(TemplateContent):
         default=True,
         description="Send it to Meta's review now (checked first); false keeps it as a DRAFT, which Meta never sees.",
     )
+
+
+EDITED_BY_META = ("category", "components", "message_send_ttl_seconds")
+"""What Meta's edit call changes: an edit gives at least one of them."""
+
+
+class TemplateEdit(BaseModel):
+    """What `PATCH …/templates/{name}/{language}` takes: what changes (Meta replaces the components as a whole)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [{"required": [field]} for field in EDITED_BY_META],
+            "examples": [
+                {
+                    "components": [
+                        {
+                            "type": "BODY",
+                            "text": "Hi {{1}}, your order {{2}} ships today.",
+                            "example": {"body_text": [["Maria", "A-1042"]]},
+                        }
+                    ]
+                }
+            ],
+        },
+    )
+
+    category: Annotated[Category, Upper] | SkipJsonSchema[None] = Field(
+        default=None, description="A new category (an APPROVED template keeps its own)."
+    )
+    parameter_format: Annotated[ParameterFormat, Upper] | SkipJsonSchema[None] = Field(
+        default=None, description="Only a draft's can change."
+    )
+    components: list[Component] | SkipJsonSchema[None] = Field(
+        default=None, min_length=1, description="Every component, as the create call takes them."
+    )
+    message_send_ttl_seconds: int | SkipJsonSchema[None] = None
+
+    @field_validator(*EDITED_BY_META, "parameter_format", mode="before")
+    @classmethod
+    def _given(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("Leave out what does not change rather than sending null")
+        return value
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> TemplateEdit:
+        if self.category is None and self.components is None and self.message_send_ttl_seconds is None:
+            raise ValueError("Give the components, the category or message_send_ttl_seconds: Meta edits only those")
+        return self
+
+
+class TemplateCopy(BaseModel):
+    """What `POST …/templates/{name}/{language}/copy` takes: where the copy goes (the source is untouched)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"language": "es", "submit": False}]})
+
+    name: str | None = Field(default=None, pattern=NAME_PATTERN, description="The copy's name (default: the same).")
+    language: Annotated[str, Normalised] | None = Field(
+        default=None, description="The copy's language (default: the same)."
+    )
+    waba_id: str | None = Field(
+        default=None, pattern=r"^[0-9]{1,20}$", description="Another WABA of the same client (default: the same)."
+    )
+    submit: bool = Field(default=True, description="Send the copy to Meta's review now; false keeps it as a DRAFT.")
+
+
+class NewLanguage(BaseModel):
+    """What `POST …/templates/{name}/languages` takes: the name's content in another language (same category)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "language": "es",
+                    "components": [
+                        {
+                            "type": "BODY",
+                            "text": "Hola {{1}}, tu pedido {{2}} está en camino.",
+                            "example": {"body_text": [["Maria", "A-1042"]]},
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+
+    language: Annotated[str, Normalised] = Field(description="One of Meta's language codes.")
+    parameter_format: Annotated[ParameterFormat, Upper] = ParameterFormat.POSITIONAL
+    components: list[Component] = Field(min_length=1, description="Every component, in the new language.")
+    message_send_ttl_seconds: int | None = None
+    submit: bool = Field(default=True, description="Send it to Meta's review now; false keeps it as a DRAFT.")
 
 
 class TemplateGroup(BaseModel):

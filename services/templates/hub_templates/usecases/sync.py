@@ -5,14 +5,17 @@ Meta never saw, are kept; a template Meta describes as the mirror does is not wr
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
 
 from hub_shared.auth import Action, Principal
-from hub_shared.errors import UpstreamError
-from hub_shared.graph import Graph
+from hub_shared.errors import HubError, UpstreamError
+from hub_shared.fan_out import fan_out
+from hub_shared.graph import Graph, text_or_none
 from hub_shared.wabas import RegisteredWaba
 from hub_templates.models.mirror import SyncCounts, Template, TemplateStatus
 from hub_templates.usecases.wabas import Registry, managed_waba
@@ -43,6 +46,8 @@ class SyncedMirror(Protocol):
     def mirror(self, waba_id: str) -> dict[tuple[str, str], Template]: ...
 
     def replace(self, puts: Iterable[Template], deletes: Iterable[Template]) -> int: ...
+
+    def set_count(self, waba_id: str, count: int) -> None: ...
 
 
 def sync_waba(
@@ -86,6 +91,7 @@ def sync_templates(
             puts.append(now_is)
     gone = [t for key, t in kept.items() if key not in seen and t.status != TemplateStatus.DRAFT]
     writes = mirror.replace(puts, gone)
+    mirror.set_count(waba.waba_id, len(seen))
     logger.info(
         "templates synced",
         extra={"waba_id": waba.waba_id, "pages": pages, "added": added, "updated": updated, "writes": writes},
@@ -99,6 +105,51 @@ def sync_templates(
         pages=pages,
         synced_at=now,
     )
+
+
+@dataclass
+class SyncRun:
+    """What a sync of every WABA did."""
+
+    wabas: int = 0
+    failed: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    pages: int = 0
+
+
+def sync_every_waba(
+    wabas: Iterable[RegisteredWaba],
+    *,
+    mirror: SyncedMirror,
+    graph: Graph,
+    now: datetime,
+    page_size: int,
+    workers: int,
+) -> SyncRun:
+    """The scheduled sync: every WABA's templates, `workers` at a time; a WABA Meta fails for is logged and counted,
+    and the others are synced all the same (the next run tries it again)."""
+
+    def one(waba: RegisteredWaba) -> SyncCounts | None:
+        try:
+            return sync_templates(waba, mirror=mirror, graph=graph, now=now, page_size=page_size)
+        except HubError as error:
+            logger.warning("templates of a WABA not synced", extra={"waba_id": waba.waba_id, "error": error.detail})
+            return None
+
+    run = SyncRun()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="templates-sync") as pool:
+        for counts in fan_out([wabas], one, pool, workers):
+            run.wabas += 1
+            if counts is None:
+                run.failed += 1
+                continue
+            run.added += counts.added
+            run.updated += counts.updated
+            run.removed += counts.removed
+            run.pages += counts.pages
+    return run
 
 
 def _meta_pages(waba_id: str, graph: Graph, page_size: int) -> Iterator[list[dict[str, Any]]]:
@@ -127,10 +178,10 @@ def _from_meta(waba_id: str, data: dict[str, Any], was: Template | None, now: da
         template_id=str(data["id"]) if data.get("id") is not None else None,
         status=str(data.get("status") or TemplateStatus.PENDING),
         category=str(data.get("category") or (was.category if was else "UTILITY")),
-        previous_category=_text(data.get("previous_category")),
-        correct_category=_text(data.get("correct_category")),
+        previous_category=text_or_none(data.get("previous_category")),
+        correct_category=text_or_none(data.get("correct_category")),
         allow_category_change=was.allow_category_change if was else True,
-        quality_score=_text(quality.get("score") if isinstance(quality, dict) else quality),
+        quality_score=text_or_none(quality.get("score") if isinstance(quality, dict) else quality),
         rejected_reason=None if reason in (None, "NONE") else str(reason),
         recommendation=was.recommendation if was else None,
         components=[c for c in data.get("components") or [] if isinstance(c, dict)],
@@ -138,12 +189,9 @@ def _from_meta(waba_id: str, data: dict[str, Any], was: Template | None, now: da
         last_submitted_at=was.last_submitted_at if was else None,
         synced_at=now,
         meta_time=was.meta_time if was else None,
+        edits=was.edits if was else [],
     )
 
 
 def _described(template: Template) -> dict[str, Any]:
     return template.model_dump(include=set(META_FIELDS))
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)

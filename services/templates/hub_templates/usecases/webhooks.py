@@ -4,12 +4,15 @@ template the mirror does not know makes the WABA's templates synced."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
-from hub_shared.graph import Graph
+from hub_shared.events import DomainEvent, EventMetadata
+from hub_shared.graph import Graph, text_or_none
 from hub_shared.meta_events import MetaChange
+from hub_templates.events import TemplateCategoryChanged, TemplateStatusChanged
 from hub_templates.models.mirror import Template
 from hub_templates.rules.languages import normalise_language
 from hub_templates.usecases.sync import SyncedMirror, sync_templates
@@ -31,7 +34,7 @@ class Outcome(StrEnum):
 class WebhookMirror(SyncedMirror, Protocol):
     def get(self, waba_id: str, name: str, language: str) -> Template | None: ...
 
-    def apply(self, template: Template) -> bool: ...
+    def apply(self, template: Template, events: Sequence[DomainEvent] = ()) -> bool: ...
 
 
 def apply_template_change(
@@ -59,7 +62,55 @@ def apply_template_change(
         sync_templates(waba, mirror=templates, graph=graph, now=now, page_size=page_size)
         return Outcome.SYNCED
     updated = found.model_copy(update={**_news(change.field, value), "meta_time": change.time})
-    return Outcome.APPLIED if templates.apply(updated) else Outcome.STALE
+    events = _events(found, updated, waba.client_id, now)
+    return Outcome.APPLIED if templates.apply(updated, events) else Outcome.STALE
+
+
+class _About(TypedDict):
+    """What every template event says of its template."""
+
+    metadata: EventMetadata
+    waba_id: str
+    client_id: str
+    name: str
+    language: str
+    template_id: str | None
+
+
+def _events(was: Template, now_is: Template, client_id: str, now: datetime) -> list[DomainEvent]:
+    """What the webhook changed, as events: the status, and a category change coming or done."""
+    about: _About = {
+        "metadata": EventMetadata.at(now),
+        "waba_id": now_is.waba_id,
+        "client_id": client_id,
+        "name": now_is.name,
+        "language": now_is.language,
+        "template_id": now_is.template_id,
+    }
+    events: list[DomainEvent] = []
+    if now_is.status != was.status:
+        events.append(
+            TemplateStatusChanged(
+                **about,
+                previous_status=was.status,
+                status=now_is.status,
+                reason=now_is.rejected_reason,
+                recommendation=now_is.recommendation,
+            )
+        )
+    if now_is.category != was.category:
+        events.append(
+            TemplateCategoryChanged(
+                **about, state="completed", previous_category=was.category, category=now_is.category
+            )
+        )
+    elif now_is.correct_category and now_is.correct_category != was.correct_category:
+        events.append(
+            TemplateCategoryChanged(
+                **about, state="impending", previous_category=was.category, category=now_is.correct_category
+            )
+        )
+    return events
 
 
 def _news(field: str, value: dict[str, Any]) -> dict[str, Any]:
@@ -70,19 +121,15 @@ def _news(field: str, value: dict[str, Any]) -> dict[str, Any]:
         return {
             "status": str(value.get("event") or "PENDING"),
             "rejected_reason": None if reason in (None, "NONE") else str(reason),
-            "recommendation": _text(rejection.get("recommendation")) if isinstance(rejection, dict) else None,
+            "recommendation": text_or_none(rejection.get("recommendation")) if isinstance(rejection, dict) else None,
             **({"category": str(value["message_template_category"])} if value.get("message_template_category") else {}),
         }
     if field == "message_template_quality_update":
-        return {"quality_score": _text(value.get("new_quality_score"))}
+        return {"quality_score": text_or_none(value.get("new_quality_score"))}
     if value.get("previous_category"):  # the change took effect
         return {
             "previous_category": str(value["previous_category"]),
             "category": str(value.get("new_category") or ""),
             "correct_category": None,
         }
-    return {"correct_category": _text(value.get("correct_category"))}  # it will, in 24 hours
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+    return {"correct_category": text_or_none(value.get("correct_category"))}  # it will, in 24 hours

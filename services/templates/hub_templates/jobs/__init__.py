@@ -1,0 +1,1 @@
+"""The templates service's scheduled jobs."""
