@@ -1,6 +1,8 @@
 """The Templates of a WABA (seed, "Templates"; the WABA Manager's Templates): the list from the hub's mirror with its
 status colours, Meta's rejection reason on the row, filters and the name search, each template's details, a sync with
-Meta and its counts, and creating a template beside its live preview — submitted for review, or kept as a draft.
+Meta and its counts, and creating a template beside its live preview — submitted for review, or kept as a draft; then,
+from a template's details: editing it (Meta's edit limit shown and enforced), replicating it, adding a language,
+submitting a draft and deleting it (a confirmation, and the name Meta keeps for 30 days).
 
 The tests share one local hub: each creates templates under a name of its own (`unique_name`)."""
 
@@ -10,6 +12,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -19,6 +22,7 @@ from tests.builders import (
     ACME_USER,
     RecordingHub,
     hub_call,
+    hub_json,
     lose_next_webhook,
     screen,
     settled,
@@ -269,10 +273,226 @@ def test_a_client_saves_a_draft_and_sees_refusals_beside_the_form(page: Page) ->
     expect(page.get_by_role("dialog", name=f"{name} · en_US")).to_contain_text("None yet (a draft)")
 
 
-def test_support_reads_a_clients_templates_but_creates_none(page: Page) -> None:
+def test_support_reads_a_clients_templates_but_changes_none(page: Page) -> None:
     sign_in(page, "sam@hub.example")
     expect(page.get_by_role("heading", name="Choose a client")).to_be_visible()
     page.goto(f"/clients/acme/wabas/{ACME_WABA}/templates")
     expect(row(page, "spring_sale", "en_US")).to_contain_text("Promotional content")
     expect(page.get_by_role("link", name="Create template")).to_have_count(0)
     screen(page, "templates support")
+
+    row(page, "order_update", "en_US").get_by_role("button", name="order_update (en_US): details").click()
+    dialog = page.get_by_role("dialog", name="order_update · en_US")
+    expect(dialog.get_by_role("figure", name="The message as sent")).to_be_visible()
+    expect(dialog.get_by_role("region", name="Actions")).to_have_count(0)
+    for action in ("Edit", "Add language", "Replicate", "Delete", "Submit for review"):
+        expect(dialog.get_by_role("button", name=re.compile(f"^{action}"))).to_have_count(0)
+        expect(dialog.get_by_role("link", name=re.compile(f"^{action}"))).to_have_count(0)
+    page.keyboard.press("Escape")
+
+    page.goto(f"/clients/acme/wabas/{ACME_WABA}/templates/order_update/en_US/edit")
+    expect(page.get_by_text("You may read this account's templates, but not edit them.")).to_be_visible()
+    expect(page.get_by_role("form", name="Edit template")).to_have_count(0)
+
+
+# ---------------------------------------------------------------------------------- changes from a template's details
+
+
+def seeded(hub: RecordingHub, name: str, body: str, *, submit: bool, language: str = "en_US") -> dict[str, Any]:
+    """A template made through the API (the UI path is not what the test is about); an approved one once Meta's
+    review (a second in the sandbox) has reached the mirror."""
+    answer = hub_call(
+        hub,
+        "POST",
+        TEMPLATES,
+        ACME_USER,
+        {
+            "name": name,
+            "language": language,
+            "category": "UTILITY",
+            "components": [{"type": "BODY", "text": body}],
+            "submit": submit,
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    if submit:
+        settled(lambda: mirrored(hub, name, language)["status"] == "APPROVED", f"Meta approves {name}")
+    return mirrored(hub, name, language)
+
+
+def mirrored(hub: RecordingHub, name: str, language: str) -> dict[str, Any]:
+    return hub_json(hub, f"{TEMPLATES}/{name}/{language}", ACME_USER)
+
+
+def details_of(page: Page, name: str, language: str = "en_US") -> Locator:
+    """The list narrowed to `name` (a name search), and its details opened: the dialog."""
+    page.get_by_role("search", name="Filter the templates").get_by_label("Name").fill(name)
+    row(page, name, language).get_by_role("button", name=f"{name} ({language}): details").click()
+    return page.get_by_role("dialog", name=f"{name} · {language}")
+
+
+def outcome(page: Page, name: str) -> Locator:
+    return page.get_by_role("status").filter(has_text=f"“{name}”")
+
+
+def test_a_client_edits_an_approved_template_within_metas_edit_limit(page: Page, hub: RecordingHub) -> None:
+    name = unique_name("table_booked")
+    seeded(hub, name, "Your table is booked for tonight.", submit=True)
+    open_acme_templates(page)
+    details_of(page, name).get_by_role("link", name=f"Edit {name} (en_US)").click()
+
+    expect(page.get_by_role("heading", name="Edit template", level=1)).to_be_visible()
+    form = page.get_by_role("form", name="Edit template")
+    expect(form.get_by_label("Name")).to_have_value(name)
+    expect(form.get_by_label("Category", exact=True)).to_be_disabled()
+    expect(form.get_by_label("Category", exact=True)).to_have_accessible_description(
+        re.compile("Meta does not let an approved template change its category")
+    )
+    limit = form.get_by_role("note")
+    expect(limit).to_have_text(
+        "Approved template: Meta allows 1 edit a day and 10 in 30 days — 0 of 10 used in the last 30 days."
+    )
+    body = form.get_by_role("textbox", name="Body", exact=True)
+    expect(body).to_have_value("Your table is booked for tonight.")
+    body.fill("Your table for two is booked for tonight.")
+    expect(page.get_by_role("region", name="Preview").get_by_role("figure")).to_have_text(
+        "Your table for two is booked for tonight."
+    )
+    screen(page, "template edit")
+    form.get_by_role("button", name="Submit changes for review").click()
+
+    expect(page.get_by_role("heading", name="Templates", level=1)).to_be_visible()
+    expect(outcome(page, name)).to_have_text(f"“{name}” (en_US) was changed and submitted for Meta's review: Pending.")
+    edited = mirrored(hub, name, "en_US")
+    assert edited["components"][0]["text"] == "Your table for two is booked for tonight."
+    assert len(edited["edits"]) == 1
+    settled(lambda: mirrored(hub, name, "en_US")["status"] == "APPROVED", "Meta approves the edit")
+    page.reload()
+    page.get_by_role("search", name="Filter the templates").get_by_label("Name").fill(name)
+    expect(status_of(row(page, name, "en_US"))).to_have_text("Approved")
+
+    # a second edit within 24 hours: the form says so, and Meta's limit refuses it with when the next one is possible
+    details_of(page, name).get_by_role("link", name=f"Edit {name} (en_US)").click()
+    form = page.get_by_role("form", name="Edit template")
+    expect(form.get_by_role("note")).to_contain_text("1 of 10 used in the last 30 days, 1 today.")
+    expect(form.get_by_role("note")).to_contain_text("Meta refuses another edit until")
+    form.get_by_role("textbox", name="Body", exact=True).fill("Your table for four is booked for tonight.")
+    form.get_by_role("button", name="Submit changes for review").click()
+    refusal = form.get_by_role("alert")
+    expect(refusal).to_contain_text("Meta allows no more edits of this template for now")
+    expect(refusal).to_contain_text((datetime.now(UTC) + timedelta(hours=24)).strftime("%Y-%m-%d"))
+    expect(form.get_by_text(re.compile(r"^Try again in \d+ hours\.$"))).to_be_visible()
+    screen(page, "template edit limit")
+
+
+def test_a_client_replicates_a_template_into_another_language(page: Page) -> None:
+    name = unique_name("order_copy")
+    open_acme_templates(page)
+    row(page, "order_update", "en_US").get_by_role("button", name="order_update (en_US): details").click()
+    page.get_by_role("dialog", name="order_update · en_US").get_by_role(
+        "button", name="Replicate order_update (en_US)"
+    ).click()
+    dialog = page.get_by_role("dialog", name="Replicate order_update · en_US")
+    dialog.get_by_role("button", name="Replicate", exact=True).click()  # nothing changed: the copy must differ
+    expect(dialog.get_by_label("Name of the copy")).to_have_accessible_description(
+        re.compile("the copy must differ from the template")
+    )
+
+    dialog.get_by_label("Name of the copy").fill(name)
+    dialog.get_by_label("Language of the copy").select_option("es")
+    expect(dialog.get_by_label("WhatsApp Business Account")).to_have_value(ACME_WABA)
+    dialog.get_by_text("Save as a draft", exact=True).click()
+    expect(dialog.get_by_role("radio", name="Save as a draft")).to_be_checked()
+    screen(page, "template replicate")
+    dialog.get_by_role("button", name="Replicate", exact=True).click()
+
+    expect(outcome(page, name)).to_have_text(f"The copy “{name}” (es) was saved as a draft: Meta has not seen it.")
+    page.get_by_role("search", name="Filter the templates").get_by_label("Name").fill(name)
+    copy = row(page, name, "es")
+    expect(status_of(copy)).to_have_text("Draft")
+    expect(copy.get_by_role("cell").nth(1)).to_have_text("Utility")
+    copy.get_by_role("button", name=f"{name} (es): details").click()
+    expect(page.get_by_role("dialog", name=f"{name} · es").get_by_role("figure")).to_contain_text(
+        "Hi Maria, your order A-1042 is on its way."
+    )
+
+
+def test_a_client_adds_a_language_translating_the_existing_one(page: Page, hub: RecordingHub) -> None:
+    name = unique_name("pickup_ready")
+    seeded(hub, name, "Your parcel is ready for pickup.", submit=False)
+    open_acme_templates(page)
+    details_of(page, name).get_by_role("link", name=f"Add language to {name}").click()
+
+    expect(page.get_by_role("heading", name="Add a language", level=1)).to_be_visible()
+    form = page.get_by_role("form", name="New language")
+    body = form.get_by_role("textbox", name="Body", exact=True)
+    expect(body).to_have_value("Your parcel is ready for pickup.")  # the text to translate
+    expect(form.get_by_label("Category", exact=True)).to_be_disabled()
+    form.get_by_role("button", name="Save draft").click()  # no language chosen yet
+    expect(form.get_by_label("New language")).to_have_accessible_description(re.compile("Choose the new language"))
+
+    form.get_by_label("New language").select_option("de")
+    body.fill("Dein Paket liegt zur Abholung bereit.")
+    screen(page, "template add language")
+    form.get_by_role("button", name="Save draft").click()
+
+    expect(outcome(page, name)).to_have_text(f"“{name}” (de) was added as a draft: Meta has not seen it.")
+    page.get_by_role("search", name="Filter the templates").get_by_label("Name").fill(name)
+    added = row(page, name, "de")
+    expect(status_of(added)).to_have_text("Draft")
+    expect(added.get_by_role("cell").nth(1)).to_have_text("Utility")
+    expect(row(page, name, "en_US")).to_be_visible()
+
+
+def test_a_client_submits_a_draft_from_its_details(page: Page, hub: RecordingHub) -> None:
+    name = unique_name("draft_submit")
+    seeded(hub, name, "Your appointment is confirmed for Monday.", submit=False)
+    open_acme_templates(page)
+    dialog = details_of(page, name)
+    with webhooks_as_before(hub):
+        lose_next_webhook(hub)  # Meta's decision stays away: the template is PENDING in the mirror
+        dialog.get_by_role("button", name="Submit for review").click()
+        expect(outcome(page, name)).to_have_text(f"“{name}” (en_US) was submitted for Meta's review: Pending.")
+        expect(dialog).to_have_count(0)
+        expect(status_of(row(page, name, "en_US"))).to_have_text("Pending")
+        settled(lambda: lost_webhooks(hub) == 0, "the sandbox sent (and lost) its decision")
+
+
+def test_a_client_deletes_every_language_and_cannot_reuse_the_name(page: Page, hub: RecordingHub) -> None:
+    name = unique_name("old_offer")
+    seeded(hub, name, "Your voucher is ready in your account.", submit=True)
+    added = hub_call(
+        hub,
+        "POST",
+        f"{TEMPLATES}/{name}/languages",
+        ACME_USER,
+        {"language": "de", "components": [{"type": "BODY", "text": "Dein Gutschein liegt bereit."}], "submit": False},
+    )
+    assert added.status_code == 201, added.text
+    open_acme_templates(page)
+    details_of(page, name).get_by_role("button", name=f"Delete {name}").click()
+
+    confirm = page.get_by_role("alertdialog", name=f"Delete {name}?")
+    expect(confirm).to_contain_text(f"This deletes “{name}” (en_US) only; its other languages stay: de.")
+    confirm.get_by_text(re.compile("^Every language of")).click()
+    expect(confirm.get_by_role("radio", name=re.compile("^Every language of"))).to_be_checked()
+    expect(confirm).to_contain_text(f"This deletes “{name}” in all 2 languages: de, en_US.")
+    expect(confirm.get_by_role("note")).to_contain_text(
+        f"Meta keeps the name of a deleted approved template for 30 days: no new template can be called “{name}”"
+    )
+    screen(page, "template delete")
+    confirm.get_by_role("button", name="Delete every language").click()
+
+    expect(page.get_by_role("status").filter(has_text=name)).to_have_text(f"“{name}” was deleted in every language.")
+    expect(table(page)).to_contain_text("No template matches these filters.")
+    assert meta_template(hub, name) is None
+
+    page.get_by_role("link", name="Create template").click()
+    page.get_by_label("Name").fill(name)
+    page.get_by_role("textbox", name="Body", exact=True).fill("Your voucher is ready in your account.")
+    expect(preview_verdict(page)).to_have_text("Meta's rules that the hub checks are kept.")
+    page.get_by_role("button", name="Submit for review").click()
+    refusal = page.get_by_role("form", name="New template").get_by_role("alert")
+    expect(refusal).to_contain_text("The template cannot be created")
+    reusable = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d")
+    expect(refusal).to_contain_text(f"Meta lets the name be used again from {reusable}")

@@ -2,14 +2,21 @@ import { createBrowserRouter } from "react-router";
 
 import { ClientPickerPage } from "../features/accounts";
 import { AddNumberPage, ImportNumberPage, ImportProgressPage, NumberPage, NumbersPage } from "../features/numbers";
-import { NewTemplatePage, TemplatesHome, TemplatesPage } from "../features/templates";
+import {
+  AddLanguagePage,
+  EditTemplatePage,
+  NewTemplatePage,
+  TemplatesHome,
+  TemplatesPage,
+} from "../features/templates";
 import { ClientOnly, ClientScope, Home, NotFound, RequireAuth, Root, SignInRoute } from "./routes";
 import { Shell } from "./Shell";
 
 /**
  * The portal's URLs. A client user works on its own client (`/numbers`); partners and support agents act for the
  * client named in the URL (`/clients/globex/numbers`), chosen at `/clients`. A WABA's templates are at
- * `/wabas/{waba_id}/templates` (`/clients/globex/wabas/…/templates`); `/templates` leads there.
+ * `/wabas/{waba_id}/templates` (`/clients/globex/wabas/…/templates`), one of them at `…/templates/{name}/{language}/edit`
+ * and `…/add-language`; `/templates` leads there.
  */
 export const router = createBrowserRouter([
   {
@@ -35,6 +42,8 @@ export const router = createBrowserRouter([
               { path: "templates", element: <TemplatesHome /> },
               { path: "wabas/:wabaId/templates", element: <TemplatesPage /> },
               { path: "wabas/:wabaId/templates/new", element: <NewTemplatePage /> },
+              { path: "wabas/:wabaId/templates/:name/:language/edit", element: <EditTemplatePage /> },
+              { path: "wabas/:wabaId/templates/:name/:language/add-language", element: <AddLanguagePage /> },
             ],
           },
           { path: "clients", element: <ClientPickerPage /> },
@@ -48,6 +57,8 @@ export const router = createBrowserRouter([
               { path: "templates", element: <TemplatesHome /> },
               { path: "wabas/:wabaId/templates", element: <TemplatesPage /> },
               { path: "wabas/:wabaId/templates/new", element: <NewTemplatePage /> },
+              { path: "wabas/:wabaId/templates/:name/:language/edit", element: <EditTemplatePage /> },
+              { path: "wabas/:wabaId/templates/:name/:language/add-language", element: <AddLanguagePage /> },
             ],
           },
           { path: "*", element: <NotFound /> },

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import {
   Button,
   Dialog,
@@ -24,41 +24,46 @@ import {
   type TemplateStatus,
 } from "./api";
 import { nameAsTyped } from "./content";
+import { SelectField } from "./fields";
 import { MessageBubble, previewOf } from "./MessageBubble";
 import { templatesBase } from "./paths";
+import { TemplateActions } from "./TemplateActions";
 import {
   CATEGORIES,
   categoryChange,
   categoryName,
   LANGUAGES,
   languageName,
+  outcomeMessage,
   rejectionReason,
   STATUS_FILTERS,
   syncSummary,
   templateQuality,
   templateStatus,
   when,
+  type Outcome,
 } from "./wording";
 import "./templates.css";
 
 /** How long the name search waits after the last key before it asks. */
 const SEARCH_DEBOUNCE_MS = 300;
 
-/** What the create page hands back to the list (React Router's location state). */
-export interface Created {
-  created: { name: string; language: string; status: string };
+/** What the create and edit pages hand back to the list (React Router's location state). */
+export interface Done {
+  outcome: Outcome;
 }
 
 /**
  * A WABA's Templates (seed, "Templates"; the WABA Manager's Templates tab): every template in every language from
  * the hub's mirror with its status, category, quality, and on the row Meta's rejection reason and category change;
- * filters and a name search; the details of each; a sync with Meta; and "Create template" for those who may.
+ * filters and a name search; the details of each; a sync with Meta; and for those who may, "Create template" and in
+ * each template's details its Edit, Add language, Replicate, Delete (and Submit for a draft).
  */
 export function TemplatesPage() {
   const { clientId, wabaId = "" } = useParams();
   const me = useMe();
   const location = useLocation();
-  const created = (location.state as Created | null)?.created;
+  const [outcome, setOutcome] = useState((location.state as Done | null)?.outcome);
   useDocumentTitle(`Templates of ${wabaId}`);
   const base = templatesBase(clientId, wabaId);
   const mayWrite = me.data ? mayWriteTemplates(me.data, clientId) : false;
@@ -94,14 +99,7 @@ export function TemplatesPage() {
           </div>
         ) : null}
       </div>
-      {created ? (
-        <p role="status" className="notice">
-          “{created.name}” ({created.language}){" "}
-          {created.status === "DRAFT"
-            ? "was saved as a draft: Meta has not seen it."
-            : `was submitted for Meta's review: ${templateStatus(created.status).label}.`}
-        </p>
-      ) : null}
+      <OutcomeNotice outcome={outcome} />
       <Sync wabaId={wabaId} />
       <div role="search" className="filters" aria-label="Filter the templates">
         <SearchField value={search} onChange={setSearch} className="field">
@@ -134,8 +132,25 @@ export function TemplatesPage() {
           }}
         />
       </div>
-      <TemplatesTable wabaId={wabaId} filters={filters} />
+      <TemplatesTable wabaId={wabaId} filters={filters} mayWrite={mayWrite} onDone={setOutcome} />
     </>
+  );
+}
+
+/**
+ * What was just done, said once (a live region); a change made from a template's details takes the keyboard focus
+ * here, since the details (and, for a deletion, the row that opened them) are gone.
+ */
+function OutcomeNotice({ outcome }: { outcome: Outcome | undefined }) {
+  const notice = useRef<HTMLParagraphElement>(null);
+  const first = useRef(outcome);
+  useEffect(() => {
+    if (outcome && outcome !== first.current) notice.current?.focus();
+  }, [outcome]);
+  return (
+    <p role="status" className={outcome ? "notice outcome" : "visually-hidden"} tabIndex={-1} ref={notice}>
+      {outcome ? outcomeMessage(outcome) : null}
+    </p>
   );
 }
 
@@ -151,26 +166,7 @@ function Choice({
   options: [string, string][];
   onChange: (value: string) => void;
 }) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        value={value}
-        onChange={(event) => {
-          onChange(event.target.value);
-        }}
-      >
-        <option value="">All</option>
-        {options.map(([option, name]) => (
-          <option key={option} value={option}>
-            {name}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+  return <SelectField label={label} value={value} options={[["", "All"], ...options]} onChange={onChange} />;
 }
 
 function Sync({ wabaId }: { wabaId: string }) {
@@ -196,7 +192,17 @@ function Sync({ wabaId }: { wabaId: string }) {
   );
 }
 
-function TemplatesTable({ wabaId, filters }: { wabaId: string; filters: TemplateFilters }) {
+function TemplatesTable({
+  wabaId,
+  filters,
+  mayWrite,
+  onDone,
+}: {
+  wabaId: string;
+  filters: TemplateFilters;
+  mayWrite: boolean;
+  onDone: (outcome: Outcome) => void;
+}) {
   const templates = useTemplates(wabaId, filters);
   const captionId = useId();
   if (templates.isPending) return <Loading>Loading templates…</Loading>;
@@ -225,7 +231,14 @@ function TemplatesTable({ wabaId, filters }: { wabaId: string; filters: Template
               <td colSpan={5}>{filtered ? "No template matches these filters." : "No templates yet."}</td>
             </tr>
           ) : (
-            items.map((template) => <TemplateRow key={`${template.name}/${template.language}`} template={template} />)
+            items.map((template) => (
+              <TemplateRow
+                key={`${template.name}/${template.language}`}
+                template={template}
+                mayWrite={mayWrite}
+                onDone={onDone}
+              />
+            ))
           )}
         </tbody>
       </table>
@@ -268,14 +281,22 @@ export function StatusPill({ status }: { status: string }) {
   );
 }
 
-function TemplateRow({ template }: { template: Template }) {
+function TemplateRow({
+  template,
+  mayWrite,
+  onDone,
+}: {
+  template: Template;
+  mayWrite: boolean;
+  onDone: (outcome: Outcome) => void;
+}) {
   const reason = rejectionReason(template.rejected_reason);
   const change = categoryChange(template);
   const quality = templateQuality(template.quality_score);
   return (
     <tr>
       <th scope="row">
-        <TemplateDetails template={template} />
+        <TemplateDetails template={template} mayWrite={mayWrite} onDone={onDone} />
         {change ? <span className="row-note">{change}</span> : null}
       </th>
       <td>{template.language}</td>
@@ -294,8 +315,19 @@ function TemplateRow({ template }: { template: Template }) {
   );
 }
 
-/** The template's name, which opens its details: Meta's fields and the message as a customer sees it. */
-function TemplateDetails({ template }: { template: Template }) {
+/**
+ * The template's name, which opens its details: Meta's fields and the message as a customer sees it, and what those
+ * who may write templates can do with it.
+ */
+function TemplateDetails({
+  template,
+  mayWrite,
+  onDone,
+}: {
+  template: Template;
+  mayWrite: boolean;
+  onDone: (outcome: Outcome) => void;
+}) {
   const reason = rejectionReason(template.rejected_reason);
   const change = categoryChange(template);
   return (
@@ -327,9 +359,21 @@ function TemplateDetails({ template }: { template: Template }) {
                   </Field>
                   <Field name="Last submitted">{when(template.last_submitted_at)}</Field>
                   <Field name="Last synced with Meta">{when(template.synced_at)}</Field>
+                  {template.edits && template.edits.length > 0 ? (
+                    <Field name="Edits while approved (30 days)">{String(template.edits.length)}</Field>
+                  ) : null}
                 </dl>
                 <h3>Message</h3>
                 <MessageBubble preview={previewOf(template.components ?? [])} label="The message as sent" />
+                {mayWrite ? (
+                  <TemplateActions
+                    template={template}
+                    onDone={(outcome) => {
+                      close();
+                      onDone(outcome);
+                    }}
+                  />
+                ) : null}
                 <div className="dialog-actions">
                   <Button className="button" onPress={close}>
                     Close

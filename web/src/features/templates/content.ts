@@ -136,6 +136,7 @@ const COMPONENT_FIELD = /^(?:body\.)?components\[(\d+)\](?:\.(.*))?$/;
 export function formFieldOf(field: string, sources: readonly FormField[]): FormField | undefined {
   const plain = field.replace(/^body\./, "");
   if (plain === "name" || plain === "language" || plain === "category") return plain;
+  if (plain === "parameter_format") return "body";
   const match = COMPONENT_FIELD.exec(plain);
   if (!match) return undefined;
   const source = sources[Number(match[1])];
@@ -161,4 +162,89 @@ export function problemsByField<T extends { field: string; message: string }>(
     else rest.push(problem);
   }
   return { byField, rest };
+}
+
+/** What the form cannot hold of a stored template, in words; none when the form holds all of it. */
+function unsupportedPart(components: readonly Record<string, unknown>[], category: string): string | undefined {
+  if (category === "AUTHENTICATION") return "an authentication template (Meta writes its text)";
+  for (const component of components) {
+    const type = typeof component.type === "string" ? component.type.toUpperCase() : "";
+    const format = typeof component.format === "string" ? component.format.toUpperCase() : "TEXT";
+    if (type === "HEADER" && format !== "TEXT") {
+      const kind = format.toLowerCase();
+      return `${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind} header`;
+    }
+    if (type === "BUTTONS") {
+      const buttons = Array.isArray(component.buttons) ? (component.buttons as Record<string, unknown>[]) : [];
+      if (buttons.some((button) => button.type !== "QUICK_REPLY")) return "buttons other than quick replies";
+      if (buttons.length > MAX_QUICK_REPLIES) return `more than ${String(MAX_QUICK_REPLIES)} quick replies`;
+    }
+    if (!["HEADER", "BODY", "FOOTER", "BUTTONS"].includes(type)) return `a ${type.toLowerCase() || "nameless"} part`;
+  }
+  return undefined;
+}
+
+/** The examples a stored component gives its variables, by variable name (positional: "1", "2"…). */
+function examplesOf(variables: readonly string[], positional: unknown, named: unknown): Record<string, string> {
+  const examples: Record<string, string> = {};
+  if (Array.isArray(named)) {
+    for (const item of named as Record<string, unknown>[]) {
+      if (typeof item.param_name === "string" && typeof item.example === "string") {
+        examples[item.param_name] = item.example;
+      }
+    }
+    return examples;
+  }
+  if (Array.isArray(positional)) {
+    const values = positional as unknown[];
+    for (const variable of variables) {
+      const value = values[Number(variable) - 1];
+      if (typeof value === "string") examples[variable] = value;
+    }
+  }
+  return examples;
+}
+
+/**
+ * A stored template (Meta's components) as the form holds it, to edit it or translate it into another language; or
+ * why the form cannot (a media header, URL buttons, an authentication template: the portal's form writes text
+ * templates with quick replies).
+ */
+export function formOf(template: {
+  name: string;
+  language: string;
+  category: string;
+  allow_category_change?: boolean;
+  components?: readonly Record<string, unknown>[];
+}): { form: TemplateForm } | { unsupported: string } {
+  const components = template.components ?? [];
+  const unsupported = unsupportedPart(components, template.category);
+  if (unsupported) return { unsupported };
+  const form: TemplateForm = {
+    ...EMPTY_FORM,
+    name: template.name,
+    language: template.language,
+    category: template.category === "MARKETING" ? "MARKETING" : "UTILITY",
+    allowCategoryChange: template.allow_category_change ?? true,
+    examples: { header: {}, body: {} },
+  };
+  for (const component of components) {
+    const type = typeof component.type === "string" ? component.type.toUpperCase() : "";
+    const text = typeof component.text === "string" ? component.text : "";
+    const example = (component.example ?? {}) as Record<string, unknown>;
+    if (type === "HEADER") {
+      form.header = text;
+      form.examples.header = examplesOf(variablesOf(text), example.header_text, example.header_text_named_params);
+    } else if (type === "BODY") {
+      form.body = text;
+      const rows = Array.isArray(example.body_text) ? (example.body_text as unknown[]) : [];
+      form.examples.body = examplesOf(variablesOf(text), rows[0], example.body_text_named_params);
+    } else if (type === "FOOTER") {
+      form.footer = text;
+    } else if (type === "BUTTONS") {
+      const buttons = Array.isArray(component.buttons) ? (component.buttons as Record<string, unknown>[]) : [];
+      form.quickReplies = buttons.map((button) => (typeof button.text === "string" ? button.text : ""));
+    }
+  }
+  return { form };
 }

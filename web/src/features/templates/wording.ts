@@ -131,3 +131,76 @@ export function metaWord(value: string): string {
 export function when(value: string | null | undefined): string {
   return value ? new Date(value).toLocaleString() : "—";
 }
+
+/** Meta's edit limit for an APPROVED template, and how much of it is used: shown before an edit is saved. */
+export function editLimitNote(allowance: {
+  lastDay: number;
+  last30Days: number;
+  nextEditAt: Date | undefined;
+}): string {
+  const used = `Approved template: Meta allows 1 edit a day and 10 in 30 days — ${String(allowance.last30Days)} of 10 used in the last 30 days${allowance.lastDay > 0 ? `, ${String(allowance.lastDay)} today` : ""}.`;
+  return allowance.nextEditAt
+    ? `${used} Meta refuses another edit until ${allowance.nextEditAt.toLocaleString()}.`
+    : used;
+}
+
+/** Why a template cannot be edited in its status, or none when it can (Meta: APPROVED, REJECTED, PAUSED; the hub its
+ * drafts). */
+export function notEditableReason(status: string): string | undefined {
+  if (EDITABLE.includes(status)) return undefined;
+  if (status === "PENDING") return "Meta is reviewing it: it can be edited once Meta has decided.";
+  return `A ${templateStatus(status).label.toLowerCase()} template cannot be edited.`;
+}
+
+const EDITABLE: readonly string[] = ["APPROVED", "REJECTED", "PAUSED", "DRAFT"];
+
+/** Why a template cannot be deleted in its status, or none when it can. */
+export function notDeletableReason(status: string): string | undefined {
+  return status === "DISABLED" ? "Meta does not let a disabled template be deleted." : undefined;
+}
+
+/** What was just done to a template, which the list says once it is back. */
+export type Outcome =
+  | { action: "created" | "edited" | "language-added" | "submitted"; name: string; language: string; status: string }
+  | { action: "copied"; name: string; language: string; status: string; otherWaba?: string }
+  | { action: "deleted"; name: string; language?: string };
+
+/** An outcome in words: "“order_update” (de) was submitted for Meta's review: Pending." */
+export function outcomeMessage(outcome: Outcome): string {
+  if (outcome.action === "deleted") {
+    return outcome.language
+      ? `“${outcome.name}” (${outcome.language}) was deleted.`
+      : `“${outcome.name}” was deleted in every language.`;
+  }
+  const draft = outcome.status === "DRAFT";
+  const sent = `submitted for Meta's review: ${templateStatus(outcome.status).label}.`;
+  const which = `“${outcome.name}” (${outcome.language})`;
+  switch (outcome.action) {
+    case "created":
+      return `${which} ${draft ? "was saved as a draft: Meta has not seen it." : `was ${sent}`}`;
+    case "edited":
+      return `${which} ${draft ? "was saved: it is still a draft." : `was changed and ${sent}`}`;
+    case "language-added":
+      return `${which} ${draft ? "was added as a draft: Meta has not seen it." : `was added and ${sent}`}`;
+    case "submitted":
+      return `${which} was ${sent}`;
+    case "copied": {
+      const where = outcome.otherWaba ? ` in WhatsApp Business Account ${outcome.otherWaba}` : "";
+      return `The copy ${which}${where} ${draft ? "was saved as a draft: Meta has not seen it." : `was ${sent}`}`;
+    }
+  }
+}
+
+/** The 30 days Meta keeps a deleted approved template's name, for the deletion's confirmation. */
+export function reservationWarning(name: string, deletedAt: Date): string {
+  const until = new Date(deletedAt.getTime() + 30 * 24 * 60 * 60 * 1000);
+  return `Meta keeps the name of a deleted approved template for 30 days: no new template can be called “${name}” until ${until.toLocaleDateString()}.`;
+}
+
+/** How long until a refused change may be tried again, from a 429's `Retry-After`: "5 minutes", "20 hours". */
+export function retryIn(seconds: number): string {
+  if (seconds < 120) return `${String(seconds)} seconds`;
+  if (seconds < 2 * 3600) return `${String(Math.ceil(seconds / 60))} minutes`;
+  if (seconds < 2 * 86400) return `${String(Math.ceil(seconds / 3600))} hours`;
+  return `${String(Math.ceil(seconds / 86400))} days`;
+}
