@@ -247,6 +247,7 @@ def preview_verdict(page: Page) -> Locator:
 def test_a_client_saves_a_draft_and_sees_refusals_beside_the_form(page: Page) -> None:
     open_acme_templates(page)
     page.get_by_role("link", name="Create template").click()
+    expect(page.get_by_role("heading", name="Create template", level=1)).to_be_visible()
 
     # a name Acme has in this language: Meta's rules are kept, the account refuses it (409)
     page.get_by_label("Name").fill("order_update")
@@ -488,6 +489,8 @@ def test_a_client_deletes_every_language_and_cannot_reuse_the_name(page: Page, h
     assert meta_template(hub, name) is None
 
     page.get_by_role("link", name="Create template").click()
+    # the list's search box is labelled Name too: fill the form's only once the page is the form's
+    expect(page.get_by_role("heading", name="Create template", level=1)).to_be_visible()
     page.get_by_label("Name").fill(name)
     page.get_by_role("textbox", name="Body", exact=True).fill("Your voucher is ready in your account.")
     expect(preview_verdict(page)).to_have_text("Meta's rules that the hub checks are kept.")

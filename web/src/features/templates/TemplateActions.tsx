@@ -96,10 +96,8 @@ function SubmitDraft({ template, onDone }: { template: Template; onDone: (outcom
         isBusy={submit.isPending}
         busyLabel="Submitting…"
         onPress={() => {
-          submit.mutate(undefined, {
-            onSuccess: (sent) => {
-              onDone({ action: "submitted", name: sent.name, language: sent.language, status: sent.status });
-            },
+          settle(submit.mutateAsync(undefined), (sent) => {
+            onDone({ action: "submitted", name: sent.name, language: sent.language, status: sent.status });
           });
         }}
       >
@@ -162,26 +160,22 @@ function Replicate({ template, onDone }: { template: Template; onDone: (outcome:
       setSame(true);
       return;
     }
-    copy.mutate(
-      {
-        ...(name !== template.name ? { name } : {}),
-        ...(language !== template.language ? { language } : {}),
-        ...(wabaId !== template.waba_id ? { waba_id: wabaId } : {}),
-        submit: when === "submit",
-      },
-      {
-        onSuccess: (copied) => {
-          close();
-          onDone({
-            action: "copied",
-            name: copied.name,
-            language: copied.language,
-            status: copied.status,
-            ...(copied.waba_id !== template.waba_id ? { otherWaba: copied.waba_id } : {}),
-          });
-        },
-      },
-    );
+    const copying = copy.mutateAsync({
+      ...(name !== template.name ? { name } : {}),
+      ...(language !== template.language ? { language } : {}),
+      ...(wabaId !== template.waba_id ? { waba_id: wabaId } : {}),
+      submit: when === "submit",
+    });
+    settle(copying, (copied) => {
+      close();
+      onDone({
+        action: "copied",
+        name: copied.name,
+        language: copied.language,
+        status: copied.status,
+        ...(copied.waba_id !== template.waba_id ? { otherWaba: copied.waba_id } : {}),
+      });
+    });
   }
 
   return (
@@ -390,19 +384,14 @@ function Delete({ template, onDone }: { template: Template; onDone: (outcome: Ou
                     busyLabel="Deleting…"
                     onPress={() => {
                       const language = several && scope === "all" ? undefined : template.language;
-                      remove.mutate(
-                        { language },
-                        {
-                          onSuccess: () => {
-                            close();
-                            onDone(
-                              language
-                                ? { action: "deleted", name: template.name, language }
-                                : { action: "deleted", name: template.name },
-                            );
-                          },
-                        },
-                      );
+                      settle(remove.mutateAsync({ language }), () => {
+                        close();
+                        onDone(
+                          language
+                            ? { action: "deleted", name: template.name, language }
+                            : { action: "deleted", name: template.name },
+                        );
+                      });
                     }}
                   >
                     {several && scope === "all" ? "Delete every language" : "Delete"}
@@ -415,6 +404,16 @@ function Delete({ template, onDone }: { template: Template; onDone: (outcome: Ou
       </ModalOverlay>
     </DialogTrigger>
   );
+}
+
+/**
+ * `then` once the change is done, even when this component is gone by then: the list it belongs to refreshes before
+ * the change's promise settles (the mutation's own `onSuccess` waits for it), and a deleted template's row, with its
+ * details, leaves the list — `mutate`'s per-call callbacks would then never run. A refusal is shown from the
+ * mutation's state.
+ */
+function settle<T>(change: Promise<T>, then: (result: T) => void): void {
+  change.then(then, () => undefined);
 }
 
 function others(languages: readonly Template[], template: Template): string {
