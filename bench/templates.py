@@ -385,7 +385,7 @@ def _report_syncs(syncs: dict[str, list[Sync]]) -> None:
     for _, side in SYNCS:
         operations = ", ".join(f"{count} {name}" for name, count in sorted(syncs[side][-1].requests.operations.items()))
         print(f"    {side:<10} DynamoDB requests: {operations}")
-    print("    (each sync's PutItem is the WABA's template count; templates are written 25 to a BatchWriteItem)")
+    print("    (a PutItem sets the WABA's template count when it changed; 25 templates to a BatchWriteItem)")
     print(f"  {'time, ms':<42}{'total':>9}{'in moto':>9}{'in Meta':>9}{'the hub':>9}{'ratio':>8}{'hub ratio':>11}")
     first = _median([s.time for s in syncs["first"]])
     for label, side in SYNCS:
@@ -436,6 +436,8 @@ def _check(syncs: dict[str, list[Sync]], walks: dict[str, list[Walk]]) -> None:
                 failures.append(f"{side} sync: {sync.graph_calls} Graph calls, {counts['pages']} pages; not {pages}")
             if sync.requests.batched != written:
                 failures.append(f"{side} sync wrote {sync.requests.batched} templates, not {written}")
+            if side == "unchanged" and sync.requests.writes:
+                failures.append(f"a sync that changed nothing made {sync.requests.writes} DynamoDB writes, not 0")
     listed = TEMPLATES * STATUSES.count(LISTED_STATUS) // len(STATUSES)
     for side, walked in walks.items():
         for walk in walked:

@@ -9,11 +9,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from hub_shared.access import AccessRule, declared
+from hub_shared.access import declared
 from hub_shared.api import Caller, Now
 from hub_shared.problems import problem_responses
 from hub_templates.models.mirror import NewLanguage, NewTemplate, Template, TemplateCopy, TemplateEdit
-from hub_templates.routes.params import Language, Meta, Name, Registry, Store, WabaId, WabaLimits
+from hub_templates.routes.params import WRITES, Language, Meta, Name, Registry, Store, WabaId, WabaLimits
 from hub_templates.usecases.copies import add_language, copy_template
 from hub_templates.usecases.create import create_template, submit_draft
 from hub_templates.usecases.delete import delete_templates
@@ -21,8 +21,6 @@ from hub_templates.usecases.edit import edit_template
 
 router = APIGatewayHttpRouter()
 
-SEES = ("numbers:read", "waba:read", "templates:read", "templates:write")
-WRITES = AccessRule(resource="waba_id", kind="waba", client=True, partner=("templates:write",), partner_sees=SEES)
 PATH = "/v1/wabas/<waba_id>/templates"
 
 

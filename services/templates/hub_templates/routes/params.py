@@ -1,4 +1,4 @@
-"""What the templates service's routes share: their dependencies and path parameters."""
+"""What the templates service's routes share: their dependencies, path parameters and access rules."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from hub_shared.access import AccessRule
 from hub_shared.graph import GraphClient
 from hub_shared.pagination import CursorCodec
 from hub_shared.wabas import WabaRegistry
@@ -22,6 +23,7 @@ from hub_templates.deps import (
 from hub_templates.models.mirror import LANGUAGE_PATTERN, NAME_PATTERN
 from hub_templates.store.templates import TemplatesStore
 from hub_templates.usecases.create import Limits
+from hub_templates.usecases.wabas import SEES
 
 Store = Annotated[TemplatesStore, Depends(templates_store)]
 Registry = Annotated[WabaRegistry, Depends(waba_registry)]
@@ -35,3 +37,18 @@ Name = Annotated[str, Path(pattern=NAME_PATTERN, description="The template's nam
 Language = Annotated[
     str, Path(pattern=LANGUAGE_PATTERN, description="Meta's language code, e.g. `en_US`.", examples=["en_US"])
 ]
+
+PARTNER_SEES = tuple(action.value for action in SEES)
+READS = AccessRule(
+    resource="waba_id",
+    kind="waba",
+    client=True,
+    partner=("templates:read", "templates:write"),
+    partner_sees=PARTNER_SEES,
+    support=True,
+)
+"""Who reads a WABA's templates: its client, a partner granted either templates scope, support."""
+WRITES = AccessRule(
+    resource="waba_id", kind="waba", client=True, partner=("templates:write",), partner_sees=PARTNER_SEES
+)
+"""Who changes them: its client and a partner granted `templates:write`."""

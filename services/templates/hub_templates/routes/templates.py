@@ -8,7 +8,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from hub_shared.access import AccessRule, declared
+from hub_shared.access import declared
 from hub_shared.api import Budget, Caller, Now
 from hub_shared.pagination import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, Page
 from hub_shared.problems import problem_responses
@@ -16,6 +16,8 @@ from hub_templates.models.content import TemplateContent
 from hub_templates.models.mirror import LANGUAGE_PATTERN, SyncCounts, Template, TemplateGroup, TemplateStatus
 from hub_templates.models.review import TemplateReview
 from hub_templates.routes.params import (
+    READS,
+    WRITES,
     Cursors,
     Language,
     Languages,
@@ -32,15 +34,6 @@ from hub_templates.usecases.sync import sync_waba
 
 router = APIGatewayHttpRouter()
 
-SEES = ("numbers:read", "waba:read", "templates:read", "templates:write")
-READS = AccessRule(
-    resource="waba_id",
-    kind="waba",
-    client=True,
-    partner=("templates:read", "templates:write"),
-    partner_sees=SEES,
-    support=True,
-)
 PATH = "/v1/wabas/<waba_id>/templates"
 
 
@@ -128,9 +121,7 @@ def sync_templates_route(
 
 @router.post(
     f"{PATH}/preview",
-    openapi_extensions=declared(
-        AccessRule(resource="waba_id", kind="waba", client=True, partner=("templates:write",), partner_sees=SEES)
-    ),
+    openapi_extensions=declared(WRITES),
     summary="Preview a template before it is created",
     description="The template as its customer would see it (the header, the body with its examples filled in, the "
     "footer, the buttons), Meta's rules it breaks (each on its field, e.g. `components[1].text`) and what Meta's "

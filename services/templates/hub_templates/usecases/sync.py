@@ -47,6 +47,8 @@ class SyncedMirror(Protocol):
 
     def replace(self, puts: Iterable[Template], deletes: Iterable[Template]) -> int: ...
 
+    def count(self, waba_id: str) -> int: ...
+
     def set_count(self, waba_id: str, count: int) -> None: ...
 
 
@@ -91,7 +93,8 @@ def sync_templates(
             puts.append(now_is)
     gone = [t for key, t in kept.items() if key not in seen and t.status != TemplateStatus.DRAFT]
     writes = mirror.replace(puts, gone)
-    mirror.set_count(waba.waba_id, len(seen))
+    if mirror.count(waba.waba_id) != len(seen):  # a read, so that a sync that changes nothing writes nothing
+        mirror.set_count(waba.waba_id, len(seen))
     logger.info(
         "templates synced",
         extra={"waba_id": waba.waba_id, "pages": pages, "added": added, "updated": updated, "writes": writes},
