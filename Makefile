@@ -12,7 +12,7 @@ EXAMPLES ?= 200
 unexport PYTHONDONTWRITEBYTECODE
 STAMP := $(VENV)/.synced-$(shell cat requirements/dev.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: help setup test lint typecheck cfn-lint openapi openapi-check events events-check reliability-check fuzz unit integration e2e browser bench run token job lock clean web web-check chromium
+.PHONY: help setup gates test lint typecheck cfn-lint openapi openapi-check events events-check reliability-check fuzz unit integration e2e browser bench run token job lock clean web web-check chromium
 
 # The portal (web/): `npm ci` again only when package-lock.json changes (a stamp, like the virtual environment's).
 WEB_STAMP := web/node_modules/.installed-$(shell cat web/package-lock.json web/package.json 2>/dev/null | cksum | cut -d' ' -f1)
@@ -79,7 +79,12 @@ events-check: setup ## Fail when docs/events.md drifts from the code
 reliability-check: setup ## Fail when docs/reliability.md's structure (suites, cases, settings) drifts from the tests
 	$(PY) -m tools.reliability --check
 
-test: lint typecheck cfn-lint openapi-check events-check reliability-check web-check chromium ## Every gate and every test (what CI runs)
+GATES := lint typecheck cfn-lint openapi-check events-check reliability-check web-check chromium
+
+gates: $(GATES) ## Every gate (lint, types, template, committed documents, the portal's), without the tests
+
+test: ## Every gate and every test (what CI runs): the gates two at a time (the Python ones beside the portal's)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target gates
 	$(PY) -m pytest
 
 unit: setup ## Unit tests only
