@@ -416,3 +416,80 @@ def test_a_partner_without_templates_write_deletes_nothing(meta: InProcessMeta, 
     assert delete("order_update", claims=CLIENT_GLOBEX)[0] == 404
     assert store(aws).mirror(ACME_WABA) == before
     assert meta.calls == []
+
+
+# ---------------------------------------------------------------- the rest of the refusals
+
+
+def test_a_rejected_template_may_change_its_category_and_ttl_and_meta_is_told_both(
+    meta: InProcessMeta, aws: AwsWorld
+) -> None:
+    status, edited = edit(
+        {"category": "UTILITY", "components": NEW_BODY, "message_send_ttl_seconds": 3600}, name="spring_sale"
+    )
+
+    assert status == 200, edited
+    assert meta.state.templates["1689556908129834"].category == "UTILITY"
+    assert edited["category"] == "UTILITY"
+
+
+def test_a_submitted_templates_parameter_format_is_kept(meta: InProcessMeta, aws: AwsWorld) -> None:
+    before = kept(aws, "order_update")
+
+    status, problem = edit({"parameter_format": "NAMED", "components": NEW_BODY})
+    nulls = edit({"components": NEW_BODY, "category": None})
+
+    assert status == 422
+    assert {e["field"] for e in problem["errors"]} == {"body.parameter_format"}
+    assert nulls[0] == 422
+    assert kept(aws, "order_update") == before
+    assert meta.calls == []
+
+
+def test_what_is_not_there_is_404_for_edit_copy_and_delete(meta: InProcessMeta, aws: AwsWorld) -> None:
+    before = store(aws).mirror(ACME_WABA)
+
+    answers = [
+        edit({"components": NEW_BODY}, name="no_such_template")[0],
+        copy({"language": "fr"}, name="no_such_template")[0],
+        delete("order_update", "fr")[0],
+    ]
+
+    assert answers == [404, 404, 404]
+    assert store(aws).mirror(ACME_WABA) == before
+    assert meta.calls == []
+
+
+def test_a_partner_of_two_clients_cannot_copy_one_clients_template_to_the_others_waba(
+    meta: InProcessMeta, aws: AwsWorld
+) -> None:
+    other_waba = "109822714420117"
+    aws.add_client("initech", billing_model="partner", partner_id="bluewave")
+    aws.register_number("initech", other_waba, "106540352248888")
+    aws.grant("acme", "bluewave", "templates:write")
+    aws.grant("initech", "bluewave", "templates:write")
+
+    status, problem = copy({"waba_id": other_waba}, claims=PARTNER)
+
+    assert status == 404
+    assert other_waba in problem["detail"]
+    assert store(aws).mirror(other_waba) == {}
+    assert meta.calls == []
+
+
+def test_a_template_with_components_the_hub_does_not_know_is_not_edited_or_copied(
+    meta: InProcessMeta, aws: AwsWorld
+) -> None:
+    carousel = [{"type": "BODY", "text": "Our picks"}, {"type": "CAROUSEL", "cards": [{"components": []}]}]
+    order = kept(aws, "order_update")
+    assert order is not None
+    store(aws).put(order.model_copy(update={"components": carousel}))
+
+    edited = edit({"category": "UTILITY"})
+    copied = copy({"language": "fr"})
+
+    assert (edited[0], copied[0]) == (409, 409)
+    assert_problem(edited[1], 409, "template-content-unsupported")
+    assert_problem(copied[1], 409, "template-content-unsupported")
+    assert meta.calls == []
+    assert kept(aws, "order_update", "fr") is None
