@@ -198,6 +198,17 @@ class TableStore:
     def table(self) -> str:
         return self._table
 
+    def _query_page(
+        self, query: dict[str, Any], *, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One page of `query` (its index, conditions and filters) on this table: at most `limit` items read from
+        `start_key` (None: the first page), as plain values, and the key to go on from (None: the last page)."""
+        page = {**query, "TableName": self._table, "Limit": limit}
+        if start_key:
+            page["ExclusiveStartKey"] = start_key
+        answer = self._client.query(**page)
+        return [from_item(item) for item in answer["Items"]], answer.get("LastEvaluatedKey")
+
     def _write_all(self, writes: Sequence[Write]) -> frozenset[int]:
         return write_all(self._client, writes)
 

@@ -22,15 +22,6 @@ class ClientDirectory(aws.TableStore):
         condition, values = "gsi2pk = :d", {":d": {"S": DIRECTORY_PARTITION}}
         if name_prefix:  # DynamoDB refuses an empty begins_with
             condition, values = f"{condition} AND begins_with(gsi2sk, :n)", values | {":n": {"S": name_prefix}}
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": DIRECTORY_INDEX,
-            "KeyConditionExpression": condition,
-            "ExpressionAttributeValues": values,
-            "Limit": limit,
-        }
-        if start_key:
-            kwargs["ExclusiveStartKey"] = start_key
-        found = self._client.query(**kwargs)
-        accounts = [client_account(aws.from_item(item)) for item in found["Items"]]
-        return accounts, found.get("LastEvaluatedKey")
+        query = {"IndexName": DIRECTORY_INDEX, "KeyConditionExpression": condition, "ExpressionAttributeValues": values}
+        items, last = self._query_page(query, limit=limit, start_key=start_key)
+        return [client_account(item) for item in items], last

@@ -94,21 +94,13 @@ class NumbersStore(aws.TableStore):
             index, condition, values = ALL_NUMBERS, "list_pk = :p", {":p": {"S": ALL_PARTITION}}
         else:
             index, condition, values = BY_CLIENT, "client_id = :p", {":p": {"S": client_id}}
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": index,
-            "KeyConditionExpression": condition,
-            "ExpressionAttributeValues": values,
-            "Limit": limit,
-        }
+        query: dict[str, Any] = {"IndexName": index, "KeyConditionExpression": condition}
         if status is not None:
-            kwargs["FilterExpression"] = "account_status = :s"
+            query["FilterExpression"] = "account_status = :s"
             values[":s"] = {"S": status.value}
-        if start_key:
-            kwargs["ExclusiveStartKey"] = start_key
-        answer = self._client.query(**kwargs)
-        numbers = [Number.model_validate(aws.from_item(item)) for item in answer["Items"]]
-        return numbers, answer.get("LastEvaluatedKey")
+        query["ExpressionAttributeValues"] = values
+        items, last = self._query_page(query, limit=limit, start_key=start_key)
+        return [Number.model_validate(item) for item in items], last
 
     def of_waba(self, waba_id: str) -> list[Number]:
         """Every number of a WABA (the `ByWaba` index: eventually consistent)."""

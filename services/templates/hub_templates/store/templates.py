@@ -86,11 +86,8 @@ class TemplatesStore(aws.TableStore):
             query["FilterExpression"] = " AND ".join(f"#{name} = :{name}" for name in filters)
             query["ExpressionAttributeNames"] = {f"#{name}": name for name in filters}
             query["ExpressionAttributeValues"].update({f":{name}": {"S": value} for name, value in filters.items()})
-        query["Limit"] = limit
-        if start_key:
-            query["ExclusiveStartKey"] = start_key
-        answer = self._client.query(**query)
-        return [_template(item) for item in answer["Items"]], answer.get("LastEvaluatedKey")
+        items, last = self._query_page(query, limit=limit, start_key=start_key)
+        return [Template.model_validate(item) for item in items], last
 
     def mirror(self, waba_id: str) -> dict[tuple[str, str], Template]:
         """Every template the mirror keeps of a WABA, by (name, language)."""

@@ -81,18 +81,9 @@ class WabaStore(aws.TableStore):
         else:
             index, condition = CLIENT_INDEX, "gsi1pk = :p AND begins_with(gsi1sk, :w)"
             values = {":p": {"S": f"CLIENT#{client_id}"}, ":w": {"S": "WABA#"}}
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": index,
-            "KeyConditionExpression": condition,
-            "ExpressionAttributeValues": values,
-            "Limit": limit,
-        }
-        if start_key:
-            kwargs["ExclusiveStartKey"] = start_key
-        answer = self._client.query(**kwargs)
-        wabas = [RegisteredWaba.model_validate(aws.from_item(item)) for item in answer["Items"]]
-        return wabas, answer.get("LastEvaluatedKey")
+        query = {"IndexName": index, "KeyConditionExpression": condition, "ExpressionAttributeValues": values}
+        items, last = self._query_page(query, limit=limit, start_key=start_key)
+        return [RegisteredWaba.model_validate(item) for item in items], last
 
     # ------------------------------------------------------------ writes
 
