@@ -4,12 +4,14 @@ carry Meta's reason; a user's changes carry who made them, so an activity feed c
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from datetime import datetime
+from typing import ClassVar, Literal, TypedDict
 
 from pydantic import Field
 
 from hub_shared.clock import UtcDateTime
-from hub_shared.events import Actor, DomainEvent
+from hub_shared.events import Actor, DomainEvent, EventMetadata
+from hub_templates.models.mirror import Template
 
 SOURCE = "hub.templates"
 
@@ -22,6 +24,29 @@ class _TemplateEvent(DomainEvent):
     name: str
     language: str
     template_id: str | None = Field(description="Meta's id (none for a draft).")
+
+
+class About(TypedDict):
+    """What every template event says of its template, and when it happened."""
+
+    metadata: EventMetadata
+    waba_id: str
+    client_id: str
+    name: str
+    language: str
+    template_id: str | None
+
+
+def about(template: Template, client_id: str, now: datetime) -> About:
+    """The fields every template event takes, for a change of `template` (the client's) at `now`."""
+    return {
+        "metadata": EventMetadata.at(now),
+        "waba_id": template.waba_id,
+        "client_id": client_id,
+        "name": template.name,
+        "language": template.language,
+        "template_id": template.template_id,
+    }
 
 
 class TemplateStatusChanged(_TemplateEvent):

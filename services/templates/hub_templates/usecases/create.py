@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from hub_shared.auth import Action, Principal
 from hub_shared.errors import FieldError, UpstreamError, ValidationFailed
-from hub_shared.events import Actor, DomainEvent, EventMetadata
+from hub_shared.events import Actor, DomainEvent
 from hub_shared.graph import Graph
 from hub_shared.wabas import RegisteredWaba
 from hub_templates.errors import (
@@ -27,7 +27,7 @@ from hub_templates.errors import (
     TemplateNotFound,
     UnsupportedContent,
 )
-from hub_templates.events import TemplateSubmitted
+from hub_templates.events import TemplateSubmitted, about
 from hub_templates.models.content import TemplateContent
 from hub_templates.models.mirror import NewTemplate, Template, TemplateStatus
 from hub_templates.rules.checks import check
@@ -160,12 +160,7 @@ def submitted_event(
     template: Template, waba: RegisteredWaba, principal: Principal, how: How, now: datetime
 ) -> TemplateSubmitted:
     return TemplateSubmitted(
-        metadata=EventMetadata.at(now),
-        waba_id=waba.waba_id,
-        client_id=waba.client_id,
-        name=template.name,
-        language=template.language,
-        template_id=template.template_id,
+        **about(template, waba.client_id, now),
         actor=Actor.of(principal),
         how=how,
         category=template.category,

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from hub_shared.auth import Action, Principal
-from hub_shared.events import Actor, DomainEvent, EventMetadata
+from hub_shared.events import Actor, DomainEvent
 from hub_shared.graph import Graph
 from hub_templates.errors import TemplateNotDeletable, TemplateNotFound
-from hub_templates.events import TemplateDeleted
+from hub_templates.events import TemplateDeleted, about
 from hub_templates.models.mirror import Template, TemplateStatus
 from hub_templates.usecases.wabas import Registry, managed_waba
 
@@ -62,12 +62,7 @@ def delete_templates(
     actor = Actor.of(principal)
     events = [
         TemplateDeleted(
-            metadata=EventMetadata.at(now),
-            waba_id=waba_id,
-            client_id=waba.client_id,
-            name=t.name,
-            language=t.language,
-            template_id=t.template_id,
+            **about(t, waba.client_id, now),
             actor=actor,
             status=t.status,
             name_reserved_until=until,

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol
 
-from hub_shared.events import DomainEvent, EventMetadata
+from hub_shared.events import DomainEvent
 from hub_shared.graph import Graph, text_or_none
 from hub_shared.meta_events import MetaChange
-from hub_templates.events import TemplateCategoryChanged, TemplateStatusChanged
+from hub_templates.events import TemplateCategoryChanged, TemplateStatusChanged, about
 from hub_templates.models.mirror import Template
 from hub_templates.rules.languages import normalise_language
 from hub_templates.usecases.sync import SyncedMirror, sync_templates
@@ -66,32 +66,14 @@ def apply_template_change(
     return Outcome.APPLIED if templates.apply(updated, events) else Outcome.STALE
 
 
-class _About(TypedDict):
-    """What every template event says of its template."""
-
-    metadata: EventMetadata
-    waba_id: str
-    client_id: str
-    name: str
-    language: str
-    template_id: str | None
-
-
 def _events(was: Template, now_is: Template, client_id: str, now: datetime) -> list[DomainEvent]:
     """What the webhook changed, as events: the status, and a category change coming or done."""
-    about: _About = {
-        "metadata": EventMetadata.at(now),
-        "waba_id": now_is.waba_id,
-        "client_id": client_id,
-        "name": now_is.name,
-        "language": now_is.language,
-        "template_id": now_is.template_id,
-    }
+    fields = about(now_is, client_id, now)
     events: list[DomainEvent] = []
     if now_is.status != was.status:
         events.append(
             TemplateStatusChanged(
-                **about,
+                **fields,
                 previous_status=was.status,
                 status=now_is.status,
                 reason=now_is.rejected_reason,
@@ -101,13 +83,13 @@ def _events(was: Template, now_is: Template, client_id: str, now: datetime) -> l
     if now_is.category != was.category:
         events.append(
             TemplateCategoryChanged(
-                **about, state="completed", previous_category=was.category, category=now_is.category
+                **fields, state="completed", previous_category=was.category, category=now_is.category
             )
         )
     elif now_is.correct_category and now_is.correct_category != was.correct_category:
         events.append(
             TemplateCategoryChanged(
-                **about, state="impending", previous_category=was.category, category=now_is.correct_category
+                **fields, state="impending", previous_category=was.category, category=now_is.correct_category
             )
         )
     return events
