@@ -7,7 +7,16 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+
+import httpx
+from starlette.testclient import TestClient
+
+from hub_shared.graph import GraphClient
+from hub_shared.settings import Settings
+from local.sandboxes.meta import MetaSandbox, MetaState
 
 REGION = "eu-central-1"
 CHILD_TIMEOUT_SECONDS = 120
@@ -57,3 +66,36 @@ def run_child(code: str, env: dict[str, str], samples: Samples | None = None) ->
     if samples is not None:
         samples.code.append(float(result.stdout.split()[-1]))
         samples.process.append(elapsed)
+
+
+class CountingMeta:
+    """Meta's sandbox in this process (holding `state`), behind the hub's own Graph client on an httpx transport that
+    counts the calls and the time they take, answering each after `latency_ms` (Meta's answer time from a Lambda)."""
+
+    def __init__(self, state: MetaState, clock: Callable[[], datetime], *, latency_ms: int) -> None:
+        sandbox = MetaSandbox(
+            state,
+            app_secret="bench",  # noqa: S106 - the sandbox's made-up app secret
+            webhook_url=None,
+            review_delay_seconds=3600,
+            clock=clock,
+        )
+        self.state = sandbox.state
+        self._http = TestClient(sandbox.app)
+        self._latency = latency_ms / 1000
+        self.calls = 0
+        self.seconds = 0.0
+        self.graph = GraphClient(
+            settings=Settings(graph_api_base_url="http://meta.sandbox", graph_max_retries=0),
+            client=httpx.Client(transport=httpx.MockTransport(self._reply)),
+            token_provider=lambda: "EAAbenchToken",
+        )
+
+    def _reply(self, request: httpx.Request) -> httpx.Response:
+        started = time.perf_counter()
+        self.calls += 1
+        if self._latency:
+            time.sleep(self._latency)
+        answer = self._http.request(request.method, str(request.url), content=request.content, headers=request.headers)
+        self.seconds += time.perf_counter() - started
+        return httpx.Response(answer.status_code, content=answer.content, headers=answer.headers)

@@ -43,22 +43,18 @@ from unittest import mock
 from urllib.parse import urlencode
 
 import boto3
-import httpx
 from moto import mock_aws
-from starlette.testclient import TestClient
 
-from bench.harness import REGION, child_environment
+from bench.harness import REGION, CountingMeta, child_environment
 from hub_shared import aws
 from hub_shared.api import request_deadline, request_time
 from hub_shared.deadline import Deadline
-from hub_shared.graph import GraphClient
-from hub_shared.settings import Settings
 from hub_shared.singletons import reset_all
 from hub_shared.wabas import RegisteredWaba, registry_item
 from hub_templates import deps
 from hub_templates.app import app, handler
 from local.functions import LocalLambdaContext
-from local.sandboxes.meta import MetaSandbox, MetaState
+from local.sandboxes.meta import MetaState
 from local.sandboxes.meta.state import TemplateRecord
 from local.template import create_tables, table_environment
 
@@ -120,44 +116,20 @@ def meta_templates() -> list[TemplateRecord]:
     return records
 
 
-class Meta:
-    """The Meta sandbox in this process, holding the WABA's 6,000 templates, behind an httpx transport that counts
-    calls and the time they take (waiting LATENCY_MS on each)."""
+def sandbox_meta(clock: Callable[[], datetime]) -> CountingMeta:
+    """Meta's sandbox holding the WABA's 6,000 templates (in place of the story's) and no review under way: statuses
+    change only when the benchmark changes them."""
+    state = MetaState.from_story()
+    for template_id in [t.id for t in state.templates.values() if t.waba_id == WABA_ID]:
+        del state.templates[template_id]
+    state.templates.update((t.id, t) for t in meta_templates())
+    meta = CountingMeta(state, clock, latency_ms=LATENCY_MS)
+    meta.state.reviews.clear()
+    return meta
 
-    def __init__(self, clock: Callable[[], datetime]) -> None:
-        state = MetaState.from_story()
-        for template_id in [t.id for t in state.templates.values() if t.waba_id == WABA_ID]:
-            del state.templates[template_id]
-        state.templates.update((t.id, t) for t in meta_templates())
-        sandbox = MetaSandbox(
-            state,
-            app_secret="bench",  # noqa: S106 - the sandbox's made-up app secret
-            webhook_url=None,
-            review_delay_seconds=3600,
-            clock=clock,
-        )
-        sandbox.state.reviews.clear()  # statuses change only when the benchmark changes them
-        self.state = sandbox.state
-        self._http = TestClient(sandbox.app)
-        self.calls = 0
-        self.seconds = 0.0
-        self.graph = GraphClient(
-            settings=Settings(graph_api_base_url="http://meta.sandbox", graph_max_retries=0),
-            client=httpx.Client(transport=httpx.MockTransport(self._reply)),
-            token_provider=lambda: "EAAbenchToken",
-        )
 
-    def _reply(self, request: httpx.Request) -> httpx.Response:
-        started = time.perf_counter()
-        self.calls += 1
-        if LATENCY_MS:
-            time.sleep(LATENCY_MS / 1000)
-        answer = self._http.request(request.method, str(request.url), content=request.content, headers=request.headers)
-        self.seconds += time.perf_counter() - started
-        return httpx.Response(answer.status_code, content=answer.content, headers=answer.headers)
-
-    def templates(self, status: str) -> list[TemplateRecord]:
-        return [t for t in self.state.templates.values() if t.waba_id == WABA_ID and t.status == status]
+def pending(meta: CountingMeta) -> list[TemplateRecord]:
+    return [t for t in meta.state.templates.values() if t.waba_id == WABA_ID and t.status == "PENDING"]
 
 
 @dataclass
@@ -293,7 +265,7 @@ def _measure(sync_runs: int, list_runs: int) -> tuple[dict[str, list[Sync]], dic
     with mock.patch.dict(os.environ, table_environment()), mock_aws():
         reset_all()
         _seed()
-        meta = Meta(clock)
+        meta = sandbox_meta(clock)
         requests = Requests()
         requests.watch(aws.dynamodb())  # the client of every store of the function
         app.dependency_overrides.update(
@@ -309,7 +281,7 @@ def _measure(sync_runs: int, list_runs: int) -> tuple[dict[str, list[Sync]], dic
                 pages = len(walks["status"][-1].pages)
                 walks["unfiltered"].append(_walk(handler, requests, {}, pages=pages))
             for _ in range(sync_runs):
-                for template in meta.templates("PENDING")[:CHANGED]:
+                for template in pending(meta)[:CHANGED]:
                     template.status, template.quality_score = "APPROVED", "GREEN"
                 syncs["changed"].append(_sync(handler, meta, requests))
         finally:
@@ -318,7 +290,7 @@ def _measure(sync_runs: int, list_runs: int) -> tuple[dict[str, list[Sync]], dic
     return syncs, walks
 
 
-def _sync(handler: Handler, meta: Meta, requests: Requests) -> Sync:
+def _sync(handler: Handler, meta: CountingMeta, requests: Requests) -> Sync:
     before, calls, in_meta = requests.copy(), meta.calls, meta.seconds
     started = time.perf_counter()
     counts = _answer(handler(api_event("POST", SYNC_ROUTE), LocalLambdaContext("TemplatesFunction")))

@@ -28,23 +28,19 @@ from typing import Any
 from unittest import mock
 
 import boto3
-import httpx
 from moto import mock_aws
-from starlette.testclient import TestClient
 
-from bench.harness import REGION, child_environment
+from bench.harness import REGION, CountingMeta, child_environment
 from hub_shared import aws
 from hub_shared.accounts import BillingModel, ClientAccount, client_profile_item
 from hub_shared.api import request_time
-from hub_shared.graph import GraphClient
-from hub_shared.settings import Settings
 from hub_shared.singletons import reset_all
 from hub_waba import deps
 from hub_waba.app import app, handler
 from hub_waba.models.wabas import RegisteredNumber, RegisteredWaba
 from hub_waba.store.wabas import WabaStore
 from local.functions import LocalLambdaContext
-from local.sandboxes.meta import MetaSandbox, MetaState
+from local.sandboxes.meta import MetaState
 from local.template import create_tables, table_environment
 
 CLIENT_ID = "acme"
@@ -80,32 +76,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-class SlowMeta:
-    """The Meta sandbox in this process behind an httpx transport that counts calls and waits LATENCY_MS on each."""
-
-    def __init__(self, clock: Clock) -> None:
-        sandbox = MetaSandbox(
-            MetaState.from_story(),
-            app_secret="bench",  # noqa: S106 - the sandbox's made-up app secret
-            webhook_url=None,
-            review_delay_seconds=3600,
-            clock=clock,
-        )
-        self._http = TestClient(sandbox.app)
-        self.calls = 0
-        self.graph = GraphClient(
-            settings=Settings(graph_api_base_url="http://meta.sandbox", graph_max_retries=0),
-            client=httpx.Client(transport=httpx.MockTransport(self._reply)),
-            token_provider=lambda: "EAAbenchToken",
-        )
-
-    def _reply(self, request: httpx.Request) -> httpx.Response:
-        self.calls += 1
-        time.sleep(LATENCY_MS / 1000)
-        answer = self._http.request(request.method, str(request.url), content=request.content, headers=request.headers)
-        return httpx.Response(answer.status_code, content=answer.content, headers=answer.headers)
 
 
 def api_event(route: str, path: str, parameters: dict[str, str]) -> dict[str, Any]:
@@ -154,7 +124,7 @@ def _measure(runs: int) -> tuple[dict[str, int], dict[str, list[float]]]:
         create_tables(dynamodb)
         _seed(dynamodb)
         clock = Clock()
-        meta = SlowMeta(clock)
+        meta = CountingMeta(MetaState.from_story(), clock, latency_ms=LATENCY_MS)
         app.dependency_overrides.update({deps.meta_graph: lambda: meta.graph, request_time: clock})
         try:
             _view(handler)  # clients, the first reads, clients, the first reads
