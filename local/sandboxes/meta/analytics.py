@@ -4,9 +4,10 @@
 `{phone_numbers, granularity, data_points: [{start, end, sent, delivered}]}`.
 `conversation_analytics` / `pricing_analytics` `.start(..).end(..).granularity(HALF_HOUR|DAILY|MONTHLY)`
 `[.phone_numbers(..)][.metric_types(..)][.dimensions(..)][.conversation_categories(..) | .pricing_categories(..)]`
-→ `{data: [{data_points: [{start, end, conversation|volume, cost, phone_number?, <category>?}]}]}`; of the
-dimensions only PHONE and the category one split the points. Every count comes from a hash of the WABA,
-number, interval and category, so the same question always gets the same answer.
+→ `{data: [{data_points: [{start, end, conversation|volume, cost, phone_number?, country?, <category>?}]}]}`; of
+the dimensions PHONE, COUNTRY and the category one split the points (recipients are in COUNTRIES; `country_codes`
+narrows them). Every count comes from a hash of the WABA, number, interval, category and country, so the same
+question always gets the same answer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from local.sandboxes.meta.state import MetaState
 MESSAGES = "analytics"
 RATES = {"MARKETING": 0.0860, "UTILITY": 0.0400, "AUTHENTICATION": 0.0520, "SERVICE": 0.0}
 """The sandbox's price per message by category, in the WABA's currency."""
+COUNTRIES = ("DE", "AT", "GB", "US")
+"""Where the sandbox's recipients are (ISO 3166 alpha-2, as Meta names countries in analytics)."""
 MAX_INTERVALS = 1000
 HALF_HOUR_SECONDS = 1800
 DAY_SECONDS = 86400
@@ -132,25 +135,34 @@ def _charges(
     categories = [c.upper() for c in _items(modifiers.get(kind.categories_modifier)) if c.upper() in RATES] or list(
         RATES
     )
+    countries = [c.upper() for c in _items(modifiers.get("country_codes")) if c.upper() in COUNTRIES] or list(COUNTRIES)
     phone_groups = [[phone] for phone in phones] if "PHONE" in dimensions else [phones]
+    country_groups = [[country] for country in countries] if "COUNTRY" in dimensions else [countries]
     split_categories = kind.category_dimension in dimensions
     category_groups = [[category] for category in categories] if split_categories else [categories]
     points = []
     for start, end in intervals:
         for phone_group in phone_groups:
-            for category_group in category_groups:
-                counts = {
-                    category: sum(_amount(waba_id, phone, start, category, high=60) for phone in phone_group)
-                    for category in category_group
-                }
-                point: Json = {"start": start, "end": end}
-                if kind.count_metric in metrics:
-                    point[kind.count_key] = sum(counts.values())
-                if "COST" in metrics:
-                    point["cost"] = round(sum(count * RATES[category] for category, count in counts.items()), 4)
-                if "PHONE" in dimensions:
-                    point["phone_number"] = phone_group[0]
-                if split_categories:
-                    point[kind.category_key] = category_group[0]
-                points.append(point)
+            for country_group in country_groups:
+                for category_group in category_groups:
+                    counts = {
+                        category: sum(
+                            _amount(waba_id, phone, start, category, country, high=16)
+                            for phone in phone_group
+                            for country in country_group
+                        )
+                        for category in category_group
+                    }
+                    point: Json = {"start": start, "end": end}
+                    if kind.count_metric in metrics:
+                        point[kind.count_key] = sum(counts.values())
+                    if "COST" in metrics:
+                        point["cost"] = round(sum(count * RATES[category] for category, count in counts.items()), 4)
+                    if "PHONE" in dimensions:
+                        point["phone_number"] = phone_group[0]
+                    if "COUNTRY" in dimensions:
+                        point["country"] = country_group[0]
+                    if split_categories:
+                        point[kind.category_key] = category_group[0]
+                    points.append(point)
     return {"data": [{"data_points": points}]}
