@@ -285,8 +285,8 @@ def _user_pool(template: dict[str, Any], resolve: _Resolver, cognito: CognitoIde
 
 
 def _secrets(template: dict[str, Any], resolve: _Resolver, stack: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Every secret the local hub reads: the template's (named as it names them) and Stripe's, with local values
-    (random where it is a key); answers (key → name, key → value)."""
+    """Every secret the template declares, named as it names them, with local values (random where it is a key;
+    Stripe's shaped like Stripe's test keys); answers (key → name, key → value)."""
     names: dict[str, str] = {}
     values: dict[str, str] = {}
     for logical_id, secret in resources("AWS::SecretsManager::Secret", template).items():
@@ -301,10 +301,6 @@ def _secrets(template: dict[str, Any], resolve: _Resolver, stack: str) -> tuple[
         else:
             values[logical_id] = f"local-{secrets.token_urlsafe(32)}"
     values["MetaVerifyTokenSecret"] = META_VERIFY_TOKEN  # a known value, so the handshake can be tried by hand
-    names |= {
-        "StripeSecretKey": f"{stack}/stripe/secret-key",
-        "StripeWebhookSecret": f"{stack}/stripe/webhook-secret",
-    }
     values |= {
         "StripeSecretKey": f"sk_test_local{secrets.token_hex(16)}",
         "StripeWebhookSecret": f"whsec_local{secrets.token_hex(16)}",

@@ -35,7 +35,7 @@ from local.sandboxes.getchat import GetChatState, build_getchat_sandbox
 from local.sandboxes.meta import MetaSandbox, MetaState
 from local.sandboxes.stripe import StripeState, build_stripe_sandbox
 from local.scheduler import Scheduler, UnknownJob
-from local.seed import SeedReport, seed
+from local.seed import SeedReport, seed, seed_stripe
 from local.state import save_state, state_path
 from local.streams import StreamRelay
 from local.template import http_routes, load_template
@@ -172,6 +172,7 @@ def start_hub(
     os.environ["GRAPH_API_BASE_URL"] = meta_url
     os.environ["GETCHAT_API_BASE_URL"] = getchat_url
     os.environ["STRIPE_API_BASE"] = stripe_url
+    os.environ["PORTAL_URL"] = api_url
     reset_all()
     report = seed(info, clock())
 
@@ -232,6 +233,7 @@ def start_hub(
         portal=hub.portal,
     )
     hub.servers.append(serve(gateway, HOST, ports.api))
+    seed_stripe(info, stripe_url)
     router.start()
     relay.start()
     queues.start()

@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass
+from functools import partial
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
+from hub_billing.deps import payments
+from hub_billing.models.contracts import Metadata, NumberAddedDetail, NumberDeletedDetail
+from hub_billing.store.billing import BillingStore
+from hub_billing.usecases.accounts import sync_subscription
+from hub_billing.usecases.billable import record_number_event
+from hub_billing.usecases.funds import Change, EntryKind, apply_change, empty_funds
 from hub_numbers.models.numbers import Number
 from hub_numbers.models.onboarding import Waba, WabaType
 from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.store.onboarding import OnboardingStore
 from hub_shared import aws
-from hub_shared.accounts import BillingModel, ClientAccount, client_profile_item
+from hub_shared.accounts import AccountsReader, BillingModel, ClientAccount, client_profile_item
 from hub_shared.clock import to_rfc3339
 from hub_templates.models.mirror import Template
 from hub_templates.store.templates import TemplatesStore
@@ -30,6 +39,10 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from local.cloud import AwsInfo
+
+
+TEST_VISA = "4242424242424242"
+"""Stripe's test card that always pays."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,7 @@ def seed(info: AwsInfo, now: datetime) -> SeedReport:
     templates.replace(mirrored, [])
     for waba_id in {template.waba_id for template in mirrored}:
         templates.set_count(waba_id, sum(template.waba_id == waba_id for template in mirrored))
+    _seed_billing(BillingStore(info.tables["BillingTable"], dynamodb), numbers, now)
     cognito: CognitoIdentityProviderClient = info.client("cognito-idp")
     for user in story.USERS:
         _put_user(cognito, info.user_pool_id, user)
@@ -94,6 +108,61 @@ def seed(info: AwsInfo, now: datetime) -> SeedReport:
         numbers=len(numbers),
         users=demo_users(),
     )
+
+
+def _seed_billing(store: BillingStore, numbers: list[Number], now: datetime) -> None:
+    """What billing learnt of the story's numbers (as from their NumberAdded and NumberDeleted), and each prepaid
+    client's opening balance, shared by its billable numbers (as a top-up credited it)."""
+    for number in numbers:
+        metadata = Metadata(event_id=f"seed-added-{number.number_id}", occurred_at=story.SEEDED_AT)
+        added = NumberAddedDetail(
+            metadata=metadata,
+            number_id=number.number_id,
+            client_id=number.client_id,
+            waba_id=number.waba_id,
+            phone_number=number.phone_e164,
+        )
+        record_number_event(added, numbers=store, now=now)
+        if number.account_status == "deleted" and number.deletion_at is not None:
+            deleted = NumberDeletedDetail(
+                metadata=Metadata(event_id=f"seed-deleted-{number.number_id}", occurred_at=number.deletion_at),
+                number_id=number.number_id,
+                client_id=number.client_id,
+                deleted_at=number.deletion_at,
+            )
+            record_number_event(deleted, numbers=store, now=now)
+    for client in story.CLIENTS:
+        funded = [n for n in numbers if n.client_id == client.client_id and n.account_status != "deleted"]
+        if not client.prepaid or not funded:
+            continue
+        for number in funded:
+            opening = Change(
+                amount=client.prepaid_balance_cents // len(funded),
+                kind=EntryKind.TOP_UP,
+                reference="opening-balance",
+                description="Opening balance",
+                once=(f"seed-funds:{number.number_id}",),
+            )
+            new = empty_funds(client.client_id, number.number_id, currency="eur", threshold=10_00)
+            apply_change(opening, new, ledger=store, now=now, new_id=partial(str, f"entry_opening_{number.number_id}"))
+
+
+def seed_stripe(info: AwsInfo, stripe_url: str) -> None:
+    """Each direct client's Stripe customer and licence subscription, as billing opens them from its numbers'
+    events, in the running Stripe sandbox; the customer pays with Stripe's test Visa card."""
+    store = BillingStore(info.tables["BillingTable"], info.client("dynamodb"))
+    accounts = AccountsReader(info.tables["AccountsTable"], info.client("dynamodb"))
+    for client in story.CLIENTS:
+        if client.billing_model != BillingModel.DIRECT:
+            continue
+        sync_subscription(client.client_id, "seed", store=store, accounts=accounts, payments=payments())
+        account = store.account(client.client_id)
+        if account is not None:
+            httpx.post(
+                f"{stripe_url}/_sandbox/customers/{account.customer_id}/payment_method",
+                json={"card": TEST_VISA},
+                timeout=10,
+            ).raise_for_status()
 
 
 def end_of_month(now: datetime) -> datetime:

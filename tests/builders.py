@@ -34,6 +34,7 @@ import boto3
 import httpx
 import jwt
 import schemathesis
+import stripe
 from botocore.config import Config
 from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import HealthCheck, Phase, find, given, settings
@@ -48,6 +49,14 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 from starlette.testclient import TestClient
 
+from hub_billing import deps as billing_deps
+from hub_billing.app import app as billing_app
+from hub_billing.app import handler as billing_handler
+from hub_billing.gateways.stripe import StripePayments, stripe_client
+from hub_billing.store.billing import BillingStore
+from hub_billing.usecases.billable import BillableNumber
+from hub_billing.webhook import app as billing_webhook_app
+from hub_billing.webhook import handler as billing_webhook_handler
 from hub_numbers import deps as numbers_deps
 from hub_numbers.app import app as numbers_app
 from hub_numbers.integrations.getchat import GetChatInboxes
@@ -89,6 +98,7 @@ from local.gateway import JwtVerifier, Served, build_gateway, serve
 from local.hub import Ports
 from local.sandboxes.getchat import GetChatState, build_getchat_sandbox
 from local.sandboxes.meta import MetaSandbox, MetaState
+from local.sandboxes.stripe import NUMBER_PRICE_ID, StripeSandbox, StripeState
 from local.seed import story_templates
 from local.state import load_state
 from local.story import DEMO_PASSWORD
@@ -1049,6 +1059,15 @@ class InProcessHub:
             onboarding.put_waba(Waba(waba_id=business.waba_id, client_id=business.client_id, type=WabaType.SHARED))
             self.world.register_number(business.client_id, business.waba_id, business.number_id)
             digits = business.digits
+            known = BillableNumber(
+                business.client_id,
+                business.number_id,
+                waba_id=business.waba_id,
+                phone_number=f"+{digits}",
+                added_at=NOW,
+                version=1,
+            )
+            BillingStore("hub-billing", self.world.dynamodb).record(f"seed-{business.number_id}", None, known, NOW)
             self.world.add_number(
                 a_number(
                     business.number_id,
@@ -1143,6 +1162,15 @@ def in_process_hub() -> Iterator[InProcessHub]:
         templates_app.dependency_overrides.update(
             {templates_deps.meta_graph: lambda: meta.graph, request_time: lambda: NOW}
         )
+        stripe_sandbox = InProcessStripe()
+        secrets.create_secret(Name="hub/stripe/webhook-secret", SecretString=STRIPE_WEBHOOK_SECRET)
+        billing_app.dependency_overrides.update(
+            {
+                billing_deps.payments: lambda: stripe_sandbox.payments,
+                billing_deps.meta_graph: lambda: meta.graph,
+                request_time: lambda: NOW,
+            }
+        )
         verifier = JwtVerifier(
             "https://jwks.invalid/.well-known/jwks.json",
             ISSUER,
@@ -1160,6 +1188,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
             numbers_app.dependency_overrides.clear()
             waba_app.dependency_overrides.clear()
             templates_app.dependency_overrides.clear()
+            billing_app.dependency_overrides.clear()
             reset_all()
 
 
@@ -2125,3 +2154,87 @@ def added_through_signup(hub: LocalHubUnderTest, client: FreshClient, phone: str
 def slow_meta(hub: LocalHubUnderTest, *, calls: int, latency_ms: int = 1500) -> None:
     """The sandbox answers the next `calls` Graph requests `latency_ms` late (the portal's progress shows meanwhile)."""
     httpx.post(f"{hub.meta}/_sandbox/faults", json={"latency_ms": latency_ms, "count": calls}).raise_for_status()
+
+
+# ---------------------------------------------------------------- billing: Stripe's sandbox in process
+
+STRIPE_WEBHOOK_SECRET = "whsec_test_in_process"
+
+
+class InProcessStripe:
+    """The Stripe sandbox in this process, spoken to by the real SDK (its httpx client on the sandbox's app), as the
+    billing service's `Payments`. Its webhooks are kept (`sent`), signed as Stripe signs them, for a test to deliver
+    to `POST /webhooks/stripe` (`deliver`), as often as it likes."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[bytes, dict[str, str]]] = []
+        self.sandbox = StripeSandbox(
+            StripeState(),
+            webhook_secret=STRIPE_WEBHOOK_SECRET,
+            webhook_url="http://hub.test/webhooks/stripe",
+            post_webhook=lambda _url, body, headers: self.sent.append((body, dict(headers))),
+        )
+        self.http = TestClient(self.sandbox.app, base_url="http://stripe.sandbox")
+        self._transport = stripe.HTTPXClient(timeout=None, allow_sync_methods=True)
+        self._transport._client = self.http
+        client = stripe_client(
+            "sk_test_in_process", api_base="http://stripe.sandbox", timeout=5, http_client=self._transport, retries=0
+        )
+        self.payments = StripePayments(client, number_price=NUMBER_PRICE_ID)
+
+    def down(self) -> None:
+        """From now on Stripe cannot be reached (every request fails to connect)."""
+
+        def refuse(request: httpx.Request) -> httpx.Response:
+            raise httpx.ConnectError("Stripe is down", request=request)
+
+        self._transport._client = httpx.Client(transport=httpx.MockTransport(refuse))
+
+    @property
+    def state(self) -> StripeState:
+        return self.sandbox.state
+
+    def events(self, kind: str) -> list[tuple[bytes, dict[str, str]]]:
+        return [(body, headers) for body, headers in self.sent if json.loads(body)["type"] == kind]
+
+
+def billing_call(
+    method: str,
+    path: str,
+    claims: dict[str, str] | None,
+    *,
+    route: str | None = None,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+) -> tuple[int, Any]:
+    """One request to the billing function, as API Gateway hands it over; its status and JSON body."""
+    event = routed_event(method, path, claims, route=route, body=body, query=query, headers=headers)
+    return function_answer(billing_handler, "BillingFunction", event)
+
+
+def stripe_delivery(body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+    """Stripe's POST to /webhooks/stripe (its body as sent, its signature header), answered by the webhook function."""
+    event = http_event("POST", "/webhooks/stripe", body=body.decode(), headers=headers)
+    return function_answer(billing_webhook_handler, "BillingStripeWebhookFunction", event)
+
+
+@contextlib.contextmanager
+def billing_world(aws: AwsWorld, clock: FrozenClock, meta: InProcessMeta | None = None) -> Iterator[InProcessStripe]:
+    """The billing function, its webhook and its consumers on an in-process Stripe (and Meta's sandbox when given),
+    on `clock` (Stripe's on real time: the SDK refuses signatures older than five minutes of it); the webhook's
+    signing secret in Secrets Manager."""
+    stripe_sandbox = InProcessStripe()
+    boto3.client("secretsmanager", region_name=REGION).create_secret(
+        Name="hub/stripe/webhook-secret", SecretString=STRIPE_WEBHOOK_SECRET
+    )
+    overrides: dict[Any, Any] = {billing_deps.payments: lambda: stripe_sandbox.payments, request_time: clock}
+    if meta is not None:
+        overrides[billing_deps.meta_graph] = lambda: meta.graph
+    billing_app.dependency_overrides.update(overrides)
+    billing_webhook_app.dependency_overrides.update({request_time: clock})
+    try:
+        yield stripe_sandbox
+    finally:
+        billing_app.dependency_overrides.clear()
+        billing_webhook_app.dependency_overrides.clear()

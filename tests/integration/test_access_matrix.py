@@ -195,8 +195,10 @@ def _request(case: Case) -> tuple[str, dict[str, str], Any]:
             path = path.replace(f"{{{parameter['name']}}}", _id(case, parameter))
         elif parameter["in"] == "path":  # a part of the resource (a template's name): its owner's
             path = path.replace(f"{{{parameter['name']}}}", _owner(case).path_value(parameter["name"]))
-        elif parameter["in"] == "query" and parameter["name"] == rule.tenant_query:
+        elif parameter["in"] == "query" and parameter["name"] in (rule.tenant_query, rule.resource):
             query[parameter["name"]] = _id(case, parameter)
+        elif parameter["in"] == "query" and parameter.get("required"):  # what the operation needs besides the id
+            query[parameter["name"]] = example_of(parameter["schema"])
     return path, query, _body(case)
 
 
@@ -342,7 +344,7 @@ def test_every_operation_of_the_document_is_in_the_matrix_or_public() -> None:
     }
     every = {(method.upper(), path) for path, item in DOCUMENT["paths"].items() for method in item}
     assert covered | public == every
-    assert public == {("GET", "/webhooks/meta"), ("POST", "/webhooks/meta")}
+    assert public == {("GET", "/webhooks/meta"), ("POST", "/webhooks/meta"), ("POST", "/webhooks/stripe")}
 
 
 def test_an_operation_without_a_rule_becomes_a_failing_case(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,12 +12,12 @@ from pydantic import ValidationError
 
 from hub_billing.consumers import numbers as consumer
 from hub_billing.models.contracts import NumberAddedDetail, NumberDeletedDetail
-from hub_billing.store.billable import BillingStore
+from hub_billing.store.billing import BillingStore
 from hub_billing.usecases.billable import Applied, BillableNumber, Written, record_number_event
 from hub_numbers.events import NumberAdded, NumberDeleted, NumberStatusChanged
 from hub_numbers.models.numbers import AccountStatus
 from hub_shared.events import EventMetadata
-from tests.builders import NOW, AwsWorld, context, eventbridge_event
+from tests.builders import NOW, AwsWorld, InProcessStripe, context, eventbridge_event
 
 ADDED_AT = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 DELETED_AT = datetime(2026, 12, 1, 0, 15, tzinfo=UTC)
@@ -46,6 +46,14 @@ def deleted(number_id: str = "1001", client_id: str = "acme", at: datetime = DEL
 
 def deliver(event: NumberAdded | NumberDeleted) -> str:
     return str(consumer.handler(eventbridge_event(event), context("BillingNumberEventsFunction")))
+
+
+@pytest.fixture(autouse=True)
+def stripe_sandbox(aws: AwsWorld, monkeypatch: pytest.MonkeyPatch) -> InProcessStripe:
+    """The consumer sets the subscription at Stripe after each event (test_billing_subscription checks how)."""
+    sandbox = InProcessStripe()
+    monkeypatch.setattr(consumer, "payments", lambda: sandbox.payments)
+    return sandbox
 
 
 @pytest.fixture

@@ -64,6 +64,12 @@ PICTURE = "tests/integration/test_waba_profile_picture.py::"
 MIRROR = "tests/integration/test_templates_mirror.py::"
 CREATE = "tests/integration/test_templates_create.py::"
 CHANGES = "tests/integration/test_templates_changes.py::"
+SUBSCRIPTION = "tests/integration/test_billing_subscription.py::"
+FUNDS = "tests/integration/test_billing_funds.py::"
+INSIGHTS = "tests/integration/test_billing_insights.py::"
+NOT_PREPAID = "hub_billing.errors.NotPrepaid"
+NO_ACCOUNT = "hub_shared.errors.NotFound"  # a client user whose client has no account record
+STRIPE_DOWN = "hub_billing.errors.StripeFailed"
 WITNESSES: dict[str, dict[int, str]] = {
     "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
     "GET /v1/clients": {400: "tests/integration/test_accounts_clients.py::test_a_cursor_of_another_search_is_refused"},
@@ -198,6 +204,27 @@ WITNESSES: dict[str, dict[int, str]] = {
         502: INBOX + "test_get_chat_refusing_the_hubs_key_answers_502_and_marks_it_failed",
         503: INBOX + "test_get_chat_failing_marks_the_inbox_failed_and_a_retry_activates_it",
     },
+    "GET /v1/billing": {404: NO_ACCOUNT, 502: STRIPE_DOWN},
+    "POST /v1/billing/portal-session": {
+        404: NO_ACCOUNT,
+        502: SUBSCRIPTION + "test_stripe_down_is_a_clear_502_and_nothing_is_recorded",
+    },
+    "GET /v1/billing/invoices": {
+        400: SUBSCRIPTION + "test_a_tampered_invoice_cursor_is_refused",
+        404: NO_ACCOUNT,
+        502: STRIPE_DOWN,
+    },
+    "GET /v1/billing/funds": {404: NO_ACCOUNT, 409: NOT_PREPAID},
+    "GET /v1/billing/funds/{number_id}/ledger": {400: "hub_shared.errors.InvalidCursor", 409: NOT_PREPAID},
+    "POST /v1/billing/funds/{number_id}/top-ups": {409: NOT_PREPAID, 502: STRIPE_DOWN},
+    "PUT /v1/billing/funds/{number_id}/auto-renewal": {409: NOT_PREPAID},
+    "POST /v1/billing/funds/{number_id}/refund-request": {409: NOT_PREPAID},
+    "GET /v1/insights": {
+        429: "hub_shared.errors.QuotaExceeded",
+        502: "hub_shared.graph.MetaCredentialsRejected",
+        503: INSIGHTS + "test_meta_down_is_an_upstream_error_and_nothing_is_kept",
+    },
+    "POST /webhooks/stripe": {400: FUNDS + "test_unverifiable_stripe_events_are_refused_and_change_nothing"},
     "GET /webhooks/meta": {
         403: INGRESS + "test_handshake_is_forbidden_unless_meta_subscribes_with_our_token",
         422: INGRESS + "test_a_repeated_handshake_parameter_is_refused_with_422",
@@ -257,8 +284,14 @@ def hub() -> Iterator[InProcessHub]:
 def _request(method: str, path: str, status: int) -> tuple[PlainRequest, dict[str, str]]:
     """The request that must be answered `status`, and its headers: the least valid one, with one part changed."""
     rule = _rule(method, path)
-    own = {rule.resource: ACME.resource(rule.kind)} if rule.resource and rule.kind else {}
-    request = least_request(SCHEMA, method, path, **own)
+    queried = rule.resource is not None and any(
+        p["in"] == "query" and p["name"] == rule.resource for p in _operation(method, path).get("parameters", [])
+    )
+    in_path = rule.resource if rule.resource and not queried else None
+    own = ACME.resource(rule.kind) if rule.resource and rule.kind else ACME.client_id
+    request = least_request(SCHEMA, method, path, **({in_path: own} if in_path else {}))
+    if queried and rule.resource:
+        request.query[rule.resource] = own
     headers = who_headers(Who.CLIENT)
     if status == 401:
         headers = {}
@@ -266,9 +299,10 @@ def _request(method: str, path: str, status: int) -> tuple[PlainRequest, dict[st
         headers = bearer(id_claims(**{"custom:client_id": None}))  # a valid token of nobody the hub knows
     elif status == 404:
         other = GLOBEX.resource(rule.kind) if rule.resource and rule.kind else GLOBEX.client_id
-        request = least_request(SCHEMA, method, path, **({rule.resource: other} if rule.resource else {}))
-        if rule.tenant_query:
-            request.query[rule.tenant_query] = other
+        request = least_request(SCHEMA, method, path, **({in_path: other} if in_path else {}))
+        for name in (rule.tenant_query, rule.resource if queried else None):
+            if name:
+                request.query[name] = other
     elif status == 422:
         request = _invalid(method, path, request)
     elif status == 400:
@@ -277,7 +311,7 @@ def _request(method: str, path: str, status: int) -> tuple[PlainRequest, dict[st
 
 
 def _invalid(method: str, path: str, request: PlainRequest) -> PlainRequest:
-    """The request with an input the schema refuses: its path id, else a query bound, else its body."""
+    """The request with an input the schema refuses: its path id, else a query bound or pattern, else its body."""
     operation = _operation(method, path)
     parameters = operation.get("parameters", [])
     if any(p["in"] == "path" for p in parameters):
@@ -289,6 +323,11 @@ def _invalid(method: str, path: str, request: PlainRequest) -> PlainRequest:
     if bounded:
         below = {bounded[0]["name"]: int(bounded[0]["schema"]["minimum"]) - 1}
         return PlainRequest(method, request.path, {**request.query, **below}, request.headers, request.body)
+    patterned = [p for p in parameters if p["in"] == "query" and "pattern" in p["schema"]]
+    if patterned:
+        return PlainRequest(
+            method, request.path, {**request.query, patterned[0]["name"]: MALFORMED}, request.headers, request.body
+        )
     return PlainRequest(method, request.path, request.query, request.headers, body=[])  # an array, not the object
 
 

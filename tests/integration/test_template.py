@@ -47,6 +47,10 @@ TABLE_ACCESS: dict[str, dict[str, str]] = {
     "NumbersDeletionJobFunction": {"NumbersTable": WRITE},
     "NumbersDisplayNamePollingFunction": {"NumbersTable": WRITE},
     "BillingNumberEventsFunction": {"BillingTable": WRITE, "AccountsTable": READ},
+    "BillingFunction": {"BillingTable": WRITE, "AccountsTable": READ, "IdempotencyTable": WRITE},
+    "BillingStripeWebhookFunction": {"BillingTable": WRITE},
+    "BillingUsageJobFunction": {"BillingTable": WRITE, "AccountsTable": READ, "WabaTable": READ},  # WABA registry
+    "BillingOutboxFunction": {"BillingTable": READ},  # its stream only
     "NumbersMetaEventsFunction": {"NumbersTable": WRITE},
     "NumbersOutboxFunction": {"NumbersTable": READ},  # its stream only
     "AccountsFunction": {"AccountsTable": READ},

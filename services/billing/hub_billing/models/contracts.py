@@ -29,6 +29,8 @@ class NumberAddedDetail(BaseModel):
     metadata: Metadata
     number_id: str = Field(min_length=1)
     client_id: str = Field(min_length=1)
+    waba_id: str = Field(min_length=1)
+    phone_number: str = Field(pattern=r"^\+[1-9][0-9]{6,14}$", description="E.164.")
 
 
 class NumberDeletedDetail(BaseModel):

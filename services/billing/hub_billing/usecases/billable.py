@@ -28,6 +28,9 @@ logger = Logger(child=True)
 class BillableNumber:
     client_id: str
     number_id: str
+    waba_id: str | None = None
+    phone_number: str | None = None
+    """E.164 (known from NumberAdded)."""
     added_at: datetime | None = None
     deleted_at: datetime | None = None
     version: int = 0
@@ -36,6 +39,16 @@ class BillableNumber:
     @property
     def billable(self) -> bool:
         return self.added_at is not None and (self.deleted_at is None or self.deleted_at < self.added_at)
+
+
+@dataclass(frozen=True)
+class NumberRecord:
+    """Whose a number is, found by its id alone."""
+
+    number_id: str
+    client_id: str
+    waba_id: str
+    phone_number: str
 
 
 class Written(StrEnum):
@@ -87,7 +100,13 @@ def record_number_event(
 def _after(number: BillableNumber, detail: NumberAddedDetail | NumberDeletedDetail) -> BillableNumber:
     if isinstance(detail, NumberAddedDetail):
         added = detail.metadata.occurred_at
-        return replace(number, added_at=_later(number.added_at, added), version=number.version + 1)
+        return replace(
+            number,
+            waba_id=detail.waba_id,
+            phone_number=detail.phone_number,
+            added_at=_later(number.added_at, added),
+            version=number.version + 1,
+        )
     return replace(number, deleted_at=_later(number.deleted_at, detail.deleted_at), version=number.version + 1)
 
 

@@ -1,0 +1,86 @@
+"""POST /webhooks/stripe: Stripe's signed events (a public route: the signature is the caller's proof)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated
+
+import stripe
+from aws_lambda_powertools.event_handler import Depends, Request
+from aws_lambda_powertools.event_handler.openapi.params import Header
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel, Field
+
+from hub_billing.deps import funds_policy, webhook_secret
+from hub_billing.errors import StripeSignatureInvalid
+from hub_billing.routes.params import Store, new_id
+from hub_billing.usecases.stripe_events import apply_stripe_event
+from hub_shared.access import AccessRule, declared
+from hub_shared.api import Now
+from hub_shared.errors import BadRequest
+from hub_shared.problems import problem_responses
+
+router = APIGatewayHttpRouter()
+SIGNATURE_HEADER = "Stripe-Signature"
+
+Secret = Annotated[str, Depends(webhook_secret)]
+
+
+class StripeReceipt(BaseModel):
+    received: bool = True
+    event_id: str
+    outcome: str = Field(description="applied, duplicate (applied before: nothing changed) or ignored (not used).")
+
+
+@router.post(
+    "/webhooks/stripe",
+    summary="Stripe's webhook events",
+    description="`Stripe-Signature` is checked with the Stripe SDK (`construct_event`, Stripe's 5-minute "
+    "tolerance) over the raw body before anything is read; each event id is applied once. Used: "
+    "checkout.session.completed, payment_intent.succeeded / payment_failed, invoice.paid / payment_failed, "
+    "customer.subscription.updated / deleted, payment_method.attached; others are acknowledged and ignored.",
+    tags=["Webhooks"],
+    responses={
+        200: {"description": "Applied now, before, or not used."},
+        **{
+            code: answer
+            for code, answer in problem_responses(
+                400, _400="The signature is missing, forged or stale, or the body is not a Stripe event.", inputs=True
+            ).items()
+            if code == 400
+        },
+    },
+    openapi_extensions=declared(
+        AccessRule(public=True),
+        security=[],
+        requestBody={"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+    ),
+)
+def receive_stripe_event_route(
+    request: Request,
+    store: Store,
+    secret: Secret,
+    now: Now,
+    signature: Annotated[
+        str | None, Header(alias=SIGNATURE_HEADER, description="`t=<unix>,v1=<HMAC-SHA256>` as Stripe signs.")
+    ] = None,
+) -> StripeReceipt:
+    event = request.resolved_event
+    body = event.body or ""
+    payload = base64.b64decode(body) if event.is_base64_encoded else body.encode()
+    if not signature:
+        raise StripeSignatureInvalid("The Stripe-Signature header is missing.")
+    try:
+        verified = stripe.Webhook.construct_event(payload, signature, secret)
+    except stripe.SignatureVerificationError as error:
+        raise StripeSignatureInvalid("The Stripe-Signature does not match the body, or is too old.") from error
+    except ValueError as error:
+        raise BadRequest("The body is not a Stripe event.") from error
+    outcome = apply_stripe_event(
+        verified.to_dict(),
+        store=store,
+        now=now,
+        new_id=lambda: new_id("entry"),
+        threshold=funds_policy().default_threshold,
+    )
+    return StripeReceipt(event_id=verified.id, outcome=outcome.value)
