@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass
-from functools import partial
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import httpx

@@ -342,6 +342,7 @@ class AwsWorld:
 
 #: Meta's published sample webhooks, kept in the repository as Meta prints them (see their README.md).
 META_WEBHOOK_SAMPLES = ROOT / "tests" / "fixtures" / "meta-webhooks"
+STRIPE_WEBHOOK_SAMPLES = ROOT / "tests" / "fixtures" / "stripe-webhooks"
 
 
 ACME_WABA = "102290129340398"

@@ -15,8 +15,10 @@ import stripe
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from pydantic import ValidationError
 
 from hub_billing.consumers import numbers as consumer
+from hub_billing.jobs import usage as usage_job
 from hub_billing.store.billing import BillingStore
 from hub_billing.usecases.daily import UsagePorts, run_usage_day
 from hub_billing.usecases.funds import Change, EntryKind, FundsChangedConcurrently, apply_change, empty_funds
@@ -207,8 +209,19 @@ def test_unverifiable_stripe_events_are_refused_and_change_nothing(
 
     _status, problem = stripe_delivery(body, sent)
 
-    assert_problem(problem, 400, "stripe-signature-invalid")
+    assert_problem(problem, 401, "stripe-signature-invalid")
     assert store.funds("acme", NUMBER) is None
+
+
+@pytest.mark.parametrize("payload", ["{not json", '{"object": "event"}', "[1, 2]"], ids=["not-json", "no-id", "a-list"])
+def test_a_signed_body_that_is_no_stripe_event_is_refused(stripe_sandbox: InProcessStripe, payload: str) -> None:
+    signature = stripe.WebhookSignature.generate_signature_header(
+        payload, STRIPE_WEBHOOK_SECRET, int(datetime.now(UTC).timestamp())
+    )
+
+    _status, problem = stripe_delivery(payload.encode(), {"Stripe-Signature": signature})
+
+    assert_problem(problem, 400, "bad-request")
 
 
 def test_an_unknown_event_type_is_acknowledged_and_ignored(stripe_sandbox: InProcessStripe) -> None:
@@ -389,3 +402,35 @@ def test_a_refund_of_nothing_is_refused(stripe_sandbox: InProcessStripe, aws: Aw
 
     assert_problem(problem, 422, "validation-failed")
     assert outbox(aws, "FundsRefundRequested") == []
+
+
+def test_the_scheduled_usage_job_debits_the_day_before_now_once(
+    stripe_sandbox: InProcessStripe,
+    store: BillingStore,
+    aws: AwsWorld,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    aws.register_number("acme", WABA, NUMBER)
+    credit = Change(100, EntryKind.TOP_UP, "pi_test", "Top-up", ("payment:pi_test",))
+    new = empty_funds("acme", NUMBER, currency="eur", threshold=1000)
+    apply_change(credit, new, ledger=store, now=clock(), new_id=lambda: "entry_credit")
+    meta = InProcessMeta(clock)
+    monkeypatch.setattr(usage_job, "payments", lambda: stripe_sandbox.payments)
+    monkeypatch.setattr(usage_job, "meta_graph", lambda: meta.graph)
+    asked = {"job": "billing-usage", "now": "2026-11-20T02:00:00Z"}
+
+    first = usage_job.handler(asked, context("BillingUsageJobFunction"))
+    again = usage_job.handler(asked, context("BillingUsageJobFunction"))
+
+    assert (first["day"], first["wabas"], first["debited"]) == ("2026-11-19", 1, 1)
+    assert again["debited"] == 0
+    assert balance(store) == 100 - first["amount"] < 0
+    (_credit, debit), _ = store.ledger_page("acme", NUMBER, limit=10, start_key=None)
+    assert (debit.kind, debit.reference, debit.balance_after) == (EntryKind.USAGE, "usage:2026-11-19", balance(store))
+    assert [event["balance"] for event in outbox(aws, "FundsDepleted")] == [balance(store)]
+
+
+def test_the_usage_job_refuses_input_it_does_not_know(stripe_sandbox: InProcessStripe) -> None:
+    with pytest.raises(ValidationError):
+        usage_job.handler({"job": "billing-usage", "day": "2026-11-19"}, context("BillingUsageJobFunction"))

@@ -224,7 +224,10 @@ WITNESSES: dict[str, dict[int, str]] = {
         502: "hub_shared.graph.MetaCredentialsRejected",
         503: INSIGHTS + "test_meta_down_is_an_upstream_error_and_nothing_is_kept",
     },
-    "POST /webhooks/stripe": {400: FUNDS + "test_unverifiable_stripe_events_are_refused_and_change_nothing"},
+    "POST /webhooks/stripe": {
+        400: FUNDS + "test_a_signed_body_that_is_no_stripe_event_is_refused",
+        401: FUNDS + "test_unverifiable_stripe_events_are_refused_and_change_nothing",
+    },
     "GET /webhooks/meta": {
         403: INGRESS + "test_handshake_is_forbidden_unless_meta_subscribes_with_our_token",
         422: INGRESS + "test_a_repeated_handshake_parameter_is_refused_with_422",
@@ -359,7 +362,12 @@ def test_the_document_states_exactly_the_problem_statuses_that_are_witnessed(met
 def test_an_operation_without_input_documents_no_422() -> None:
     without = [(m, p) for m, p in OPERATIONS if not _takes_input(m, p)]
 
-    assert without == [("GET", "/v1/me")]
+    assert without == [
+        ("GET", "/v1/billing"),
+        ("GET", "/v1/billing/funds"),
+        ("GET", "/v1/me"),
+        ("POST", "/v1/billing/portal-session"),
+    ]
     assert 422 not in documented_problems("GET", "/v1/me")
 
 

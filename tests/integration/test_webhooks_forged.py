@@ -9,8 +9,8 @@ file) × every forgery and replay below.
   each change is stored exactly once: one item, one stream record, one event on the bus.
 
 Public routes come from the template (`Auth: { Authorizer: NONE }`). A public route that is neither a known
-handshake (HANDSHAKES) nor has a forgery builder (SCHEMES) fails here, so a new webhook route (Stripe's, when
-billing adds it) cannot land without its forgeries.
+handshake (HANDSHAKES) nor has a forgery builder (SCHEMES) fails here, so a new webhook route cannot land without
+its forgeries. Meta signs with X-Hub-Signature-256, Stripe with Stripe-Signature (a timestamp and its HMAC).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,13 +26,18 @@ from typing import Any, Protocol
 
 import boto3
 import pytest
+import stripe
 
+from hub_billing.consumers.outbox import handler as billing_relay
+from hub_shared.aws import from_item as aws_values
 from hub_shared.singletons import reset_all
 from hub_webhooks.consumers.relay import handler as meta_relay
 from local.template import HttpRoute, http_routes
 from tests.builders import (
     META_WEBHOOK_SAMPLES,
     REGION,
+    STRIPE_WEBHOOK_SAMPLES,
+    STRIPE_WEBHOOK_SECRET,
     WEBHOOK_APP_SECRET,
     WEBHOOK_CHANGES_TABLE,
     WEBHOOK_VERIFY_TOKEN,
@@ -42,6 +48,7 @@ from tests.builders import (
     post_webhook,
     quality_webhook,
     stored_changes_of,
+    stripe_delivery,
     webhook_signature,
 )
 
@@ -77,6 +84,10 @@ class Ingress(Protocol):
 
     def changes_in(self, body: bytes) -> set[str]:
         """The distinct changes a body carries, identified independently of the code under test."""
+        ...
+
+    def assert_kept_once(self, kept: Snapshot, expected: set[str]) -> None:
+        """Each of `expected` (changes_in's) applied exactly once, by what the route leaves behind."""
         ...
 
 
@@ -186,6 +197,13 @@ class MetaIngress:
             for change in entry["changes"]
         }
 
+    def assert_kept_once(self, kept: Snapshot, expected: set[str]) -> None:
+        ids = [str(item["change_id"]) for item in kept.items]
+        assert len(ids) == len(set(ids)) == len(expected)
+        assert [name for name, _ in kept.stream] == ["INSERT"] * len(expected)  # no second record, no MODIFY
+        assert sorted(key for _, key in kept.stream) == sorted(ids)
+        assert sorted(event["detail"]["metadata"]["event_id"] for event in kept.events) == sorted(ids)
+
 
 META = SigningScheme(
     name="meta",
@@ -199,12 +217,125 @@ META = SigningScheme(
     ingress=MetaIngress,
 )
 
+
+# ---------------------------------------------------------------- Stripe: Stripe-Signature (t=<unix>,v1=<hex>)
+
+
+def stripe_signature(body: bytes, secret: str, at: int | None = None) -> str:
+    moment = int(time.time()) if at is None else at
+    return str(stripe.WebhookSignature.generate_signature_header(body.decode(), secret, moment))
+
+
+def stripe_digest(body: bytes, secret: str, at: int) -> str:
+    return hmac.new(secret.encode(), f"{at}.".encode() + body, hashlib.sha256).hexdigest()
+
+
+STRIPE_MALFORMATIONS: tuple[tuple[str, Callable[[bytes, str], str]], ...] = (
+    ("no-timestamp", lambda b, s: f"v1={stripe_digest(b, s, int(time.time()))}"),
+    ("no-v1", lambda b, s: f"t={int(time.time())}"),
+    ("v0-scheme-only", lambda b, s: f"t={int(time.time())},v0={stripe_digest(b, s, int(time.time()))}"),
+    ("empty", lambda b, s: ""),
+    ("stale-by-an-hour", lambda b, s: stripe_signature(b, s, int(time.time()) - 3600)),
+    ("signed-for-another-time", lambda b, s: f"t={int(time.time())},v1={stripe_digest(b, s, int(time.time()) - 1)}"),
+    ("digest-cut-short", lambda b, s: stripe_signature(b, s)[:-2]),
+    ("non-hex", lambda b, s: f"t={int(time.time())},v1={'zz' * 32}"),
+    ("timestamp-not-a-number", lambda b, s: f"t=now,v1={stripe_digest(b, s, int(time.time()))}"),
+)
+
+
+def stripe_earlier(body: bytes) -> bytes:
+    """The same kind of event an hour earlier: another event (its own id) Stripe sent before."""
+    event = json.loads(body)
+    event["id"] = f"{event['id']}_earlier"
+    event["created"] = int(event["created"]) - 3600
+    return encode_json(event)
+
+
+def stripe_extra() -> bytes:
+    return encode_json(
+        {
+            "id": "evt_forged_suite_other",
+            "object": "event",
+            "api_version": stripe.api_version,
+            "created": 1_760_000_000,
+            "type": "invoice.paid",
+            "data": {"object": {"id": "in_other", "object": "invoice", "customer": "cus_unknown"}},
+            "livemode": False,
+            "pending_webhooks": 1,
+            "request": {"id": None, "idempotency_key": None},
+        }
+    )
+
+
+class StripeIngress:
+    """POST /webhooks/stripe in moto, with the endpoint's signing secret and the billing table's outbox relayed to a
+    queue of every `hub.billing` event. A Stripe event is one change: its id, recorded once (`ONCE#stripe-event:`)."""
+
+    def __init__(self, aws: AwsWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+        boto3.client("secretsmanager", region_name=REGION).create_secret(
+            Name="hub/stripe/webhook-secret", SecretString=STRIPE_WEBHOOK_SECRET
+        )
+        monkeypatch.setenv("OUTBOX_DEAD_LETTER_QUEUE_URL", aws.queue("outbox-dlq"))
+        reset_all()
+        self._aws = aws
+        self._observed = aws.observe("hub.billing")
+        self._relayed = 0
+        self._events: list[dict[str, Any]] = []
+
+    def post(self, delivery: Delivery) -> Answer:
+        status, body = stripe_delivery(delivery.body, delivery.headers)
+        return status, body, {"Content-Type": PROBLEM_JSON if status >= 400 else "application/json"}
+
+    def snapshot(self) -> Snapshot:
+        records = self._aws.stream_records("hub-billing")
+        fresh = [r for r in records[self._relayed :] if r["dynamodb"]["Keys"]["pk"]["S"].startswith("OUTBOX#")]
+        if fresh:
+            answer = billing_relay({"Records": fresh}, context("BillingOutboxFunction"))
+            assert answer == {"batchItemFailures": []}
+        self._relayed = len(records)
+        self._events += self._aws.drain(self._observed)
+        items = self._aws.dynamodb.scan(TableName="hub-billing")["Items"]
+        return Snapshot(
+            items=sorted((aws_values(item) for item in items), key=lambda item: (item["pk"], item["sk"])),
+            stream=[(r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"]) for r in records],
+            events=list(self._events),
+        )
+
+    def changes_in(self, body: bytes) -> set[str]:
+        return {str(json.loads(body)["id"])}
+
+    def assert_kept_once(self, kept: Snapshot, expected: set[str]) -> None:
+        applied = [item["pk"].removeprefix("ONCE#stripe-event:") for item in kept.items]
+        applied = [key for key, item in zip(applied, kept.items, strict=True) if item["pk"].startswith("ONCE#stripe")]
+        assert sorted(applied) == sorted(expected)
+        modified = [key for name, key in kept.stream if name != "INSERT"]
+        assert all(key.startswith("CLIENT#") for key in modified)  # records (once, ledger, outbox) are never rewritten
+        assert len(modified) < len(expected)  # a balance moves once per payment, not per delivery
+        credits = [item for item in kept.items if item["pk"].startswith("LEDGER#")]
+        assert len(credits) == len({item["reference"] for item in credits})  # one entry per payment
+        published = [event["detail"]["metadata"]["event_id"] for event in kept.events]
+        assert len(published) == len(set(published))
+
+
+STRIPE = SigningScheme(
+    name="stripe",
+    header="stripe-signature",
+    secret=STRIPE_WEBHOOK_SECRET,
+    samples=lambda: sorted(STRIPE_WEBHOOK_SAMPLES.glob("*.json")),
+    sign=stripe_signature,
+    malformations=STRIPE_MALFORMATIONS,
+    earlier=stripe_earlier,
+    extra=stripe_extra,
+    ingress=StripeIngress,
+)
+
 # ---------------------------------------------------------------- the public routes and what covers them
 
 #: The signing schemes of each public webhook route: a forgery builder for each. A public POST route missing here
 #: fails `test_every_public_route_is_a_covered_webhook_or_a_known_handshake` and its own case below.
 SCHEMES: dict[tuple[str, str], tuple[SigningScheme, ...]] = {
     ("POST", "/webhooks/meta"): (META,),
+    ("POST", "/webhooks/stripe"): (STRIPE,),
 }
 #: Public routes that take no signed delivery, and where their check is tested.
 HANDSHAKES: dict[tuple[str, str], str] = {
@@ -445,20 +576,20 @@ def test_every_public_route_is_a_covered_webhook_or_a_known_handshake() -> None:
 
 
 def test_a_new_public_webhook_route_without_a_forgery_builder_is_reported() -> None:
-    stripe = HttpRoute(
-        function="BillingFunction",
-        handler="hub_billing.app.handler",
+    getchat = HttpRoute(
+        function="NumbersFunction",
+        handler="hub_numbers.app.handler",
         method="POST",
-        path="/webhooks/stripe",
+        path="/webhooks/getchat",
         authorized=False,
     )
     authorized = HttpRoute(
-        function="BillingFunction", handler="hub_billing.app.handler", method="POST", path="/v1/x", authorized=True
+        function="NumbersFunction", handler="hub_numbers.app.handler", method="POST", path="/v1/x", authorized=True
     )
 
-    assert uncovered([*public_routes(), stripe, authorized]) == ["POST /webhooks/stripe (BillingFunction)"]
-    with pytest.raises(pytest.fail.Exception, match=r"POST /webhooks/stripe \(BillingFunction\) is public"):
-        scheme_of(Case(stripe, None))
+    assert uncovered([*public_routes(), getchat, authorized]) == ["POST /webhooks/getchat (NumbersFunction)"]
+    with pytest.raises(pytest.fail.Exception, match=r"POST /webhooks/getchat \(NumbersFunction\) is public"):
+        scheme_of(Case(getchat, None))
 
 
 @pytest.mark.parametrize("case", cases("forgery"))
@@ -499,9 +630,4 @@ def test_a_replayed_delivery_is_accepted_and_each_change_kept_once(
     for answer in answers:
         assert_never_a_server_error(answer)
         assert answer[0] == 200, answer
-    kept = ingress.snapshot()
-    ids = [str(item["change_id"]) for item in kept.items]
-    assert len(ids) == len(set(ids)) == len(expected)
-    assert [name for name, _ in kept.stream] == ["INSERT"] * len(expected)  # no second record, no MODIFY
-    assert sorted(key for _, key in kept.stream) == sorted(ids)
-    assert sorted(event["detail"]["metadata"]["event_id"] for event in kept.events) == sorted(ids)
+    ingress.assert_kept_once(ingress.snapshot(), expected)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub_shared.errors import BadRequest, Forbidden, NotFound, StateConflict, UpstreamError
+from hub_shared.errors import Forbidden, NotFound, StateConflict, Unauthorized, UpstreamError
 
 
 class StripeFailed(UpstreamError):
@@ -47,6 +47,6 @@ class NotSubscribed(StateConflict):
         super().__init__("Your billing account is opened with your first number; add a number first.")
 
 
-class StripeSignatureInvalid(BadRequest):
+class StripeSignatureInvalid(Unauthorized):
     slug = "stripe-signature-invalid"
     title = "The Stripe signature does not verify"

@@ -1,14 +1,14 @@
 """The daily usage job (EventBridge Scheduler, every day at 02:00 UTC).
 
-Input `{"job": "billing-usage"}` (optionally `"day": "YYYY-MM-DD"`, yesterday by default): every WABA's pricing
-analytics of the day kept, and every prepaid number debited its approximate charges (`run_usage_day`). Answers the
-totals.
+Input `{"job": "billing-usage"}`, optionally with `"now": "<RFC 3339>"` (a run by hand: `make job NAME=BillingUsage
+NOW=…`): every WABA's pricing analytics of the day before `now` kept, and every prepaid number debited its approximate
+charges for that day (`run_usage_day`). Answers the totals.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, Literal
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -26,7 +26,7 @@ from hub_billing.deps import (
 )
 from hub_billing.settings import billing_settings
 from hub_billing.usecases.daily import UsagePorts, run_usage_day
-from hub_shared.clock import to_rfc3339, utc_now
+from hub_shared.clock import UtcDateTime, to_rfc3339, utc_now
 from hub_shared.observability import observability
 
 JOB = "billing-usage"
@@ -38,14 +38,14 @@ class JobInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     job: Literal["billing-usage"]
-    day: date | None = None
+    now: UtcDateTime | None = None
 
 
 @obs.handler()
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     asked = JobInput.model_validate(event)
-    now = utc_now()
-    day = asked.day or now.date() - timedelta(days=1)
+    now = asked.now or utc_now()
+    day = now.date() - timedelta(days=1)
     ports = UsagePorts(
         store=billing_store(),
         accounts=accounts_reader(),

@@ -8,6 +8,7 @@ from typing import Annotated
 import stripe
 from aws_lambda_powertools.event_handler import Depends, Request
 from aws_lambda_powertools.event_handler.openapi.params import Header
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, Field
 
@@ -26,6 +27,12 @@ SIGNATURE_HEADER = "Stripe-Signature"
 Secret = Annotated[str, Depends(webhook_secret)]
 
 
+def _problems(*codes: int, **descriptions: str) -> dict[int, OpenAPIResponse]:
+    """The problem answers of exactly `codes` (a public route has no caller to authorise)."""
+    every = problem_responses(*codes, inputs=True, **descriptions)
+    return {code: every[code] for code in codes}
+
+
 class StripeReceipt(BaseModel):
     received: bool = True
     event_id: str
@@ -42,13 +49,12 @@ class StripeReceipt(BaseModel):
     tags=["Webhooks"],
     responses={
         200: {"description": "Applied now, before, or not used."},
-        **{
-            code: answer
-            for code, answer in problem_responses(
-                400, _400="The signature is missing, forged or stale, or the body is not a Stripe event.", inputs=True
-            ).items()
-            if code == 400
-        },
+        **_problems(
+            400,
+            401,
+            _400="The body is not JSON, or not a Stripe event.",
+            _401="The Stripe-Signature is missing, forged, or older than Stripe's five minutes.",
+        ),
     },
     openapi_extensions=declared(
         AccessRule(public=True),
@@ -74,13 +80,16 @@ def receive_stripe_event_route(
         verified = stripe.Webhook.construct_event(payload, signature, secret)
     except stripe.SignatureVerificationError as error:
         raise StripeSignatureInvalid("The Stripe-Signature does not match the body, or is too old.") from error
-    except ValueError as error:
+    except (ValueError, AttributeError) as error:  # not JSON; JSON but not an object (the SDK cannot read it)
         raise BadRequest("The body is not a Stripe event.") from error
+    event_json = verified.to_dict()
+    if not isinstance(event_json.get("id"), str) or not isinstance(event_json.get("type"), str):
+        raise BadRequest("The body is not a Stripe event (it has no `id` and `type`).")
     outcome = apply_stripe_event(
-        verified.to_dict(),
+        event_json,
         store=store,
         now=now,
         new_id=lambda: new_id("entry"),
         threshold=funds_policy().default_threshold,
     )
-    return StripeReceipt(event_id=verified.id, outcome=outcome.value)
+    return StripeReceipt(event_id=event_json["id"], outcome=outcome.value)
