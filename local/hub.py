@@ -210,6 +210,7 @@ def start_hub(
         StripeState(),
         webhook_secret=info.stripe_webhook_secret,
         webhook_url=f"{api_url}/webhooks/stripe" if STRIPE_WEBHOOK_ROUTE in declared else None,
+        deliver_in_background=True,
     )
     hub.servers.append(serve(stripe, HOST, ports.stripe))
     verifier = JwtVerifier(info.jwks_url, info.issuer, info.user_pool_client_id)

@@ -761,6 +761,7 @@ STOP_TIMEOUT_SECONDS = 20
 class LocalHubUnderTest:
     api: str
     meta: str
+    stripe: str
     aws_endpoint: str
     region: str
     user_pool_client_id: str
@@ -789,6 +790,7 @@ class HubProcess:
         return LocalHubUnderTest(
             api=state["api_url"],
             meta=state["meta_url"],
+            stripe=state["stripe_url"],
             aws_endpoint=state["aws_endpoint"],
             region=state["region"],
             user_pool_client_id=state["user_pool_client_id"],

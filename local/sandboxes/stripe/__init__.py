@@ -24,7 +24,8 @@ Webhooks: every change sends Stripe `event` objects (`customer.created`, `custom
 `customer.subscription.created|updated|deleted`, `invoice.created|finalized|paid|payment_succeeded|payment_failed|
 voided|marked_uncollectible`), POSTed to the webhook URL once each, in order, signed `Stripe-Signature:
 t=...,v1=...` with the webhook secret as `stripe.Webhook.construct_event` checks it, after the state is changed and
-outside the lock, before the API call answers. `state.events` keeps each with its delivery.
+outside the lock: before the API call answers, or (`deliver_in_background`, the local hub) from a thread of their
+own after it, as Stripe does. `state.events` keeps each with its delivery.
 
 Admin API (local only, JSON or form body): `POST /_sandbox/checkout/sessions/{id}/complete` (`card`),
 `POST /_sandbox/customers/{id}/payment_method` (`card`: attach it and make it the default),

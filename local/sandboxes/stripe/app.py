@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import queue
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -125,6 +126,7 @@ class StripeSandbox:
         webhook_url: str | None,
         clock: Callable[[], float] = time.time,
         post_webhook: WebhookPoster | None = None,
+        deliver_in_background: bool = False,
     ):
         self.state = state
         self._webhook_secret = webhook_secret
@@ -133,6 +135,10 @@ class StripeSandbox:
         self._post = post_webhook or post_with_httpx
         self._lock = threading.Lock()
         self._requests = itertools.count(1)
+        self._outgoing: queue.SimpleQueue[list[Json]] | None = None
+        if deliver_in_background:  # as Stripe does: after the call that caused them, in order, from elsewhere
+            self._outgoing = queue.SimpleQueue()
+            threading.Thread(target=self._deliver_forever, name="stripe-webhooks", daemon=True).start()
         self.app = Starlette(
             routes=[
                 *(Route(path, self._api(handler), methods=[method]) for method, path, handler in API),
@@ -180,6 +186,17 @@ class StripeSandbox:
         return status, body
 
     def _deliver(self, records: list[Json]) -> None:
+        if self._outgoing is not None:
+            self._outgoing.put(records)
+            return
+        self._send_all(records)
+
+    def _deliver_forever(self) -> None:
+        outgoing = self._outgoing
+        while outgoing is not None:
+            self._send_all(outgoing.get())
+
+    def _send_all(self, records: list[Json]) -> None:
         for record in records:
             with self._lock:
                 payload = json.dumps(event_of(record))
@@ -299,8 +316,16 @@ def build_stripe_sandbox(
     webhook_url: str | None,
     clock: Callable[[], float] = time.time,
     post_webhook: WebhookPoster | None = None,
+    deliver_in_background: bool = False,
 ) -> Starlette:
-    """The Stripe sandbox's ASGI app; its `StripeSandbox` is `app.state.sandbox`."""
+    """The Stripe sandbox's ASGI app; its `StripeSandbox` is `app.state.sandbox`. `deliver_in_background` sends
+    webhooks from a thread of their own after the call that caused them, as Stripe does (the local hub: a function
+    that calls Stripe must not wait for its own webhook); otherwise before the call answers (tests)."""
     return StripeSandbox(
-        state, webhook_secret=webhook_secret, webhook_url=webhook_url, clock=clock, post_webhook=post_webhook
+        state,
+        webhook_secret=webhook_secret,
+        webhook_url=webhook_url,
+        clock=clock,
+        post_webhook=post_webhook,
+        deliver_in_background=deliver_in_background,
     ).app
