@@ -88,7 +88,7 @@ def test_auto_renewal_charges_the_saved_card_after_the_usage_job(hub: LocalHubUn
     run = httpx.post(f"{hub.api}/_local/jobs/BillingUsage", timeout=300)
 
     assert run.status_code == 200, run.text
-    assert run.json()["debited"] >= 1
+    assert run.json()["result"]["debited"] >= 1
 
     def renewed() -> bool:
         ledger = call(hub, "GET", f"/v1/billing/funds/{number_id}/ledger").json()["items"]
