@@ -18,6 +18,7 @@ from hub_shared.wabas import WabaRegistry
 
 __all__ = [
     "accounts_reader",
+    "analytics_lookback_days",
     "billing_store",
     "cursor_codec",
     "funds_policy",
@@ -68,6 +69,11 @@ def meta_graph() -> GraphClient:
 @singleton
 def rate_card() -> RateCard:
     return load_rate_card(billing_settings().rate_card)
+
+
+def analytics_lookback_days() -> int:
+    """How far back Meta answers pricing analytics (insights refuse earlier starts)."""
+    return billing_settings().analytics_lookback_days
 
 
 def funds_policy() -> FundsPolicy:

@@ -9,8 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from hub_billing.models.insights import InsightsView
-from hub_billing.routes.params import Meta, Rates, Store
-from hub_billing.settings import billing_settings
+from hub_billing.routes.params import Lookback, Meta, Rates, Store
 from hub_billing.usecases.insights import InsightsQuery, number_insights
 from hub_billing.usecases.usage import Granularity
 from hub_shared.access import AccessRule, declared
@@ -47,6 +46,7 @@ def get_insights_route(
     card: Rates,
     now: Now,
     deadline: Budget,
+    lookback: Lookback,
     number_id: Annotated[str, Query(pattern=r"^[0-9]{1,20}$", description="Meta's phone number id.")],
     start: Annotated[date, Query(description="The first day (YYYY-MM-DD, UTC).", examples=["2026-11-01"])],
     end: Annotated[
@@ -62,5 +62,5 @@ def get_insights_route(
         graph=graph.within(deadline),
         card=card,
         now=now,
-        lookback_days=billing_settings().analytics_lookback_days,
+        lookback_days=lookback,
     )

@@ -8,7 +8,15 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 
-from hub_billing.deps import billing_store, cursor_codec, funds_policy, meta_graph, payments, rate_card
+from hub_billing.deps import (
+    analytics_lookback_days,
+    billing_store,
+    cursor_codec,
+    funds_policy,
+    meta_graph,
+    payments,
+    rate_card,
+)
 from hub_billing.store.billing import BillingStore
 from hub_billing.usecases.payments import Payments
 from hub_billing.usecases.prepaid import FundsPolicy
@@ -26,6 +34,7 @@ Cursors = Annotated[CursorCodec, Depends(cursor_codec)]
 Policy = Annotated[FundsPolicy, Depends(funds_policy)]
 Meta = Annotated[GraphClient, Depends(meta_graph)]
 Rates = Annotated[RateCard, Depends(rate_card)]
+Lookback = Annotated[int, Depends(analytics_lookback_days)]
 
 NumberId = Annotated[str, Path(pattern=r"^[0-9]{1,20}$", description="Meta's phone number id.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]

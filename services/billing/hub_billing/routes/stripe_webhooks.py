@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from hub_billing.deps import funds_policy, webhook_secret
 from hub_billing.errors import StripeSignatureInvalid
 from hub_billing.routes.params import Store, new_id
+from hub_billing.usecases.prepaid import FundsPolicy
 from hub_billing.usecases.stripe_events import apply_stripe_event
 from hub_shared.access import AccessRule, declared
 from hub_shared.api import Now
@@ -25,6 +26,7 @@ router = APIGatewayHttpRouter()
 SIGNATURE_HEADER = "Stripe-Signature"
 
 Secret = Annotated[str, Depends(webhook_secret)]
+Policy = Annotated[FundsPolicy, Depends(funds_policy)]
 
 
 def _problems(*codes: int, **descriptions: str) -> dict[int, OpenAPIResponse]:
@@ -66,6 +68,7 @@ def receive_stripe_event_route(
     request: Request,
     store: Store,
     secret: Secret,
+    policy: Policy,
     now: Now,
     signature: Annotated[
         str | None, Header(alias=SIGNATURE_HEADER, description="`t=<unix>,v1=<HMAC-SHA256>` as Stripe signs.")
@@ -90,6 +93,6 @@ def receive_stripe_event_route(
         store=store,
         now=now,
         new_id=lambda: new_id("entry"),
-        threshold=funds_policy().default_threshold,
+        threshold=policy.default_threshold,
     )
     return StripeReceipt(event_id=event_json["id"], outcome=outcome.value)

@@ -98,26 +98,28 @@ def sync_subscription(
     if client is None or client.billing_model is not BillingModel.DIRECT:
         return None
     account = ensure_customer(client, store=store, payments=payments)
-    changed = False
+    changed = False  # the event's own change is always sent (its key makes a repeat harmless), later ones if needed
     for _ in range(MAX_SYNC_ROUNDS):
         count = store.billable_count(client_id)
-        if account.subscription_id is None or account.item_id is None:
+        item_id = account.item_id
+        if item_id is None:
             if count == 0:
                 return Synced(quantity=0, changed=changed)
             # the same parameters whatever the count, so concurrent first events share one subscription
             subscription = payments.create_subscription(
                 account.customer_id, client_id, 1, key=f"subscription-{client_id}-{account.generation}"
             )
+            item_id = subscription.item_id
             account = account.model_copy(
                 update={
                     "subscription_id": subscription.subscription_id,
-                    "item_id": subscription.item_id,
+                    "item_id": item_id,
                     "started_at": subscription.started_at,
                     "quantity": subscription.quantity,
                 }
             )
         if account.quantity != count or not changed:
-            payments.set_quantity(account.item_id, count, key=f"quantity-{event_id}-{count}")  # type: ignore[arg-type]
+            payments.set_quantity(item_id, count, key=f"quantity-{event_id}-{count}")
             account = account.model_copy(update={"quantity": count})
             changed = True
         store.save_account(account)
