@@ -23,7 +23,7 @@ from hub_billing.store.billing import BillingStore
 from hub_billing.usecases.daily import UsagePorts, run_usage_day
 from hub_billing.usecases.funds import Change, EntryKind, FundsChangedConcurrently, apply_change, empty_funds
 from hub_billing.usecases.usage import load_rate_card
-from hub_numbers.events import NumberAdded
+from hub_numbers.events import NumberAdded, NumberDeleted
 from hub_shared.accounts import AccountsReader
 from hub_shared.events import EventMetadata
 from tests.builders import (
@@ -434,3 +434,28 @@ def test_the_scheduled_usage_job_debits_the_day_before_now_once(
 def test_the_usage_job_refuses_input_it_does_not_know(stripe_sandbox: InProcessStripe) -> None:
     with pytest.raises(ValidationError):
         usage_job.handler({"job": "billing-usage", "day": "2026-11-19"}, context("BillingUsageJobFunction"))
+
+
+def test_a_number_deleted_before_the_day_is_not_debited(
+    stripe_sandbox: InProcessStripe, store: BillingStore, aws: AwsWorld, clock: FrozenClock
+) -> None:
+    deleted = NumberDeleted(
+        number_id=NUMBER,
+        client_id="acme",
+        waba_id=WABA,
+        deleted_at=clock() - timedelta(days=3),
+        metadata=EventMetadata(occurred_at=clock() - timedelta(days=3)),
+    )
+    consumer.handler(eventbridge_event(deleted), context("BillingNumberEventsFunction"))
+    meta = InProcessMeta(clock)
+
+    run = run_usage_day(
+        clock().date() - timedelta(days=1),
+        [WABA],
+        usage_ports(store, meta, stripe_sandbox, aws),
+        now=clock(),
+        workers=1,
+    )
+
+    assert run.debited == 0
+    assert store.funds("acme", NUMBER) is None

@@ -11,7 +11,7 @@ billable, in that transaction too.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -39,6 +39,12 @@ class BillableNumber:
     @property
     def billable(self) -> bool:
         return self.added_at is not None and (self.deleted_at is None or self.deleted_at < self.added_at)
+
+    def ran_on(self, day: date) -> bool:
+        """Was the number with the hub at some time of `day` (UTC): added by its end, not deleted before it began?"""
+        if self.added_at is None or self.added_at.date() > day:
+            return False
+        return self.billable or self.deleted_at is None or self.deleted_at.date() >= day
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """The daily usage job: yesterday's pricing analytics of every WABA kept, and each prepaid number debited its
 approximate charges for the day (SPEC §3 Billing).
 
-Each debit is applied once per number and day (`usage:<number>:<day>`), so the job can run again — after a crash,
-or by hand — without debiting twice; a WABA Meta does not answer for is counted and skipped (its day is fetched by
-the next run or the next page view). A debit that crosses a number's auto-renewal threshold starts one off-session
-charge.
+Only numbers that were with the hub on the day are debited. Each debit is applied once per number and day
+(`usage:<number>:<day>`), so the job can run again — after a crash, or by hand — without debiting twice; a WABA Meta
+does not answer for is counted and skipped (its day is fetched by the next run or the next page view). A debit that
+crosses a number's auto-renewal threshold starts one off-session charge.
 """
 
 from __future__ import annotations
@@ -91,6 +91,9 @@ def _waba_day(waba_id: str, day: date, ports: UsagePorts, now: datetime) -> Waba
     for number in numbers:
         client = clients.get(number.client_id)
         if client is None or client.billing_model is not BillingModel.DIRECT or not client.prepaid:
+            continue
+        known = store.billable_number(number.client_id, number.number_id)
+        if known is None or not known.ran_on(day):  # a number deleted before the day has nothing to pay
             continue
         charge = minor_units(ports.card.charge(usage.of_phone(number.phone_number.lstrip("+"))))
         if charge <= 0:
