@@ -3,13 +3,15 @@ import { Button } from "react-aria-components";
 import { Outlet, useLocation, useMatch } from "react-router";
 
 import { useMe } from "../features/accounts";
+import { BillingMenuItems } from "../features/billing";
 import { useAuth } from "../lib/auth";
 import { useConfig } from "../lib/ConfigContext";
 import { ExternalLink, Link } from "../lib/ui";
 
 /**
  * The frame of every signed-in page: the menu bar (seed, "Menu Bar": Documentation, Roadmap, Status open the
- * configured links; Support, Settings and Billing join as their areas land), who is signed in and "Sign out".
+ * configured links; a client user's Funds, Invoices and Billing — Stripe's billing portal, or the word that its partner
+ * bills it; Support and Settings join as their areas land), who is signed in and "Sign out".
  */
 export function Shell() {
   const { links } = useConfig();
@@ -21,6 +23,7 @@ export function Shell() {
   const clientBase = role === "client" ? "" : acting ? `/clients/${encodeURIComponent(acting)}` : undefined;
   const numbersHref = clientBase === undefined ? undefined : `${clientBase}/numbers`;
   const templatesHref = clientBase === undefined ? undefined : `${clientBase}/templates`;
+  const insightsHref = clientBase === undefined ? undefined : `${clientBase}/insights`;
 
   // after a navigation inside the app, focus moves to the new page's content, as a page load would put it at the top
   const main = useRef<HTMLElement>(null);
@@ -52,6 +55,12 @@ export function Shell() {
                 <Link href={templatesHref}>Templates</Link>
               </li>
             ) : null}
+            {insightsHref ? (
+              <li>
+                <Link href={insightsHref}>Insights</Link>
+              </li>
+            ) : null}
+            <BillingMenuItems />
             {role && role !== "client" ? (
               <li>
                 <Link href="/clients">{acting ? "Switch client" : "Clients"}</Link>

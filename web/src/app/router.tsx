@@ -1,6 +1,7 @@
 import { createBrowserRouter } from "react-router";
 
 import { ClientPickerPage } from "../features/accounts";
+import { FundsPage, InsightsPage, InvoicesPage } from "../features/billing";
 import { AddNumberPage, ImportNumberPage, ImportProgressPage, NumberPage, NumbersPage } from "../features/numbers";
 import {
   AddLanguagePage,
@@ -16,7 +17,8 @@ import { Shell } from "./Shell";
  * The portal's URLs. A client user works on its own client (`/numbers`); partners and support agents act for the
  * client named in the URL (`/clients/globex/numbers`), chosen at `/clients`. A WABA's templates are at
  * `/wabas/{waba_id}/templates` (`/clients/globex/wabas/…/templates`), one of them at `…/templates/{name}/{language}/edit`
- * and `…/add-language`; `/templates` leads there.
+ * and `…/add-language`; `/templates` leads there. A number's Insights are at `/insights?number_id=…`
+ * (`/clients/globex/insights?…`); a client user's own billing at `/billing/funds` and `/billing/invoices`.
  */
 export const router = createBrowserRouter([
   {
@@ -44,6 +46,9 @@ export const router = createBrowserRouter([
               { path: "wabas/:wabaId/templates/new", element: <NewTemplatePage /> },
               { path: "wabas/:wabaId/templates/:name/:language/edit", element: <EditTemplatePage /> },
               { path: "wabas/:wabaId/templates/:name/:language/add-language", element: <AddLanguagePage /> },
+              { path: "insights", element: <InsightsPage /> },
+              { path: "billing/funds", element: <FundsPage /> },
+              { path: "billing/invoices", element: <InvoicesPage /> },
             ],
           },
           { path: "clients", element: <ClientPickerPage /> },
@@ -59,6 +64,7 @@ export const router = createBrowserRouter([
               { path: "wabas/:wabaId/templates/new", element: <NewTemplatePage /> },
               { path: "wabas/:wabaId/templates/:name/:language/edit", element: <EditTemplatePage /> },
               { path: "wabas/:wabaId/templates/:name/:language/add-language", element: <AddLanguagePage /> },
+              { path: "insights", element: <InsightsPage /> },
             ],
           },
           { path: "*", element: <NotFound /> },

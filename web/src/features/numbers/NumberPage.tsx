@@ -3,6 +3,7 @@ import { Button, Disclosure, DisclosurePanel } from "react-aria-components";
 import { useParams } from "react-router";
 
 import { ErrorMessage, Link, Loading, useDocumentTitle } from "../../lib/ui";
+import { FundsNotice } from "../billing";
 import { DetailsSection, WabaManager } from "../waba";
 import { useDisplayName, useNumber } from "./api";
 import { DisplayNameSection } from "./DisplayNameSection";
@@ -13,7 +14,8 @@ import { hostingPlatform, messagingLimit, nameStatus, registrationStatus, utcDat
  * A number's page (seed, "WABA Manager"): the Details of its WhatsApp Business Account; the WhatsApp Channel, the
  * number's fields from `GET /v1/numbers/{number_id}`, and behind "Show details" its display name (`…/display-name`),
  * which the client (or a partner it granted `display_name:write`) may change; then the WABA Manager's other sections
- * and the way to its Templates (`/wabas/{waba_id}/templates`, a page of its own).
+ * and the ways to its Templates (`/wabas/{waba_id}/templates`) and its Insights (`/insights?number_id=…`), pages of
+ * their own. A prepaid client's user learns here when the number's funds are depleted (messaging paused) or low.
  * The page follows Meta's review by itself: while a name is under review the display name is asked for again every
  * few seconds, and the number once Meta decided.
  */
@@ -22,7 +24,8 @@ export function NumberPage() {
   const number = useNumber(numberId);
   const displayName = useDisplayName(numberId);
   useDocumentTitle(number.data?.display_phone_number ?? "Number");
-  const back = clientId ? `/clients/${encodeURIComponent(clientId)}/numbers` : "/numbers";
+  const clientBase = clientId ? `/clients/${encodeURIComponent(clientId)}` : "";
+  const back = `${clientBase}/numbers`;
   const pending = displayName.data?.pending;
 
   return (
@@ -35,6 +38,7 @@ export function NumberPage() {
       {number.data ? (
         <>
           <h1>{number.data.display_phone_number}</h1>
+          <FundsNotice numberId={numberId} />
           <DetailsSection wabaId={number.data.waba_id} numberId={numberId} />
           <section aria-labelledby="channel-heading" className="card">
             <h2 id="channel-heading">WhatsApp Channel</h2>
@@ -98,11 +102,18 @@ export function NumberPage() {
               The message templates of this WhatsApp Business Account: their review status, content and category at
               Meta; create new ones with a preview and sync them with Meta.
             </p>
-            <Link
-              href={`${clientId ? `/clients/${encodeURIComponent(clientId)}` : ""}/wabas/${encodeURIComponent(number.data.waba_id)}/templates`}
-              className="button"
-            >
+            <Link href={`${clientBase}/wabas/${encodeURIComponent(number.data.waba_id)}/templates`} className="button">
               Open templates
+            </Link>
+          </section>
+          <section aria-labelledby="insights-heading" className="card">
+            <h2 id="insights-heading">Insights</h2>
+            <p>
+              The number&apos;s billable messages by category and its approximate charges, with this month&apos;s
+              forecast.
+            </p>
+            <Link href={`${clientBase}/insights?number_id=${encodeURIComponent(numberId)}`} className="button">
+              Open insights
             </Link>
           </section>
         </>

@@ -1,4 +1,5 @@
 import { ErrorMessage, Loading } from "../../lib/ui";
+import { BillingDetails } from "../billing";
 import { useWaba, type Waba } from "./api";
 import { Row } from "./Row";
 import { ACCOUNT_TYPES, metaWord } from "./wording";
@@ -6,7 +7,7 @@ import { ACCOUNT_TYPES, metaWord } from "./wording";
 /**
  * The WABA Manager's Details (seed, "WABA Manager → Details"): the WhatsApp Business Account the number is on, its
  * type, and every number of that account as Meta lists it (`GET /v1/wabas/{waba_id}`, shared with the WhatsApp Business
- * Account section below).
+ * Account section below); for a client user, its billing: when it started and the plan, or that its partner bills it.
  */
 export function DetailsSection({ wabaId, numberId }: { wabaId: string; numberId: string }) {
   const waba = useWaba(wabaId);
@@ -20,6 +21,7 @@ export function DetailsSection({ wabaId, numberId }: { wabaId: string; numberId:
           <dl className="fields">
             <Row name="WhatsApp Business Account ID">{waba.data.waba_id}</Row>
             <Row name="Account type">{ACCOUNT_TYPES[waba.data.type]}</Row>
+            <BillingDetails />
           </dl>
           <AccountNumbers numbers={waba.data.numbers ?? []} current={numberId} />
         </>
