@@ -151,6 +151,7 @@ def test_a_recording_hub_puts_every_token_it_hands_out_in_the_ledger(monkeypatch
     hub = RecordingHub(
         api="http://127.0.0.1:1",
         meta="http://127.0.0.1:2",
+        stripe="http://127.0.0.1:4",
         aws_endpoint="http://127.0.0.1:3",
         region="eu-central-1",
         user_pool_client_id="client",
