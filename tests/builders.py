@@ -2180,10 +2180,10 @@ class InProcessStripe:
         self.http = TestClient(self.sandbox.app, base_url="http://stripe.sandbox")
         self._transport = stripe.HTTPXClient(timeout=None, allow_sync_methods=True)
         self._transport._client = self.http
-        client = stripe_client(
+        self.payments_client = stripe_client(
             "sk_test_in_process", api_base="http://stripe.sandbox", timeout=5, http_client=self._transport, retries=0
         )
-        self.payments = StripePayments(client, number_price=NUMBER_PRICE_ID)
+        self.payments = StripePayments(self.payments_client, number_price=NUMBER_PRICE_ID)
 
     def down(self) -> None:
         """From now on Stripe cannot be reached (every request fails to connect)."""

@@ -1,6 +1,7 @@
 """Billing on the local hub, over HTTP only: a top-up paid on the Stripe sandbox's checkout credited once however
-often Stripe sends its webhook, auto-renewal charged after the daily usage job, and the licence subscription's
-quantity following an added number — the Stripe sandbox signing its webhooks to the hub as Stripe does."""
+often Stripe sends its webhook, and auto-renewal charged after the daily usage job — the Stripe sandbox signing its
+webhooks to the hub as Stripe does. (An added number raising the subscription's quantity is in
+test_numbers_lifecycle.py, where numbers are added.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from tests.builders import LocalHubUnderTest
 pytestmark = pytest.mark.e2e
 
 ANNA = "anna@acme.example"
-ACME_WABA = "102290129340398"
 WAIT_SECONDS = 20
 
 
@@ -96,17 +96,3 @@ def test_auto_renewal_charges_the_saved_card_after_the_usage_job(hub: LocalHubUn
 
     eventually(renewed, "the off-session charge's webhook credits the renewal")
     assert funds_of(hub, number_id)["renewal_pending"] is False
-
-
-def test_an_added_number_raises_the_subscription_quantity(hub: LocalHubUnderTest) -> None:
-    before = call(hub, "GET", "/v1/billing").json()["quantity"]
-    signup = httpx.post(
-        f"{hub.meta}/_sandbox/embedded_signup",
-        json={"waba_id": ACME_WABA, "cc": "49", "phone_number": "15112345077", "verified_name": "Acme Billing"},
-        timeout=30,
-    ).json()
-    body = {"code": signup["code"], "waba_id": ACME_WABA, "phone_number_id": signup["phone_number_id"]}
-
-    assert call(hub, "POST", "/v1/numbers", body).status_code == 201
-
-    eventually(lambda: call(hub, "GET", "/v1/billing").json()["quantity"] == before + 1, "the quantity rises")

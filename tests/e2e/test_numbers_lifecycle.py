@@ -64,7 +64,13 @@ def embedded_signup(hub: LocalHubUnderTest, phone_number: str, name: str) -> dic
     return result
 
 
+def subscribed(hub: LocalHubUnderTest) -> int:
+    """How many numbers the client's Stripe subscription bills (GET /v1/billing)."""
+    return int(call(hub, "GET", "/v1/billing", "anna@acme.example").json()["quantity"])
+
+
 def test_a_client_adds_a_number_that_runs_and_is_billable(hub: LocalHubUnderTest) -> None:
+    before = subscribed(hub)
     signup = embedded_signup(hub, "15112345090", "Acme Shop")
     body = {"code": signup["code"], "waba_id": ACME_WABA, "phone_number_id": signup["phone_number_id"]}
 
@@ -74,6 +80,7 @@ def test_a_client_adds_a_number_that_runs_and_is_billable(hub: LocalHubUnderTest
     number_id = added.json()["number_id"]
     assert call(hub, "GET", f"/v1/numbers/{number_id}", "anna@acme.example").json()["account_status"] == "running"
     eventually(lambda: number_id in billable_numbers(hub, "acme"), "billing counts the added number")
+    eventually(lambda: subscribed(hub) == before + 1, "the Stripe subscription bills one number more")
 
 
 def test_a_partner_cannot_add_a_number(hub: LocalHubUnderTest) -> None:
@@ -123,6 +130,7 @@ def test_a_cancelled_number_is_deleted_by_the_job_after_the_month_ends(hub: Loca
     assert cancelled.json()["deletion_at"].endswith("T23:59:59.999999Z")
     number = call(hub, "GET", f"/v1/numbers/{number_id}", "anna@acme.example").json()
     assert number["account_status"] == "pending_deletion"
+    billed = subscribed(hub)  # a number pending deletion is billed until it is deleted
 
     after_month_end = "2099-01-01T00:00:00Z"
     run = httpx.post(f"{hub.api}/_local/jobs/DeletionJobDaily", json={"now": after_month_end}, timeout=300)
@@ -133,3 +141,4 @@ def test_a_cancelled_number_is_deleted_by_the_job_after_the_month_ends(hub: Loca
     eventually(
         lambda: "deleted_at" in billable_numbers(hub, "acme").get(number_id, {}), "billing received NumberDeleted"
     )
+    eventually(lambda: subscribed(hub) < billed, "the Stripe subscription bills the deleted numbers no more")

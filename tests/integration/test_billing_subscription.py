@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from hub_billing.consumers import numbers as consumer
+from hub_billing.store.billing import BillingStore
 from hub_numbers.events import NumberAdded, NumberDeleted
 from hub_shared.events import EventMetadata
 from tests.builders import (
@@ -25,6 +26,7 @@ from tests.builders import (
     billing_world,
     context,
     eventbridge_event,
+    stripe_delivery,
 )
 
 WABA = "102290129340398"
@@ -204,3 +206,26 @@ def test_stripe_down_is_a_clear_502_and_nothing_is_recorded(stripe_sandbox: InPr
 
     assert_problem(problem, 502, "stripe-unavailable")
     assert aws.dynamodb.scan(TableName="hub-billing")["Items"] == []
+
+
+def test_stripes_subscription_events_keep_the_account_in_step(stripe_sandbox: InProcessStripe, aws: AwsWorld) -> None:
+    deliver(added("1001"))
+    deliver(added("1002"))
+    store = BillingStore("hub-billing", aws.dynamodb)
+    updated = stripe_sandbox.events("customer.subscription.updated")
+    subscription_id = subscription(stripe_sandbox)["id"]
+
+    answers = [stripe_delivery(body, headers) for body, headers in updated]
+    stripe_sandbox.payments_client.v1.subscriptions.cancel(subscription_id)
+    (ended,) = [
+        stripe_delivery(body, headers) for body, headers in stripe_sandbox.events("customer.subscription.deleted")
+    ]
+
+    assert answers
+    assert {answer["outcome"] for _, answer in answers} == {"applied"}
+    assert ended[1]["outcome"] == "applied"
+    account = store.account("acme")
+    assert account is not None
+    assert (account.subscription_id, account.item_id, account.generation) == (None, None, 1)
+    deliver(added("1003"))  # the next billable number opens a new subscription, not the ended one again
+    assert store.account("acme").subscription_id not in (None, subscription_id)  # type: ignore[union-attr]
