@@ -24,6 +24,7 @@ from hub_shared.singletons import reset_all
 from local.moto_fixes import serialize_dynamodb
 from local.template import ROOT
 from tests.builders import (
+    HUB_GROUPS,
     REGION,
     AwsWorld,
     SecretLedger,
@@ -40,12 +41,22 @@ class ModuleAndEndToEndGroups(LoadScopeScheduling):  # type: ignore[misc]  # pyt
     worker, so its module fixtures (a moto server, a Meta sandbox) are built once; the end-to-end tests all run on one
     worker, in collection order, so the local hub they share starts once while the other workers take the rest.
 
+    The walls (`HUB_GROUPS`) are handed out first, then the modules by their number of tests (xdist's own order):
+    a wall is a few dozen tests but minutes of a worker, so taken last, as xdist's count order would, it ran alone
+    long after every other worker had finished.
+
     A scheduler rather than `xdist_group` marks: pytest-xdist 3.8 names a marked test's group by rewriting
     `item._nodeid`, which pytest 9 no longer reads for a test's id, so marks leave every test a group of its own
     (tests/integration/test_xdist_groups.py)."""
 
     def _split_scope(self, nodeid: str) -> str:
         return xdist_group_of(nodeid)
+
+    def _assign_work_unit(self, node: object) -> None:
+        walls = [scope for scope in self.workqueue if scope in HUB_GROUPS.values()]
+        for scope in reversed(walls):  # to the front, in their own order
+            self.workqueue.move_to_end(scope, last=False)
+        super()._assign_work_unit(node)
 
 
 @pytest.hookimpl(tryfirst=True)
