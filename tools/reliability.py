@@ -80,7 +80,7 @@ FORGED = Suite(
     "forged webhooks",
     "tests/integration/test_webhooks_forged.py",
     None,
-    "Meta's webhooks forged, replayed and tampered with (every test of the module)",
+    "Meta's and Stripe's webhooks forged, replayed and tampered with (every test of the module)",
 )
 SUITES = (MATRIX, FUZZING, FORGED)
 
