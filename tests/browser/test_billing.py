@@ -6,15 +6,17 @@ Acme pays the hub directly from prepaid funds; Globex is billed by its partner."
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import httpx
 from playwright.sync_api import Locator, Page, expect
 
-from tests.builders import screen, sign_in
+from tests.builders import RecordingHub, screen, sign_in
 
 ACME_RUNNING = "+49 1511 2345001"
 ACME_RUNNING_E164 = "+4915112345001"
 ACME_OUTLET_E164 = "+4915112345002"
+ACME_PENDING_DELETION = "+49 1511 2345003"  # still billed and messaging until its deletion; no test tops it up
 GLOBEX_RUNNING = "+1 555-078-3881"
 EUROS = re.compile(r"^€[\d,]+\.\d{2}$")
 
@@ -173,3 +175,18 @@ def test_a_partner_paid_client_learns_that_billing_is_with_its_partner(page: Pag
     expect(field(page.get_by_role("region", name="Details", exact=True), "Billing")).to_have_text(
         "Billed through your partner"
     )
+
+
+def test_a_depleted_numbers_page_says_its_outbound_messaging_is_paused(page: Page, hub: RecordingHub) -> None:
+    today = datetime.now(UTC).date()
+    for days in range(1, 9):  # a week of the sandbox's traffic outweighs the seeded balance
+        run = httpx.post(
+            f"{hub.api}/_local/jobs/BillingUsage", json={"now": f"{today + timedelta(days=days)}T03:00:00Z"}
+        )
+        assert run.status_code == 200, run.text
+    sign_in(page, "anna@acme.example")
+
+    open_number(page, ACME_PENDING_DELETION)
+
+    expect(page.get_by_text("Funds depleted: outbound messaging is paused.")).to_be_visible()
+    screen(page, "billing funds depleted")
