@@ -209,6 +209,15 @@ class TableStore:
         answer = self._client.query(**page)
         return [from_item(item) for item in answer["Items"]], answer.get("LastEvaluatedKey")
 
+    def _query_all(self, query: dict[str, Any], *, page_size: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every item of `query` on this table, as plain values, read `page_size` items a `_query_page`."""
+        start: dict[str, Any] | None = None
+        while True:
+            items, start = self._query_page(query, limit=page_size, start_key=start)
+            yield from items
+            if start is None:
+                return
+
     def _write_all(self, writes: Sequence[Write]) -> frozenset[int]:
         return write_all(self._client, writes)
 

@@ -83,37 +83,23 @@ class BillingStore(aws.TableStore):
 
     def billable_numbers(self, client_id: str) -> list[BillableNumber]:
         """Every number of the client billing has heard of, in id order (one Query a page)."""
-        numbers: list[BillableNumber] = []
-        start: dict[str, Any] | None = None
         query = {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :number)",
             "ExpressionAttributeValues": {":pk": {"S": f"CLIENT#{client_id}"}, ":number": {"S": "NUMBER#"}},
             "ConsistentRead": True,
         }
-        while True:
-            items, start = self._query_page(query, limit=1000, start_key=start)
-            numbers += [_billable(item) for item in items]
-            if start is None:
-                return numbers
+        return [_billable(item) for item in self._query_all(query)]
 
     def number_record(self, number_id: str) -> NumberRecord | None:
         values = self._get({"pk": {"S": f"NUMBER#{number_id}"}, "sk": {"S": "NUMBER"}})
-        if values is None:
-            return None
-        return NumberRecord(values["number_id"], values["client_id"], values["waba_id"], values["phone_number"])
+        return _number_record(values) if values else None
 
     def numbers_of_waba(self, waba_id: str) -> list[NumberRecord]:
         query = {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :number)",
             "ExpressionAttributeValues": {":pk": {"S": f"WABA#{waba_id}"}, ":number": {"S": "NUMBER#"}},
         }
-        found: list[NumberRecord] = []
-        start: dict[str, Any] | None = None
-        while True:
-            items, start = self._query_page(query, limit=1000, start_key=start)
-            found += [NumberRecord(i["number_id"], i["client_id"], i["waba_id"], i["phone_number"]) for i in items]
-            if start is None:
-                return found
+        return [_number_record(item) for item in self._query_all(query)]
 
     def billable_count(self, client_id: str) -> int:
         values = self._get(client_key(client_id, COUNT_SK))
@@ -222,13 +208,7 @@ class BillingStore(aws.TableStore):
             "ExpressionAttributeValues": {":pk": {"S": f"CLIENT#{client_id}"}, ":funds": {"S": "FUNDS#"}},
             "ConsistentRead": True,
         }
-        found: list[Funds] = []
-        start: dict[str, Any] | None = None
-        while True:
-            items, start = self._query_page(query, limit=1000, start_key=start)
-            found += [_funds(item) for item in items]
-            if start is None:
-                return found
+        return [_funds(item) for item in self._query_all(query)]
 
     def apply(
         self,
@@ -328,15 +308,11 @@ class BillingStore(aws.TableStore):
                 ":last": {"S": f"DAY#{last.isoformat()}"},
             },
         }
-        days: dict[date, DayUsage] = {}
-        start: dict[str, Any] | None = None
-        while True:
-            items, start = self._query_page(query, limit=400, start_key=start)
-            for item in items:
-                day = DayUsage.from_counts(date.fromisoformat(item["sk"][4:]), item.get("counts", {}))
-                days[day.day] = day
-            if start is None:
-                return days
+        days = (
+            DayUsage.from_counts(date.fromisoformat(item["sk"][4:]), item.get("counts", {}))
+            for item in self._query_all(query, page_size=400)
+        )
+        return {day.day: day for day in days}
 
     def keep_analytics(self, waba_id: str, days: Sequence[DayUsage], now: datetime) -> None:
         expires = int((now + timedelta(days=billing_settings().analytics_cache_days)).timestamp())
@@ -372,6 +348,10 @@ def _billable(values: dict[str, Any]) -> BillableNumber:
         deleted_at=_instant(values.get("deleted_at")),
         version=int(values["version"]),
     )
+
+
+def _number_record(values: dict[str, Any]) -> NumberRecord:
+    return NumberRecord(values["number_id"], values["client_id"], values["waba_id"], values["phone_number"])
 
 
 def _funds(values: dict[str, Any]) -> Funds:
