@@ -1,11 +1,11 @@
-import { useId, useState } from "react";
-import { Button } from "react-aria-components";
+import { useId } from "react";
 
 import { ErrorMessage, ExternalLink, Loading, useDocumentTitle } from "../../lib/ui";
 import { useMe } from "../accounts";
 import { useInvoices, type Invoice } from "./api";
 import { arrangementOf } from "./arrangement";
 import { formatMoney } from "./money";
+import { PageButtons, useCursorPages } from "./Pages";
 import { ThroughPartner } from "./ThroughPartner";
 import "./billing.css";
 
@@ -33,11 +33,10 @@ export function InvoicesPage() {
 }
 
 function InvoicesTable() {
-  // the cursors of the pages before this one: "Previous" goes back to the last
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const page = useInvoices(cursors.at(-1));
+  const pages = useCursorPages();
+  const page = useInvoices(pages.cursor);
   const captionId = useId();
-  const pageNumber = cursors.length;
+  const { pageNumber } = pages;
   if (page.isPending) return <Loading>Loading your invoices…</Loading>;
   if (page.isError) return <ErrorMessage error={page.error} title="Your invoices could not be loaded" />;
   const { items, next_cursor: nextCursor } = page.data;
@@ -68,29 +67,7 @@ function InvoicesTable() {
           )}
         </tbody>
       </table>
-      <nav className="pagination" aria-label="Pages of invoices">
-        <Button
-          className="button"
-          isDisabled={pageNumber === 1 || page.isFetching}
-          onPress={() => {
-            setCursors((previous) => previous.slice(0, -1));
-          }}
-        >
-          Previous
-        </Button>
-        <p role="status" className="page-status">
-          Page {pageNumber}
-        </p>
-        <Button
-          className="button"
-          isDisabled={!nextCursor || page.isFetching}
-          onPress={() => {
-            if (nextCursor) setCursors((previous) => [...previous, nextCursor]);
-          }}
-        >
-          Next
-        </Button>
-      </nav>
+      <PageButtons label="Pages of invoices" pages={pages} nextCursor={nextCursor} busy={page.isFetching} announce />
     </>
   );
 }

@@ -1,6 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode, type SyntheticEvent } from "react";
 import {
-  Button,
   FieldError,
   Form,
   Input,
@@ -15,6 +14,7 @@ import {
 import { BusyButton, ErrorMessage, Loading } from "../../lib/ui";
 import { useLedger, useRequestRefund, useSaveRenewal, useTopUp, type Funds, type LedgerEntry } from "./api";
 import { rememberTopUp } from "./checkout";
+import { PageButtons, useCursorPages } from "./Pages";
 import {
   placedAtFields,
   renewalFormOf,
@@ -253,11 +253,10 @@ function AutoRenewal({ funds }: { funds: Funds }) {
 }
 
 function Ledger({ numberId, phone }: { numberId: string; phone: string }) {
-  // the cursors of the pages before this one: "Previous" goes back to the last
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const page = useLedger(numberId, cursors.at(-1));
+  const pages = useCursorPages();
+  const page = useLedger(numberId, pages.cursor);
   const captionId = useId();
-  const pageNumber = cursors.length;
+  const { pageNumber } = pages;
   return (
     <Section title="Ledger">
       {page.isPending ? <Loading>Loading the ledger…</Loading> : null}
@@ -290,28 +289,12 @@ function Ledger({ numberId, phone }: { numberId: string; phone: string }) {
               )}
             </tbody>
           </table>
-          <nav className="pagination" aria-label={`Pages of the ledger of ${phone}`}>
-            <Button
-              className="button"
-              isDisabled={pageNumber === 1 || page.isFetching}
-              onPress={() => {
-                setCursors((previous) => previous.slice(0, -1));
-              }}
-            >
-              Previous
-            </Button>
-            <p className="page-status">Page {pageNumber}</p>
-            <Button
-              className="button"
-              isDisabled={!page.data.next_cursor || page.isFetching}
-              onPress={() => {
-                const next = page.data.next_cursor;
-                if (next) setCursors((previous) => [...previous, next]);
-              }}
-            >
-              Next
-            </Button>
-          </nav>
+          <PageButtons
+            label={`Pages of the ledger of ${phone}`}
+            pages={pages}
+            nextCursor={page.data.next_cursor}
+            busy={page.isFetching}
+          />
         </>
       ) : null}
     </Section>
