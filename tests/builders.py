@@ -17,6 +17,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 import zlib
@@ -1193,6 +1194,21 @@ def in_process_hub() -> Iterator[InProcessHub]:
             templates_app.dependency_overrides.clear()
             billing_app.dependency_overrides.clear()
             reset_all()
+
+
+@contextlib.contextmanager
+def tracing_paused() -> Iterator[None]:
+    """No trace function inside — coverage's, whichever of its tracers is installed (an xdist worker stacks two:
+    stopping the current Coverage resumes the one beneath) — in this thread and in the threads started here, for
+    their whole life; the same trace functions again after."""
+    traced, traced_threads = sys.gettrace(), threading.gettrace()
+    sys.settrace(None)
+    threading.settrace(None)
+    try:
+        yield
+    finally:
+        threading.settrace(traced_threads)
+        sys.settrace(traced)
 
 
 # ---------------------------------------------------------------- xdist groups (tests/conftest.py schedules by them)

@@ -2,7 +2,9 @@
 kind of id in its path, the expected answer derived from the access rule the operation declares (`x-hub-access`,
 `hub_shared.access.AccessRule`), run against the handlers in this process behind the local gateway's authorizer.
 
-- No token, an expired one, one signed by another key or issued to another app: 401, whatever the id.
+- No token, an expired one, one signed by another key or issued to another app: 401, whatever the id (each bad
+  token on one kind of id per operation, the four kinds of id taken in turn: the authorizer answers before any id is
+  read, so every bad token and every kind of id is still met on every operation).
 - A malformed id: 422 (it is refused before anyone looks anything up).
 - A nonexistent id, and another tenant's: 404, the same status, type, title and shape for both — on every route,
   those the caller's role may not use included (ownership is checked before role).
@@ -95,8 +97,17 @@ def _cases() -> list[Case]:
             if rule.public:
                 continue  # no token at all: the signed-webhook suites cover them
             kinds = list(IdKind)[:-1] if rule.resource or rule.tenant_query else [IdKind.NONE]
-            found += [Case(method.upper(), path, rule, who, kind) for who in Who for kind in kinds]
+            found += [Case(method.upper(), path, rule, who, kind) for who in Who for kind in kinds_for(who, kinds)]
     return found
+
+
+def kinds_for(who: Who, kinds: list[IdKind]) -> list[IdKind]:
+    """The kinds of id a caller is tried on: every kind, but a bad token only on one, in turn (BAD_TOKEN_KIND)."""
+    return [BAD_TOKEN_KIND[who] if BAD_TOKEN_KIND[who] in kinds else kinds[0]] if who in BAD_TOKENS else kinds
+
+
+#: The kind of id each bad token is tried on (a 401 comes before any id is read): four tokens, four kinds.
+BAD_TOKEN_KIND = dict(zip(sorted(BAD_TOKENS), list(IdKind)[:-1], strict=True))
 
 
 CASES = _cases()
@@ -345,6 +356,18 @@ def test_every_operation_of_the_document_is_in_the_matrix_or_public() -> None:
     every = {(method.upper(), path) for path, item in DOCUMENT["paths"].items() for method in item}
     assert covered | public == every
     assert public == {("GET", "/webhooks/meta"), ("POST", "/webhooks/meta"), ("POST", "/webhooks/stripe")}
+
+
+def test_each_bad_token_meets_every_operation_and_together_every_kind_of_id() -> None:
+    operations = {(case.method, case.path, case.rule) for case in CASES if case.rule is not None}
+    for method, path, rule in operations:
+        tried = {(case.who, case.kind) for case in CASES if (case.method, case.path) == (method, path)}
+        bad = {(who, kind) for who, kind in tried if who in BAD_TOKENS}
+        kinds = set(list(IdKind)[:-1]) if rule.resource or rule.tenant_query else {IdKind.NONE}
+        assert {who for who, _ in bad} == BAD_TOKENS, f"{method} {path}"
+        assert {kind for _, kind in bad} == kinds, f"{method} {path}"
+        assert len(bad) == len(BAD_TOKENS), f"{method} {path}: a bad token tried twice"
+        assert {(who, kind) for who in set(Who) - BAD_TOKENS for kind in kinds} <= tried, f"{method} {path}"
 
 
 def test_an_operation_without_a_rule_becomes_a_failing_case(monkeypatch: pytest.MonkeyPatch) -> None:
