@@ -12,7 +12,7 @@ EXAMPLES ?= 200
 unexport PYTHONDONTWRITEBYTECODE
 STAMP := $(VENV)/.synced-$(shell cat requirements/dev.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: help setup gates test lint typecheck cfn-lint openapi openapi-check events events-check reliability-check fuzz unit integration e2e browser bench run token job lock clean web web-check chromium
+.PHONY: help setup gates test lint typecheck cfn-lint openapi openapi-check events events-check reliability-check fuzz unit integration e2e browser bench run token job mail lock clean web web-check chromium
 
 # The portal (web/): `npm ci` again only when package-lock.json changes (a stamp, like the virtual environment's).
 WEB_STAMP := web/node_modules/.installed-$(shell cat web/package-lock.json web/package.json 2>/dev/null | cksum | cut -d' ' -f1)
@@ -49,6 +49,9 @@ chromium: ## Make sure a Chromium is there for the browser tests (Debian's packa
 	    echo "The browser tests need Chromium: on Debian or Ubuntu 'sudo apt-get install chromium'; elsewhere" >&2; \
 	    echo "'.venv/bin/playwright install chromium', or set CHROMIUM=/path/to/chrome." >&2; exit 1; \
 	  fi; }
+
+mail: setup ## The e-mails the running local hub sent (ticket notifications): make mail [TO=<address>] [WAIT=<seconds>]
+	@$(PY) -m local.mail $(if $(TO),--to $(TO)) $(if $(WAIT),--wait $(WAIT))
 
 lock: ## Re-resolve requirements/dev.lock from pyproject.toml (needs the registry)
 	@test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"; }

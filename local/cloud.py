@@ -25,7 +25,7 @@ import httpx
 from moto.server import ThreadedMotoServer
 
 from local.moto_cognito import cognito_for_browsers
-from local.moto_fixes import serialize_dynamodb
+from local.moto_fixes import enforce_post_policies, serialize_dynamodb
 from local.template import create_tables, load_template, resources, table_name
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 LOCAL_ACCESS_KEY_ID = "local"
 LOCAL_SECRET_ACCESS_KEY = "local"  # noqa: S105 - moto's dummy credentials
 ATTACHMENTS_BUCKET = "hub-attachments-local"
+LOCAL_BUCKETS = {"AttachmentsBucket": ATTACHMENTS_BUCKET}
+"""The template's buckets the functions name, as the local cloud names them."""
 META_VERIFY_TOKEN = "local-verify-token"  # noqa: S105 - the fixed verify token of the local Meta webhook
 
 # The template's user pool and app client properties that create_user_pool / create_user_pool_client take as is.
@@ -75,6 +77,7 @@ def start_moto(port: int = 0) -> MotoHandle:
     # werkzeug logs every request at INFO; keep the runner's output to what matters.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     serialize_dynamodb()  # the gateway, the relays and the jobs call it from many threads
+    enforce_post_policies({LOCAL_ACCESS_KEY_ID: LOCAL_SECRET_ACCESS_KEY})  # the portal uploads tickets' files
     cognito_for_browsers()  # the portal signs in with SRP, refreshes and revokes tokens (local.moto_cognito)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -164,6 +167,8 @@ class _Resolver:
             return table_name(name)
         if resource["Type"] in {"AWS::Events::EventBus", "AWS::SecretsManager::Secret"}:
             return self(resource["Properties"]["Name"])
+        if resource["Type"] == "AWS::S3::Bucket" and name in LOCAL_BUCKETS:
+            return LOCAL_BUCKETS[name]
         if resource["Type"] == "AWS::SQS::Queue" and name in self.queue_urls:
             return self.queue_urls[name]
         raise ValueError(f"The local cloud cannot resolve a Ref to {name} ({resource['Type']}).")
@@ -188,6 +193,9 @@ def provision(endpoint: str, region: str = "eu-central-1", stack: str = "hub") -
     aws_client("s3", endpoint, region).create_bucket(
         Bucket=ATTACHMENTS_BUCKET, CreateBucketConfiguration={"LocationConstraint": region}
     )
+    ses = aws_client("sesv2", endpoint, region)
+    for identity in resources("AWS::SES::EmailIdentity", template).values():
+        ses.create_email_identity(EmailIdentity=str(resolve(identity["Properties"]["EmailIdentity"])))
     variables = {**template["Globals"]["Function"]["Environment"]["Variables"], **_function_variables(template)}
     return AwsInfo(
         endpoint=endpoint,

@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -119,7 +121,8 @@ class RunningHub:
         self.state_file.unlink(missing_ok=True)
 
     def admin_routes(self) -> list[Route]:
-        """Local-only routes under /_local: run a job now, see the jobs and what could not be delivered."""
+        """Local-only routes under /_local: run a job now, see the jobs, what could not be delivered, and the e-mails
+        the hub sent (SES in the local cloud keeps them: the local outbox)."""
 
         def jobs(request: Request) -> JSONResponse:
             due = self.scheduler.next_due()
@@ -146,7 +149,13 @@ class RunningHub:
                 }
             )
 
+        def mail(request: Request) -> JSONResponse:
+            region = self.info.region
+            sent = ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages
+            return JSONResponse({"mail": [_mail(message) for message in sent]})
+
         return [
+            Route("/mail", mail, methods=["GET"]),
             Route("/jobs", jobs, methods=["GET"]),
             Route("/jobs/{name}", run_job, methods=["POST"]),
             Route("/dead-letters", dead_letters, methods=["GET"]),
@@ -270,3 +279,14 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
+
+
+def _mail(message: Any) -> dict[str, Any]:
+    """An e-mail SES (moto) kept, as `/_local/mail` lists it."""
+    return {
+        "id": message.id,
+        "from": message.source,
+        "to": list(message.destinations.get("ToAddresses", [])),
+        "subject": message.subject,
+        "body": message.body,
+    }

@@ -26,7 +26,17 @@ from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.store.onboarding import OnboardingStore
 from hub_shared import aws
 from hub_shared.accounts import AccountsReader, BillingModel, ClientAccount, client_profile_item
+from hub_shared.auth import Role
 from hub_shared.clock import to_rfc3339
+from hub_support.models.tickets import (
+    Message,
+    Ticket,
+    TicketAuthor,
+    TicketCategory,
+    TicketPriority,
+    TicketStatus,
+)
+from hub_support.store.tickets import SupportStore
 from hub_templates.models.mirror import Template
 from hub_templates.store.templates import TemplatesStore
 from hub_waba.models.wabas import RegisteredNumber, RegisteredWaba
@@ -102,6 +112,7 @@ def seed(info: AwsInfo, now: datetime) -> SeedReport:
     cognito: CognitoIdentityProviderClient = info.client("cognito-idp")
     for user in story.USERS:
         _put_user(cognito, info.user_pool_id, user)
+    _seed_tickets(SupportStore(info.tables["SupportTable"], dynamodb), cognito, info.user_pool_id, now)
     return SeedReport(
         clients=len(story.CLIENTS),
         grants=len(story.GRANTS),
@@ -145,6 +156,77 @@ def _seed_billing(store: BillingStore, numbers: list[Number], now: datetime) -> 
             )
             new = empty_funds(client.client_id, number.number_id, currency="eur", threshold=10_00)
             apply_change(opening, new, ledger=store, now=now, new_id=partial(str, f"entry_opening_{number.number_id}"))
+
+
+def _seed_tickets(store: SupportStore, cognito: CognitoIdentityProviderClient, pool_id: str, now: datetime) -> None:
+    """Acme's support history: a delivery question support answered yesterday, and a billing ticket solved last
+    week (written as the support service writes them, without events: nobody is mailed)."""
+
+    def author(email: str) -> TicketAuthor:
+        user = next(user for user in story.USERS if user.email == email)
+        attributes = cognito.admin_get_user(UserPoolId=pool_id, Username=email)["UserAttributes"]
+        sub = next(attribute["Value"] for attribute in attributes if attribute["Name"] == "sub")
+        return TicketAuthor(user_id=sub, role=Role(user.role), partner_id=user.partner_id, email=email)
+
+    anna, sam = author("anna@acme.example"), author("sam@hub.example")
+    stories = (
+        (
+            "tkt_5eed00000000000000000001",
+            "Delivery reports arrive hours late",
+            TicketCategory.TECHNICAL,
+            "Since Monday the delivered/read statuses of our order updates reach our webhook two to three hours late.",
+            "Thanks for the report: Meta confirms delays on status webhooks in the EU region. Do you still see them "
+            "today?",
+            timedelta(days=2),
+            None,
+        ),
+        (
+            "tkt_5eed00000000000000000002",
+            "Invoice address after our move",
+            TicketCategory.BILLING,
+            "We moved to Berliner Straße 12, 10115 Berlin. Please put the new address on the next invoice.",
+            "Done: the address is changed in your billing details and the next invoice carries it.",
+            timedelta(days=10),
+            timedelta(days=8),
+        ),
+    )
+    for ticket_id, subject, category, description, answer, age, solved_age in stories:
+        opened = Ticket(
+            ticket_id=ticket_id,
+            client_id="acme",
+            subject=subject,
+            category=category,
+            description=description,
+            number_id=story.NUMBERS[0].number_id,
+            priority=TicketPriority.NORMAL,
+            status=TicketStatus.OPEN,
+            requester=anna,
+            created_at=now - age,
+            updated_at=now - age,
+        )
+        answered_at = opened.created_at + timedelta(hours=3)
+        reply = Message(message_id=f"msg_{ticket_id[4:]}", ticket_id=ticket_id, author=sam, body=answer, at=answered_at)
+        answered = opened.model_copy(
+            update={
+                "status": TicketStatus.PENDING_CUSTOMER,
+                "messages": 1,
+                "first_response_at": answered_at,
+                "updated_at": answered_at,
+                "version": 2,
+            }
+        )
+        store.save(None, opened)
+        store.save(opened, answered, message=reply)
+        if solved_age is not None:
+            solved = answered.model_copy(
+                update={
+                    "status": TicketStatus.SOLVED,
+                    "solved_at": now - solved_age,
+                    "updated_at": now - solved_age,
+                    "version": 3,
+                }
+            )
+            store.save(answered, solved)
 
 
 def seed_stripe(info: AwsInfo, stripe_url: str) -> None:

@@ -72,7 +72,7 @@ from hub_shared import aws
 from hub_shared.access import EXTENSION
 from hub_shared.accounts import BillingModel, ClientAccount, client_profile_item
 from hub_shared.api import request_time
-from hub_shared.auth import Scope
+from hub_shared.auth import Role, Scope
 from hub_shared.clock import to_rfc3339
 from hub_shared.events import DomainEvent, EventMetadata
 from hub_shared.graph import Graph, GraphClient, JsonBody, Params
@@ -80,6 +80,10 @@ from hub_shared.meta_events import MetaChange, detail_type
 from hub_shared.problems import PROBLEM_JSON, Problem
 from hub_shared.settings import Settings
 from hub_shared.singletons import reset_all
+from hub_support.app import app as support_app
+from hub_support.app import handler as support_handler
+from hub_support.models.tickets import Ticket, TicketAuthor, TicketCategory, TicketPriority, TicketStatus
+from hub_support.store.tickets import SupportStore
 from hub_templates import deps as templates_deps
 from hub_templates.app import app as templates_app
 from hub_templates.app import handler as templates_handler
@@ -250,6 +254,24 @@ def a_number(number_id: str = "106540352242922", client_id: str = "acme", **over
     }
     values.update(overrides)
     return Number.model_validate(values)
+
+
+def a_ticket(ticket_id: str = "tkt_" + "ac" * 12, client_id: str = "acme", **overrides: Any) -> Ticket:
+    """A ticket a client's user opened at NOW (override any field)."""
+    values: dict[str, Any] = {
+        "ticket_id": ticket_id,
+        "client_id": client_id,
+        "subject": "Messages to Brazil fail",
+        "category": TicketCategory.TECHNICAL,
+        "description": "Since this morning every message to +55 numbers fails.",
+        "priority": TicketPriority.NORMAL,
+        "status": TicketStatus.OPEN,
+        "requester": TicketAuthor(user_id=f"user-of-{client_id}", role=Role.CLIENT, email=f"anna@{client_id}.example"),
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    values.update(overrides)
+    return Ticket.model_validate(values)
 
 
 @dataclass
@@ -928,8 +950,19 @@ def hub_environment() -> dict[str, str]:
         "EVENT_BUS_NAME": "hub",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "ClientHub",
+        "ATTACHMENTS_BUCKET": ATTACHMENTS_BUCKET,
         **table_environment(),
     }
+
+
+ATTACHMENTS_BUCKET = "hub-support-attachments"
+
+
+def create_attachments_bucket() -> None:
+    """The support service's attachments bucket, in the current moto account."""
+    boto3.client("s3", region_name="eu-central-1").create_bucket(
+        Bucket=ATTACHMENTS_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
+    )
 
 
 def provision_moto(dynamodb: DynamoDBClient) -> None:
@@ -953,6 +986,8 @@ class Business:
     """The number's E.164 digits, as the Meta sandbox's story has them."""
     template: tuple[str, str]
     """The name and language of one of its WABA's templates in the story."""
+    ticket_id: str = ""
+    """One of its support tickets."""
 
     @property
     def phone(self) -> str:
@@ -964,7 +999,7 @@ class Business:
 
     def resource(self, kind: str) -> str:
         """The id of this client's resource of `kind` (`AccessRule.kind`)."""
-        ids = {"number": self.number_id, "import": self.import_id, "waba": self.waba_id}
+        ids = {"number": self.number_id, "import": self.import_id, "waba": self.waba_id, "ticket": self.ticket_id}
         if kind not in ids:
             raise KeyError(f"the in-process hub seeds no resource of kind {kind!r}: add it to Business and seed()")
         return ids[kind]
@@ -977,8 +1012,18 @@ class Business:
         return values[parameter]
 
 
-ACME = Business("acme", "bluewave", ACME_WABA, "106540352242922", "4915112345001", ("order_update", "en_US"))
-GLOBEX = Business("globex", "redwave", "104996122399160", "107811234567801", "15550783881", ("shipment_delay", "en_US"))
+ACME = Business(
+    "acme", "bluewave", ACME_WABA, "106540352242922", "4915112345001", ("order_update", "en_US"), "tkt_" + "ac" * 12
+)
+GLOBEX = Business(
+    "globex",
+    "redwave",
+    "104996122399160",
+    "107811234567801",
+    "15550783881",
+    ("shipment_delay", "en_US"),
+    "tkt_" + "6b" * 12,
+)
 ALL_SCOPES = frozenset(scope.value for scope in Scope)
 
 
@@ -1084,6 +1129,9 @@ class InProcessHub:
                     inbox_url=f"https://app.get.chat/inbox/{business.number_id}",
                 )
             )
+            SupportStore("hub-support", self.world.dynamodb).save(
+                None, a_ticket(business.ticket_id, business.client_id)
+            )
             onboarding.save_import(
                 NumberImport(
                     import_id=business.import_id,
@@ -1151,6 +1199,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
         secrets = boto3.client("secretsmanager")
         secrets.create_secret(Name=META_APP_SECRET_NAME, SecretString=IN_PROCESS_APP_SECRET)
         secrets.create_secret(Name=META_VERIFY_TOKEN_SECRET_NAME, SecretString=WEBHOOK_VERIFY_TOKEN)
+        create_attachments_bucket()
         meta = InProcessMeta(lambda: NOW)
         getchat_key = "getchat-test-key"
         getchat = TestClient(build_getchat_sandbox(GetChatState(), api_key=getchat_key, clock=lambda: NOW))
@@ -1166,6 +1215,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
         templates_app.dependency_overrides.update(
             {templates_deps.meta_graph: lambda: meta.graph, request_time: lambda: NOW}
         )
+        support_app.dependency_overrides.update({request_time: lambda: NOW})
         stripe_sandbox = InProcessStripe()
         secrets.create_secret(Name="hub/stripe/webhook-secret", SecretString=STRIPE_WEBHOOK_SECRET)
         billing_app.dependency_overrides.update(
@@ -1193,6 +1243,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
             waba_app.dependency_overrides.clear()
             templates_app.dependency_overrides.clear()
             billing_app.dependency_overrides.clear()
+            support_app.dependency_overrides.clear()
             reset_all()
 
 
@@ -2257,3 +2308,31 @@ def billing_world(aws: AwsWorld, clock: FrozenClock, meta: InProcessMeta | None 
     finally:
         billing_app.dependency_overrides.clear()
         billing_webhook_app.dependency_overrides.clear()
+
+
+# ---------------------------------------------------------------- support
+
+
+def support_call(
+    method: str,
+    path: str,
+    claims: dict[str, str] | None,
+    *,
+    route: str | None = None,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+) -> tuple[int, Any]:
+    """One request to the support function, as API Gateway hands it over; its status and JSON body."""
+    event = routed_event(method, path, claims, route=route, body=body, query=query)
+    return function_answer(support_handler, "SupportFunction", event)
+
+
+@contextlib.contextmanager
+def support_world(clock: FrozenClock) -> Iterator[None]:
+    """The support function on `clock`, its attachments bucket in the test's moto account."""
+    create_attachments_bucket()
+    support_app.dependency_overrides.update({request_time: clock})
+    try:
+        yield
+    finally:
+        support_app.dependency_overrides.clear()

@@ -21,7 +21,7 @@ from xdist.remote import Producer
 from xdist.scheduler import LoadScopeScheduling
 
 from hub_shared.singletons import reset_all
-from local.moto_fixes import serialize_dynamodb
+from local.moto_fixes import enforce_post_policies, serialize_dynamodb
 from local.template import ROOT
 from tests.builders import (
     HUB_GROUPS,
@@ -126,10 +126,11 @@ def secret_ledger() -> Iterator[SecretLedger]:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def thread_safe_moto() -> None:
-    """Jobs and concurrent requests write from several threads: moto's DynamoDB needs serializing for that (real
-    DynamoDB does not), in every test, as in the local cloud (`local.moto_fixes`)."""
+def moto_as_aws() -> None:
+    """moto made the AWS the hub runs on, in every test as in the local cloud (`local.moto_fixes`): DynamoDB safe
+    for the jobs' and concurrent requests' threads, and S3 refusing a browser upload its POST policy refuses."""
     serialize_dynamodb()
+    enforce_post_policies({"FOOBARKEY": "FOOBARSECRET"})  # mock_aws's credentials
 
 
 # moto's `mock_aws` gives every test a new default boto3 session, and `reset_all` the hub's own: each new botocore

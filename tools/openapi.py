@@ -48,6 +48,17 @@ def resolver_modules() -> list[str]:
     return sorted({route.handler.rsplit(".", 1)[0] for route in http_routes()})
 
 
+def _refuse_homonyms(merged: dict[str, Any], documents: list[Any]) -> None:
+    """Two services' different models of one name would be one schema of the merged document (the merge keeps one
+    silently): refuse it, naming the name."""
+    kept = merged.get("components", {}).get("schemas", {})
+    for document in documents:
+        own = json.loads(document.model_dump_json(by_alias=True, exclude_none=True)).get("components", {})
+        for name, definition in own.get("schemas", {}).items():
+            if kept.get(name) != definition:
+                raise ValueError(f"two services' models are both named {name} in the API document: rename one")
+
+
 def build_schema() -> dict[str, Any]:
     merge = OpenAPIMerge(
         title=TITLE,
@@ -58,9 +69,11 @@ def build_schema() -> dict[str, Any]:
         security=SECURITY,
         on_conflict="error",
     )
-    for module in resolver_modules():
-        merge.add_schema(importlib.import_module(module).app.get_openapi_schema())
+    documents = [importlib.import_module(module).app.get_openapi_schema() for module in resolver_modules()]
+    for document in documents:
+        merge.add_schema(document)
     schema: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
+    _refuse_homonyms(schema, documents)
     return hoisted(secured(without_default_validation_errors(schema)))
 
 

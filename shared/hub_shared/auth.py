@@ -38,6 +38,7 @@ class Scope(StrEnum):
     INSIGHTS_READ = "insights:read"
     WABA_READ = "waba:read"
     COMMERCE_WRITE = "commerce:write"
+    TICKETS_WRITE = "tickets:write"
 
 
 class Action(StrEnum):
@@ -56,7 +57,10 @@ class Action(StrEnum):
     TEMPLATES_WRITE = "templates:write"
     INSIGHTS_READ = "insights:read"
     BILLING_MANAGE = "billing:manage"
-    SUPPORT_TICKETS = "support:tickets"
+    TICKETS_WRITE = "tickets:write"
+    """Open, read, answer, close and reopen the client's support tickets."""
+    TICKETS_WORK = "tickets:work"
+    """Work the support queue: assign, prioritise, solve, write internal notes (support agents only)."""
 
 
 #: The scope a partner needs for an action; actions absent here are never allowed to partners
@@ -70,6 +74,7 @@ PARTNER_SCOPE_FOR: Mapping[Action, Scope] = {
     Action.TEMPLATES_READ: Scope.TEMPLATES_READ,
     Action.TEMPLATES_WRITE: Scope.TEMPLATES_WRITE,
     Action.INSIGHTS_READ: Scope.INSIGHTS_READ,
+    Action.TICKETS_WRITE: Scope.TICKETS_WRITE,
 }
 
 #: What a support agent may do on any client (read everything, work tickets).
@@ -80,9 +85,13 @@ SUPPORT_ACTIONS = frozenset(
         Action.WABA_READ,
         Action.TEMPLATES_READ,
         Action.INSIGHTS_READ,
-        Action.SUPPORT_TICKETS,
+        Action.TICKETS_WRITE,
+        Action.TICKETS_WORK,
     }
 )
+
+#: What only support agents may do, on every client (a client's own users included may not).
+AGENT_ACTIONS = frozenset({Action.TICKETS_WORK})
 
 GrantLookup = Callable[[str, str], frozenset[str]]
 """(partner_id, client_id) → the scopes that client granted that partner."""
@@ -118,6 +127,8 @@ class Principal:
 
     def can(self, action: Action, client_id: str) -> bool:
         """May this principal perform `action` on a resource of `client_id`?"""
+        if action in AGENT_ACTIONS:
+            return self.role is Role.SUPPORT
         if self.role is Role.CLIENT:
             return client_id == self.client_id
         if self.role is Role.SUPPORT:

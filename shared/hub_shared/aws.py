@@ -8,7 +8,7 @@ Tests and the local cloud call `hub_shared.singletons.reset_all()` after changin
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import boto3
 from boto3.dynamodb.table import BatchWriter
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
     from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sqs import SQSClient
 
@@ -69,6 +70,22 @@ def sqs() -> SQSClient:
 def secretsmanager() -> SecretsManagerClient:
     client: SecretsManagerClient = _client("secretsmanager")
     return client
+
+
+@singleton
+def s3() -> S3Client:
+    """S3, signing with SigV4 (pre-signed POSTs and URLs); on a local endpoint, whose host names no bucket, with
+    path-style addresses."""
+    style: Literal["path", "auto"] = "path" if get_settings().aws_endpoint_url else "auto"
+    config = _CONFIG.merge(Config(signature_version="s3v4", s3={"addressing_style": style}))
+    client: S3Client = _session().client("s3", endpoint_url=get_settings().aws_endpoint_url, config=config)
+    return client
+
+
+@singleton
+def sesv2() -> Any:
+    """SES (API v2): the hub's notification e-mails."""
+    return _client("sesv2")
 
 
 _serializer = TypeSerializer()

@@ -1,7 +1,8 @@
 """Read model over the waba service's registry of the WABAs the hub manages (written only by the waba service, from
 the numbers service's `NumberAdded` and `NumberDeleted`): whose each WABA is.
 
-Layout of its registry items in the waba table (keys `pk`/`sk`): `WABA#<waba_id>` / `REGISTRY` — client_id,
+Layout of its registry items in the waba table (keys `pk`/`sk`): `NUMBER#<number_id>` / `REGISTRY` — waba_id,
+client_id, `deleted` (a number of a managed WABA); `WABA#<waba_id>` / `REGISTRY` — client_id,
 `event_at`; `gsi1pk=CLIENT#<client_id>`, `gsi1sk=WABA#<waba_id>` (index `ByClient`: a client's WABAs);
 `gsi2pk=WABAS`, `gsi2sk=<waba_id>` (index `All`: every WABA). `registry_item` is the one place such an item is built.
 """
@@ -58,6 +59,13 @@ class WabaRegistry(aws.TableStore):
     def waba(self, waba_id: str) -> RegisteredWaba | None:
         item = self._client.get_item(TableName=self._table, Key=registry_key(waba_id)).get("Item")
         return RegisteredWaba.model_validate(aws.from_item(item)) if item else None
+
+    def owner_of_number(self, number_id: str) -> str | None:
+        """The client a number the hub manages is with (None: unknown, or deleted)."""
+        key = {"pk": {"S": f"NUMBER#{number_id}"}, "sk": {"S": "REGISTRY"}}
+        item = self._client.get_item(TableName=self._table, Key=key).get("Item")
+        values = aws.from_item(item) if item else {}
+        return None if not values or values.get("deleted") else str(values["client_id"])
 
     def every_waba(self) -> Iterator[RegisteredWaba]:
         """Every managed WABA, in id order, page by page (a scheduled job's walk)."""

@@ -187,7 +187,7 @@ def _owner(case: Case) -> Business:
 @cache
 def _unknown(pattern: str) -> str:
     """The least value `pattern` accepts that names nothing of the world."""
-    known = {b.resource(kind) for b in (ACME, GLOBEX) for kind in ("number", "import")} | {
+    known = {b.resource(kind) for b in (ACME, GLOBEX) for kind in ("number", "import", "ticket")} | {
         ACME.client_id,
         GLOBEX.client_id,
     }

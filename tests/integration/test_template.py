@@ -63,6 +63,9 @@ TABLE_ACCESS: dict[str, dict[str, str]] = {
     "TemplatesNumberEventsFunction": {"TemplatesTable": WRITE},
     "TemplatesSyncJobFunction": {"TemplatesTable": WRITE, "WabaTable": READ},
     "TemplatesOutboxFunction": {"TemplatesTable": READ},  # its stream only
+    "SupportFunction": {"SupportTable": WRITE, "AccountsTable": READ, "WabaTable": READ},  # client, number owner
+    "SupportRequestsFunction": {"SupportTable": WRITE},
+    "SupportOutboxFunction": {"SupportTable": READ},  # its stream only
     "WebhooksFunction": {"WebhookChangesTable": WRITE},
     "WebhooksRelayFunction": {"WebhookChangesTable": READ},  # its stream only
 }
@@ -99,6 +102,7 @@ ALLOWED_WILDCARD_RESOURCES = {
         r"^arn:\$\{AWS::Partition\}:secretsmanager:\$\{AWS::Region\}:\$\{AWS::AccountId\}:secret:"
         r"\$\{AWS::StackName\}/(business-tokens|number-pins)/\*$"
     ): "secrets the hub creates at run time (one per WABA, one per number) under their own prefix",
+    re.compile(r"^\$\{AttachmentsBucket\.Arn\}/tickets/\*$"): "tickets' files, one object per file, under their prefix",
 }
 # AWS-managed policies a function role may carry (their documents cannot be inspected offline).
 MANAGED_POLICIES = frozenset({"service-role/AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"})
@@ -603,9 +607,9 @@ def test_a_services_resources_are_named_by_its_own_functions_only(service: str, 
 # ---------------------------------------------------------------- the portal's static files
 
 
-def test_the_portal_bucket_is_private_and_encrypted() -> None:
-    (bucket,) = resources("AWS::S3::Bucket").values()
-    props = bucket["Properties"]
+@pytest.mark.parametrize("name", ["PortalBucket", "AttachmentsBucket"])
+def test_every_bucket_is_private_and_encrypted(name: str) -> None:
+    props = resources("AWS::S3::Bucket")[name]["Properties"]
 
     assert props["PublicAccessBlockConfiguration"] == dict.fromkeys(
         ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True
@@ -613,10 +617,27 @@ def test_the_portal_bucket_is_private_and_encrypted() -> None:
     (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
     assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert props["LifecycleConfiguration"]["Rules"]
 
 
-def test_only_the_portals_cloudfront_distribution_reads_the_bucket_over_https() -> None:
-    (policy,) = resources("AWS::S3::BucketPolicy").values()
+def test_the_template_has_exactly_the_buckets_these_tests_check() -> None:
+    assert set(resources("AWS::S3::Bucket")) == {"PortalBucket", "AttachmentsBucket"}
+
+
+def test_tickets_files_are_kept_a_while_and_uploaded_only_from_the_portal() -> None:
+    props = resources("AWS::S3::Bucket")["AttachmentsBucket"]["Properties"]
+    (rule,) = props["LifecycleConfiguration"]["Rules"]
+    (cors,) = props["CorsConfiguration"]["CorsRules"]
+
+    assert rule["Status"] == "Enabled"
+    assert rule["ExpirationInDays"] >= 365
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    assert cors["AllowedMethods"] == ["GET", "POST"]
+    assert _references(cors["AllowedOrigins"]) == {"AllowedOrigin", "PortalDistribution"}
+
+
+def test_only_the_portals_cloudfront_distribution_reads_the_portal_bucket_over_https() -> None:
+    policy = resources("AWS::S3::BucketPolicy")["PortalBucketPolicy"]
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     allowed = [s for s in statements if s["Effect"] == "Allow"]
     denied = [s for s in statements if s["Effect"] == "Deny"]
@@ -626,6 +647,19 @@ def test_only_the_portals_cloudfront_distribution_reads_the_bucket_over_https() 
     ]
     assert _references(allowed[0]["Condition"]) == {"PortalDistribution"}
     assert [s["Condition"] for s in denied] == [{"Bool": {"aws:SecureTransport": False}}]
+
+
+def test_the_attachments_bucket_is_reached_over_https_only_and_through_the_support_function() -> None:
+    policy = resources("AWS::S3::BucketPolicy")["AttachmentsBucketPolicy"]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+
+    assert [(s["Effect"], s["Condition"]) for s in statements] == [("Deny", {"Bool": {"aws:SecureTransport": False}})]
+    readers = [
+        name
+        for name, fn in resources("AWS::Serverless::Function").items()
+        if "AttachmentsBucket" in json.dumps(fn["Properties"].get("Policies", []))
+    ]
+    assert readers == ["SupportFunction"]
 
 
 def test_cloudfront_signs_with_origin_access_control_and_answers_deep_links_with_the_app() -> None:

@@ -97,9 +97,22 @@ def test_support_reads_everything_but_does_not_act_for_clients() -> None:
 
     assert support.sees("anyone")
     assert support.can(Action.NUMBERS_READ, "anyone")
-    assert support.can(Action.SUPPORT_TICKETS, "anyone")
+    assert support.can(Action.TICKETS_WRITE, "anyone")
+    assert support.can(Action.TICKETS_WORK, "anyone")
     assert not support.can(Action.NUMBERS_CANCEL, "anyone")
     assert not support.can(Action.TEMPLATES_WRITE, "anyone")
+
+
+def test_only_agents_work_tickets_though_clients_and_granted_partners_write_them() -> None:
+    client = Principal(subject="u", role=Role.CLIENT, client_id="c")
+    partner = Principal(
+        subject="p", role=Role.PARTNER, partner_id="p", grants=lambda p, c: frozenset({"tickets:write"})
+    )
+
+    assert client.can(Action.TICKETS_WRITE, "c")
+    assert partner.can(Action.TICKETS_WRITE, "c")
+    assert not client.can(Action.TICKETS_WORK, "c")
+    assert not partner.can(Action.TICKETS_WORK, "c")
 
 
 def test_own_ids_refuse_the_wrong_role() -> None:
