@@ -181,7 +181,9 @@ def test_a_depleted_numbers_page_says_its_outbound_messaging_is_paused(page: Pag
     today = datetime.now(UTC).date()
     for days in range(1, 9):  # a week of the sandbox's traffic outweighs the seeded balance
         run = httpx.post(
-            f"{hub.api}/_local/jobs/BillingUsage", json={"now": f"{today + timedelta(days=days)}T03:00:00Z"}
+            f"{hub.api}/_local/jobs/BillingUsage",
+            json={"now": f"{today + timedelta(days=days)}T03:00:00Z"},
+            timeout=60,  # a job's run is a function's: up to minutes in AWS, seconds here, more on a loaded machine
         )
         assert run.status_code == 200, run.text
     sign_in(page, "anna@acme.example")

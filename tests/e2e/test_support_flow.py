@@ -22,7 +22,7 @@ def call(hub: RecordingHub, method: str, path: str, token: str, body: Any = None
     return httpx.request(method, f"{hub.api}{path}", headers=headers, json=body, timeout=30)
 
 
-def eventually(check: Callable[[], Any], seconds: float = 20) -> Any:
+def eventually(check: Callable[[], Any], seconds: float = 60) -> Any:
     """`check()`'s first truthy answer, asked until `seconds` have passed (the bus and the outbox take a moment)."""
     deadline = time.monotonic() + seconds
     while True:

@@ -4,6 +4,7 @@ import { Outlet, useLocation, useMatch } from "react-router";
 
 import { useMe } from "../features/accounts";
 import { BillingMenuItems } from "../features/billing";
+import { SupportMenuItems } from "../features/support";
 import { useAuth } from "../lib/auth";
 import { useConfig } from "../lib/ConfigContext";
 import { ExternalLink, Link } from "../lib/ui";
@@ -11,7 +12,9 @@ import { ExternalLink, Link } from "../lib/ui";
 /**
  * The frame of every signed-in page: the menu bar (seed, "Menu Bar": Documentation, Roadmap, Status open the
  * configured links; a client user's Funds, Invoices and Billing — Stripe's billing portal, or the word that its partner
- * bills it; Support and Settings join as their areas land), who is signed in and "Sign out".
+ * bills it; Support — a client's tickets, for its users and, within a client, for agents and partners granted
+ * `tickets:write` — and for support agents the Support queue; Settings joins as its area lands), who is signed in and
+ * "Sign out".
  */
 export function Shell() {
   const { links } = useConfig();
@@ -61,6 +64,7 @@ export function Shell() {
               </li>
             ) : null}
             <BillingMenuItems />
+            <SupportMenuItems />
             {role && role !== "client" ? (
               <li>
                 <Link href="/clients">{acting ? "Switch client" : "Clients"}</Link>

@@ -3,6 +3,7 @@ import { createBrowserRouter } from "react-router";
 import { ClientPickerPage } from "../features/accounts";
 import { FundsPage, InsightsPage, InvoicesPage } from "../features/billing";
 import { AddNumberPage, ImportNumberPage, ImportProgressPage, NumberPage, NumbersPage } from "../features/numbers";
+import { NewTicketPage, QueuePage, SupportPage, TicketPage } from "../features/support";
 import {
   AddLanguagePage,
   EditTemplatePage,
@@ -18,7 +19,9 @@ import { Shell } from "./Shell";
  * client named in the URL (`/clients/globex/numbers`), chosen at `/clients`. A WABA's templates are at
  * `/wabas/{waba_id}/templates` (`/clients/globex/wabas/…/templates`), one of them at `…/templates/{name}/{language}/edit`
  * and `…/add-language`; `/templates` leads there. A number's Insights are at `/insights?number_id=…`
- * (`/clients/globex/insights?…`); a client user's own billing at `/billing/funds` and `/billing/invoices`.
+ * (`/clients/globex/insights?…`); a client user's own billing at `/billing/funds` and `/billing/invoices`. Support
+ * tickets are at `/support` (`/clients/globex/support`), a new one at `…/support/new`, one at `…/support/{ticket_id}`;
+ * the support agents' queue of every client's tickets at `/queue`, a ticket opened from it at `/queue/{ticket_id}`.
  */
 export const router = createBrowserRouter([
   {
@@ -49,6 +52,9 @@ export const router = createBrowserRouter([
               { path: "insights", element: <InsightsPage /> },
               { path: "billing/funds", element: <FundsPage /> },
               { path: "billing/invoices", element: <InvoicesPage /> },
+              { path: "support", element: <SupportPage /> },
+              { path: "support/new", element: <NewTicketPage /> },
+              { path: "support/:ticketId", element: <TicketPage /> },
             ],
           },
           { path: "clients", element: <ClientPickerPage /> },
@@ -65,8 +71,13 @@ export const router = createBrowserRouter([
               { path: "wabas/:wabaId/templates/:name/:language/edit", element: <EditTemplatePage /> },
               { path: "wabas/:wabaId/templates/:name/:language/add-language", element: <AddLanguagePage /> },
               { path: "insights", element: <InsightsPage /> },
+              { path: "support", element: <SupportPage /> },
+              { path: "support/new", element: <NewTicketPage /> },
+              { path: "support/:ticketId", element: <TicketPage /> },
             ],
           },
+          { path: "queue", element: <QueuePage /> },
+          { path: "queue/:ticketId", element: <TicketPage fromQueue /> },
           { path: "*", element: <NotFound /> },
         ],
       },

@@ -276,7 +276,7 @@ class SupportFigures(BaseModel):
     """What agents watch: tickets not closed, by status and category, and how fast support first answers."""
 
     counts: list[TicketCounts]
-    unassigned: int = Field(description="Open, pending-support tickets nobody is assigned to.")
+    unassigned: int = Field(description="Tickets open or pending (on either side) that nobody is assigned to.")
     first_response_median_seconds: int | None = Field(
         description="Median first-response time over the tickets opened in the window."
     )

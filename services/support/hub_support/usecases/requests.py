@@ -31,21 +31,25 @@ def _money(amount: int, currency: str) -> str:
     return f"{amount / 100:,.2f} {currency.upper()}"
 
 
-def commerce_ticket(detail: CommerceSupportDetail) -> Ticket:
-    note = f"\n\nThe client wrote: {detail.note}" if detail.note else ""
+def _requested(
+    detail: CommerceSupportDetail | FundsRefundDetail,
+    *,
+    subject: str,
+    category: TicketCategory,
+    description: str,
+    origin: TicketOrigin,
+) -> Ticket:
+    """The ticket a request asks for: about its number, opened by who asked when they asked, the request kept."""
     return Ticket(
         ticket_id=ticket_id_of_event(detail.metadata.event_id),
         client_id=detail.client_id,
-        subject=f"Commerce settings of number {detail.number_id}",
-        category=TicketCategory.NUMBERS,
-        description=(
-            f"The number {detail.number_id} is in the OBO WABA {detail.waba_id}, whose commerce settings support "
-            f"changes. Now: {_settings(detail.current)}. Wanted: {_settings(detail.wanted)}.{note}"
-        ),
+        subject=subject,
+        category=category,
+        description=description,
         number_id=detail.number_id,
         priority=TicketPriority.NORMAL,
         status=TicketStatus.OPEN,
-        origin=TicketOrigin.COMMERCE_SUPPORT_REQUEST,
+        origin=origin,
         context=detail.model_dump(mode="json", exclude={"metadata"}),
         requester=TicketAuthor(**detail.actor.model_dump()),
         created_at=detail.metadata.occurred_at,
@@ -53,24 +57,30 @@ def commerce_ticket(detail: CommerceSupportDetail) -> Ticket:
     )
 
 
+def commerce_ticket(detail: CommerceSupportDetail) -> Ticket:
+    note = f"\n\nThe client wrote: {detail.note}" if detail.note else ""
+    return _requested(
+        detail,
+        subject=f"Commerce settings of number {detail.number_id}",
+        category=TicketCategory.NUMBERS,
+        description=(
+            f"The number {detail.number_id} is in the OBO WABA {detail.waba_id}, whose commerce settings support "
+            f"changes. Now: {_settings(detail.current)}. Wanted: {_settings(detail.wanted)}.{note}"
+        ),
+        origin=TicketOrigin.COMMERCE_SUPPORT_REQUEST,
+    )
+
+
 def refund_ticket(detail: FundsRefundDetail) -> Ticket:
-    return Ticket(
-        ticket_id=ticket_id_of_event(detail.metadata.event_id),
-        client_id=detail.client_id,
+    return _requested(
+        detail,
         subject=f"Refund of the prepaid funds of number {detail.number_id}",
         category=TicketCategory.BILLING,
         description=(
             f"The client asks for the remaining funds of number {detail.number_id} back: "
             f"{_money(detail.balance, detail.currency)} when asked.\n\nReason: {detail.reason}"
         ),
-        number_id=detail.number_id,
-        priority=TicketPriority.NORMAL,
-        status=TicketStatus.OPEN,
         origin=TicketOrigin.FUNDS_REFUND_REQUEST,
-        context=detail.model_dump(mode="json", exclude={"metadata"}),
-        requester=TicketAuthor(**detail.actor.model_dump()),
-        created_at=detail.metadata.occurred_at,
-        updated_at=detail.metadata.occurred_at,
     )
 
 

@@ -1,11 +1,11 @@
 import { useId } from "react";
 
+import { PageButtons, useCursorPages } from "../../lib/pager";
 import { ErrorMessage, ExternalLink, Loading, useDocumentTitle } from "../../lib/ui";
 import { useMe } from "../accounts";
 import { useInvoices, type Invoice } from "./api";
 import { arrangementOf } from "./arrangement";
 import { formatMoney } from "./money";
-import { PageButtons, useCursorPages } from "./Pages";
 import { ThroughPartner } from "./ThroughPartner";
 import "./billing.css";
 

@@ -11,10 +11,10 @@ import {
   TextField,
 } from "react-aria-components";
 
+import { PageButtons, useCursorPages } from "../../lib/pager";
 import { BusyButton, ErrorMessage, Loading } from "../../lib/ui";
 import { useLedger, useRequestRefund, useSaveRenewal, useTopUp, type Funds, type LedgerEntry } from "./api";
 import { rememberTopUp } from "./checkout";
-import { PageButtons, useCursorPages } from "./Pages";
 import {
   placedAtFields,
   renewalFormOf,

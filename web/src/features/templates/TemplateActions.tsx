@@ -26,7 +26,8 @@ import {
   type Template,
 } from "./api";
 import { formOf, nameAsTyped } from "./content";
-import { SelectField, TextInput } from "./fields";
+import { SelectField } from "../../lib/SelectField";
+import { TextInput } from "./fields";
 import { templatesBase } from "./paths";
 import { Refusal } from "./TemplateEditor";
 import {

@@ -16,7 +16,8 @@ import {
   type TemplateForm,
 } from "./content";
 import { editAllowance } from "./edits";
-import { Examples, SelectField, TextInput } from "./fields";
+import { SelectField } from "../../lib/SelectField";
+import { Examples, TextInput } from "./fields";
 import { MessageBubble } from "./MessageBubble";
 import type { Done } from "./TemplatesPage";
 import { editLimitNote, LANGUAGES, languageName, retryIn, type Outcome } from "./wording";

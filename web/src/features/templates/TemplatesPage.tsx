@@ -24,7 +24,7 @@ import {
   type TemplateStatus,
 } from "./api";
 import { nameAsTyped } from "./content";
-import { SelectField } from "./fields";
+import { SelectField } from "../../lib/SelectField";
 import { MessageBubble, previewOf } from "./MessageBubble";
 import { templatesBase } from "./paths";
 import { TemplateActions } from "./TemplateActions";

@@ -1,7 +1,10 @@
 import { useState } from "react";
 import { Button } from "react-aria-components";
 
-/** The pages of a cursor-paged list read so far: each page's cursor, so "Previous" goes back to the last. */
+/**
+ * The pages of a cursor-paged list of the API (`{items, next_cursor}`) read so far: each page's cursor, so "Previous"
+ * goes back to the last. A list whose filters change starts again at its first page (give it a `key` of them).
+ */
 export interface CursorPages {
   cursor: string | undefined;
   pageNumber: number;
