@@ -25,7 +25,7 @@ import httpx
 from moto.server import ThreadedMotoServer
 
 from local.moto_cognito import cognito_for_browsers
-from local.moto_fixes import enforce_post_policies, serialize_dynamodb
+from local.moto_fixes import enforce_post_policies, serialize_dynamodb_and_keep_streams
 from local.template import create_tables, load_template, resources, table_name
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def start_moto(port: int = 0) -> MotoHandle:
     """A moto server on 127.0.0.1; port 0 lets the OS pick a free port (read back once it is bound)."""
     # werkzeug logs every request at INFO; keep the runner's output to what matters.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    serialize_dynamodb()  # the gateway, the relays and the jobs call it from many threads
+    serialize_dynamodb_and_keep_streams()  # the gateway, the relays and the jobs call it from many threads
     enforce_post_policies({LOCAL_ACCESS_KEY_ID: LOCAL_SECRET_ACCESS_KEY})  # the portal uploads tickets' files
     cognito_for_browsers()  # the portal signs in with SRP, refreshes and revokes tokens (local.moto_cognito)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

@@ -1,8 +1,9 @@
 """Where moto is not yet the AWS the hub runs on, the fixes that make it so (each applied process-wide, once).
 
-`serialize_dynamodb` — DynamoDB safe for concurrent callers (the local cloud, tests and benchmarks with threads);
-applied where moto runs: `local.cloud.start_moto` (the local hub's moto server), the test session
-(`tests/conftest.py`) and the job benchmarks (`bench.jobs`).
+`serialize_dynamodb` — DynamoDB safe for concurrent callers (the local cloud, tests and benchmarks with threads),
+and its streams kept through a cancelled transaction (`keep_streams_through_rollbacks`); applied where moto runs:
+`local.cloud.start_moto` (the local hub's moto server), the test session (`tests/conftest.py`) and the job benchmarks
+(`bench.jobs`).
 
 moto 5.2.5 handles each DynamoDB call on the caller's thread without a lock, and its TransactWriteItems
 deep-copies every table it touches (for its rollback) while other threads may be changing that table: concurrent
@@ -25,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
+from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
 from moto.s3.responses import S3Response
 
@@ -48,6 +50,48 @@ def serialize_dynamodb() -> None:
 
     serialized.serialized = True  # type: ignore[attr-defined]
     DynamoHandler.call_action = serialized  # type: ignore[method-assign]
+
+
+def serialize_dynamodb_and_keep_streams() -> None:
+    """Both DynamoDB fixes (what every place moto runs in applies)."""
+    serialize_dynamodb()
+    keep_streams_through_rollbacks()
+
+
+# ---------------------------------------------------------------- streams through cancelled transactions
+#
+# moto 5.2.5 cancels a TransactWriteItems (a condition failed) by putting back deep copies of the tables it touched:
+# each with a copy of its stream's shard. Every shard iterator handed out before still reads the old shard object,
+# which no write reaches any more, so a stream reader (the local stream relay, a Lambda event source mapping) sees
+# nothing of the table from then on — the first duplicate Stripe webhook silenced the billing table's outbox. And
+# the records the cancelled transaction wrote before failing stay in the old shard, though DynamoDB streams no
+# record of a cancelled transaction. `keep_streams_through_rollbacks` puts the original shard back on the restored
+# table, without the cancelled transaction's records.
+
+
+def keep_streams_through_rollbacks() -> None:
+    """Keep every table's stream shard (and so every iterator on it) through moto's rollback of a cancelled
+    transaction, holding only what was written before it; calling it again changes nothing."""
+    transact = DynamoDBBackend.transact_write_items
+    if getattr(transact, "keeps_streams", False):
+        return
+
+    @functools.wraps(transact)
+    def keeping_streams(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        shards = {name: table.stream_shard for name, table in self.tables.items() if table.stream_shard is not None}
+        try:
+            transact(self, transact_items)
+        except Exception:
+            for name, shard in shards.items():
+                restored = self.tables.get(name)
+                if restored is not None and restored.stream_shard is not None and restored.stream_shard is not shard:
+                    del shard.items[len(restored.stream_shard.items) :]
+                    shard.table = restored
+                    restored.stream_shard = shard
+            raise
+
+    keeping_streams.keeps_streams = True  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = keeping_streams  # type: ignore[method-assign]
 
 
 # ---------------------------------------------------------------- S3 browser uploads (POST policies)

@@ -21,7 +21,7 @@ from xdist.remote import Producer
 from xdist.scheduler import LoadScopeScheduling
 
 from hub_shared.singletons import reset_all
-from local.moto_fixes import enforce_post_policies, serialize_dynamodb
+from local.moto_fixes import enforce_post_policies, serialize_dynamodb_and_keep_streams
 from local.template import ROOT
 from tests.builders import (
     HUB_GROUPS,
@@ -128,8 +128,9 @@ def secret_ledger() -> Iterator[SecretLedger]:
 @pytest.fixture(autouse=True, scope="session")
 def moto_as_aws() -> None:
     """moto made the AWS the hub runs on, in every test as in the local cloud (`local.moto_fixes`): DynamoDB safe
-    for the jobs' and concurrent requests' threads, and S3 refusing a browser upload its POST policy refuses."""
-    serialize_dynamodb()
+    for the jobs' and concurrent requests' threads, its streams kept through cancelled transactions, and S3 refusing
+    a browser upload its POST policy refuses."""
+    serialize_dynamodb_and_keep_streams()
     enforce_post_policies({"FOOBARKEY": "FOOBARSECRET"})  # mock_aws's credentials
 
 

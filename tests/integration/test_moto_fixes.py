@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
+from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 from moto.dynamodb.responses import DynamoHandler
 
 from hub_numbers.events import NumberCancellationRequested
@@ -49,3 +53,27 @@ def test_concurrent_transactions_on_one_table_all_succeed(aws: AwsWorld) -> None
         results = list(pool.map(cancel, [n.number_id for n in numbers]))
 
     assert results == [True] * len(numbers)
+
+
+def test_a_cancelled_transaction_leaves_the_stream_readable_and_without_its_records(aws: AwsWorld) -> None:
+    streams = boto3.client("dynamodbstreams", config=Config(account_id_endpoint_mode="disabled"))
+    arn = aws.dynamodb.describe_table(TableName="hub-billing")["Table"]["LatestStreamArn"]
+    (shard,) = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST")
+    position = iterator["ShardIterator"]
+
+    def put(key: str, *, new: bool = False) -> dict[str, Any]:
+        item = {"TableName": "hub-billing", "Item": {"pk": {"S": key}, "sk": {"S": "X"}}}
+        return {"Put": {**item, "ConditionExpression": "attribute_not_exists(pk)"}} if new else {"Put": item}
+
+    aws.dynamodb.put_item(**put("before")["Put"])
+    with pytest.raises(ClientError, match="TransactionCanceled"):
+        aws.dynamodb.transact_write_items(TransactItems=[put("cancelled"), put("before", new=True)])  # type: ignore[list-item]
+    aws.dynamodb.put_item(**put("after")["Put"])
+
+    seen = []
+    for _ in range(3):
+        answer = streams.get_records(ShardIterator=position)
+        seen += [record["dynamodb"]["Keys"]["pk"]["S"] for record in answer["Records"]]
+        position = answer["NextShardIterator"]
+    assert seen == ["before", "after"]
