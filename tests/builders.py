@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import copy
 import hashlib
 import hmac
 import json
@@ -965,9 +966,22 @@ def create_attachments_bucket() -> None:
     )
 
 
+_PROVISIONED_TABLES: dict[str, Any] = {}
+"""moto's tables right after the template's were made in this process (`provision_moto`)."""
+
+
 def provision_moto(dynamodb: DynamoDBClient) -> None:
-    """In a fresh moto account: every table of the template, the bus, and the secrets the functions read."""
-    create_tables(dynamodb)
+    """In a fresh moto account: every table of the template, the bus, and the secrets the functions read.
+
+    The tables are made through the API once per test process; after that a fresh account gets copies of moto's own
+    tables as they were then (empty, with their indexes, streams and TTL): one create_tables a test was most of what
+    the `aws` fixture cost, and a thousand tests take it."""
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION]
+    if _PROVISIONED_TABLES:
+        backend.tables.update(copy.deepcopy(_PROVISIONED_TABLES))
+    else:
+        create_tables(dynamodb)
+        _PROVISIONED_TABLES.update(copy.deepcopy(backend.tables))
     boto3.client("events", region_name=REGION).create_event_bus(Name="hub")
     boto3.client("secretsmanager", region_name=REGION).create_secret(
         Name="hub/cursor-signing-key", SecretString=CURSOR_KEY
