@@ -321,6 +321,11 @@ class AwsWorld:
         NumbersStore("hub-numbers", self.dynamodb).put(number)
         return number
 
+    def items_in_key_order(self, table: str) -> list[dict[str, Any]]:
+        """Every item of `table` (strongly consistent), in key order: what a refused call must leave as it was."""
+        items = self.dynamodb.scan(TableName=table, ConsistentRead=True)["Items"]
+        return sorted(items, key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
+
     def table_items(self, table: str) -> list[dict[str, Any]]:
         return self.dynamodb.scan(TableName=table)["Items"]
 

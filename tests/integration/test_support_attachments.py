@@ -66,11 +66,6 @@ def detail(ticket: dict[str, Any], claims: dict[str, str] = CLIENT_ACME) -> dict
     return dict(body)
 
 
-def table(aws: AwsWorld) -> list[dict[str, Any]]:
-    items = aws.dynamodb.scan(TableName="hub-support", ConsistentRead=True)["Items"]
-    return sorted(items, key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
-
-
 def test_a_file_is_uploaded_with_the_form_and_downloaded_by_those_who_see_the_ticket(
     ticket: dict[str, Any],
 ) -> None:
@@ -133,48 +128,48 @@ def test_s3_refuses_an_upload_the_policy_does_not_allow(
 def test_the_hub_refuses_a_file_it_does_not_take_before_any_form_is_made(
     world: AwsWorld, ticket: dict[str, Any], fields: dict[str, Any], field: str
 ) -> None:
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = add_file(ticket, **fields)
 
     assert status == 422
     assert_problem(problem, 422, "validation-failed")
     assert [error["field"] for error in problem["errors"]] == [field]
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 @pytest.mark.parametrize("fields", [{"size": 0}, {"size": "12"}, {"filename": ""}, {"content_type": None}])
 def test_a_malformed_file_description_is_refused(
     world: AwsWorld, ticket: dict[str, Any], fields: dict[str, Any]
 ) -> None:
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = add_file(ticket, **fields)
 
     assert status == 422
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
     assert problem["status"] == 422
 
 
 def test_another_tenant_cannot_add_or_see_a_file(world: AwsWorld, ticket: dict[str, Any]) -> None:
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = add_file(ticket, CLIENT_GLOBEX)
 
     assert status == 404
     assert_problem(problem, 404, "not-found")
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 def test_a_closed_ticket_takes_no_file(world: AwsWorld, ticket: dict[str, Any]) -> None:
     support_call("POST", f"/v1/tickets/{ticket['ticket_id']}/close", CLIENT_ACME, route="/v1/tickets/{ticket_id}/close")
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = add_file(ticket)
 
     assert status == 409
     assert_problem(problem, 409, "ticket-closed")
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 # ---------------------------------------------------------------- the local S3's policy check itself

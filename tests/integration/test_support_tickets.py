@@ -48,16 +48,10 @@ def world(aws: AwsWorld, clock: FrozenClock) -> Iterator[AwsWorld]:
         yield aws
 
 
-def table(aws: AwsWorld) -> list[dict[str, Any]]:
-    """Every item of the support table, in key order: what a refusal must leave as it was."""
-    items = aws.dynamodb.scan(TableName="hub-support", ConsistentRead=True)["Items"]
-    return sorted(items, key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
-
-
 def events(aws: AwsWorld, detail_type: str | None = None) -> list[dict[str, Any]]:
     return [
         json.loads(item["detail"]["S"])
-        for item in table(aws)
+        for item in aws.items_in_key_order("hub-support")
         if item["pk"]["S"].startswith("OUTBOX#") and detail_type in (None, item["detail_type"]["S"])
     ]
 
@@ -159,30 +153,30 @@ def test_an_agent_opens_one_for_any_existing_client(world: AwsWorld) -> None:
 def test_a_ticket_that_cannot_be_opened_is_refused_and_nothing_is_written(
     world: AwsWorld, claims: dict[str, str], body: dict[str, Any], status: int, slug: str
 ) -> None:
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     answered, problem = support_call("POST", TICKETS, claims, body=body)
 
     assert answered == status
     assert_problem(problem, status, slug)
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 def test_a_partner_none_of_whose_clients_granted_tickets_write_is_forbidden(world: AwsWorld) -> None:
     world.grant("acme", "bluewave", "numbers:read")
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = support_call("POST", TICKETS, PARTNER, body=NEW)
 
     assert status == 403
     assert_problem(problem, 403, "forbidden")
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 def test_another_tenants_ticket_answers_as_a_missing_one_on_every_route(world: AwsWorld) -> None:
     theirs = open_one(CLIENT_GLOBEX)
     missing = {"ticket_id": "tkt_" + "0" * 24}
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     for ticket in (theirs, missing):
         for method, action, body in (
@@ -195,7 +189,7 @@ def test_another_tenants_ticket_answers_as_a_missing_one_on_every_route(world: A
             status, problem = support_call(method, at(ticket, action), CLIENT_ACME, route=route(action), body=body)
             assert status == 404, (action, problem)
             assert problem["title"] == "Not found"
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 # ---------------------------------------------------------------- the thread and its statuses
@@ -255,25 +249,25 @@ def test_an_internal_note_is_the_agents_own_and_moves_nothing(world: AwsWorld) -
 
 def test_a_customer_cannot_write_an_internal_note(world: AwsWorld) -> None:
     ticket = open_one()
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = say(ticket, CLIENT_ACME, "psst", internal=True)
 
     assert status == 403
     assert_problem(problem, 403, "agents-only")
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 @pytest.mark.parametrize("body", [{"body": ""}, {"body": " \n "}, {"body": "x" * 10_001}, {"text": "hi"}])
 def test_an_empty_or_oversize_message_is_refused(world: AwsWorld, body: dict[str, Any]) -> None:
     ticket = open_one()
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = support_call("POST", at(ticket, "messages"), CLIENT_ACME, route=route("messages"), body=body)
 
     assert status == 422
     assert_problem(problem, 422, "validation-failed")
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 def test_a_closed_ticket_takes_no_reply_and_is_reopened_within_the_window(world: AwsWorld, clock: FrozenClock) -> None:
@@ -282,7 +276,7 @@ def test_a_closed_ticket_takes_no_reply_and_is_reopened_within_the_window(world:
     assert status == 200
     assert closed["status"] == "closed"
     assert closed["reopen_until"] == to_rfc3339(clock() + timedelta(days=14))
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     refused, problem = say(ticket, CLIENT_ACME, "One more thing")
     again, twice = support_call("POST", at(ticket, "close"), CLIENT_ACME, route=route("close"))
@@ -290,7 +284,7 @@ def test_a_closed_ticket_takes_no_reply_and_is_reopened_within_the_window(world:
     assert (refused, again) == (409, 409)
     assert_problem(problem, 409, "ticket-closed")
     assert_problem(twice, 409, "ticket-status-conflict")
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
     clock.advance(13 * 86400)
     status, reopened = support_call("POST", at(ticket, "reopen"), CLIENT_ACME, route=route("reopen"))
@@ -303,24 +297,24 @@ def test_a_ticket_past_its_reopen_window_stays_closed(world: AwsWorld, clock: Fr
     ticket = open_one()
     support_call("POST", at(ticket, "close"), CLIENT_ACME, route=route("close"))
     clock.advance(14 * 86400 + 1)
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = support_call("POST", at(ticket, "reopen"), CLIENT_ACME, route=route("reopen"))
 
     assert status == 409
     assert_problem(problem, 409, "reopen-window-passed")
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 def test_only_a_solved_or_closed_ticket_is_reopened(world: AwsWorld) -> None:
     ticket = open_one()
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = support_call("POST", at(ticket, "reopen"), CLIENT_ACME, route=route("reopen"))
 
     assert status == 409
     assert_problem(problem, 409, "ticket-status-conflict")
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 # ---------------------------------------------------------------- the agents' work
@@ -350,13 +344,13 @@ def test_a_solved_or_closed_ticket_is_not_solved_again(world: AwsWorld, closing:
     ticket = open_one()
     claims = SUPPORT if closing == "solve" else CLIENT_ACME
     assert support_call("POST", at(ticket, closing), claims, route=route(closing))[0] == 200
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = support_call("POST", at(ticket, "solve"), SUPPORT, route=route("solve"))
 
     assert status == 409
     assert_problem(problem, 409, "ticket-status-conflict" if closing == "solve" else "ticket-closed")
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 @pytest.mark.parametrize("claims", [CLIENT_ACME, PARTNER], ids=["client", "partner"])
@@ -369,25 +363,25 @@ def test_customers_may_not_do_the_agents_work(
     world: AwsWorld, claims: dict[str, str], method: str, action: str, body: dict[str, Any] | None
 ) -> None:
     ticket = open_one()
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = support_call(method, at(ticket, action), claims, route=route(action), body=body)
 
     assert status == 403
     assert_problem(problem, 403, "agents-only")
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 @pytest.mark.parametrize("body", [{}, {"priority": None}, {"priority": "asap"}, {"assignee": ""}, {"status": "x"}])
 def test_an_agents_change_that_says_nothing_valid_is_refused(world: AwsWorld, body: dict[str, Any]) -> None:
     ticket = open_one()
-    before = table(world)
+    before = world.items_in_key_order("hub-support")
 
     status, problem = support_call("PATCH", at(ticket), SUPPORT, route=route(), body=body)
 
     assert status == 422
     assert_problem(problem, 422, "validation-failed")
-    assert table(world) == before
+    assert world.items_in_key_order("hub-support") == before
 
 
 def test_the_figures_count_the_queue_by_status_and_category_and_time_the_first_answers(

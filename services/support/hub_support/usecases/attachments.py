@@ -18,19 +18,20 @@ from hub_support.models.tickets import (
     AttachmentUpload,
     AttachmentUploadForm,
     NewTicketAttachment,
+    Ticket,
     TicketAttachment,
     TicketDetail,
     TicketStatus,
 )
 from hub_support.usecases.tickets import (
-    SAVE_ATTEMPTS,
-    Conflict,
+    Changed,
     TicketPolicy,
     Tickets,
     advanced,
     author_of,
     message_view,
     read_ticket,
+    save_change,
     ticket_updated,
     ticket_view,
     visible_ticket,
@@ -91,8 +92,8 @@ def request_upload(
     if refusals:
         raise AttachmentRefused("The hub does not take this file.", errors=refusals)
     attachment_id = new_id("att")
-    for _ in range(SAVE_ATTEMPTS):
-        ticket = visible_ticket(ticket_id, principal, tickets)
+
+    def change(ticket: Ticket) -> Changed[Attachment]:
         if ticket.status is TicketStatus.CLOSED:
             raise TicketClosed()
         if ticket.attachments >= policy.per_ticket:
@@ -111,10 +112,9 @@ def request_upload(
         event = ticket_updated(
             ticket, after, TicketChangeKind.ATTACHMENT_ADDED, principal, now, excerpt=request.filename
         )
-        if tickets.save(ticket, after, attachment=attachment, events=(event,)):
-            break
-    else:
-        raise Conflict(f"ticket {ticket_id} kept changing while a file was added")
+        return Changed(after, event, attachment)
+
+    attachment = save_change(ticket_id, principal, tickets, change).added
     expires = int(policy.upload_ttl.total_seconds())
     url, fields = files.upload_form(
         attachment.key, content_type=request.content_type, size=request.size, expires_in=expires

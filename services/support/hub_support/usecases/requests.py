@@ -8,11 +8,9 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from hub_shared.events import EventMetadata
-from hub_support.events import TicketCreated
 from hub_support.models.contracts import CommerceSupportDetail, FundsRefundDetail, Settings
 from hub_support.models.tickets import Ticket, TicketAuthor, TicketCategory, TicketOrigin, TicketPriority, TicketStatus
-from hub_support.usecases.tickets import Tickets
+from hub_support.usecases.tickets import Tickets, ticket_created
 
 
 def ticket_id_of_event(event_id: str) -> str:
@@ -86,16 +84,4 @@ def refund_ticket(detail: FundsRefundDetail) -> Ticket:
 
 def open_requested_ticket(ticket: Ticket, *, tickets: Tickets, now: datetime) -> bool:
     """Open the ticket a request asked for; False when it is open already (the event was delivered before)."""
-    event = TicketCreated(
-        metadata=EventMetadata.at(now),
-        ticket_id=ticket.ticket_id,
-        client_id=ticket.client_id,
-        subject=ticket.subject,
-        category=ticket.category,
-        priority=ticket.priority,
-        status=ticket.status,
-        origin=ticket.origin,
-        number_id=ticket.number_id,
-        actor=ticket.requester.actor(),
-    )
-    return tickets.save(None, ticket, events=(event,))
+    return tickets.save(None, ticket, events=(ticket_created(ticket, now),))

@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from hub_shared.accounts import ClientAccounts
 from hub_shared.auth import Action, Principal, Role, authorize
@@ -194,23 +194,32 @@ def message_view(message: Message) -> TicketMessage:
 
 # ---------------------------------------------------------------- writes
 
-M = TypeVar("M", Message, None)
-"""What a change adds to the thread: a message, or nothing."""
+A = TypeVar("A", Message, Attachment, None)
+"""What a change adds to the ticket: a message, a file, or nothing."""
 
 
-def _save(
-    ticket_id: str,
-    principal: Principal,
-    tickets: Tickets,
-    change: Callable[[Ticket], tuple[Ticket, M, DomainEvent]],
-) -> tuple[Ticket, M]:
+@dataclass(frozen=True)
+class Changed(Generic[A]):
+    """What one change of a ticket writes: the ticket after it, its event, and what it adds."""
+
+    ticket: Ticket
+    event: DomainEvent
+    added: A
+
+
+def save_change(
+    ticket_id: str, principal: Principal, tickets: Tickets, change: Callable[[Ticket], Changed[A]]
+) -> Changed[A]:
     """Read the ticket (as the principal may see it), apply `change`, write it at the version read; again when
     another write came first."""
     for _ in range(SAVE_ATTEMPTS):
         before = visible_ticket(ticket_id, principal, tickets)
-        after, message, event = change(before)
-        if tickets.save(before, after, message=message, events=(event,)):
-            return after, message
+        changed = change(before)
+        added = changed.added
+        message = added if isinstance(added, Message) else None
+        attachment = added if isinstance(added, Attachment) else None
+        if tickets.save(before, changed.ticket, message=message, attachment=attachment, events=(changed.event,)):
+            return changed
     raise Conflict(f"ticket {ticket_id} kept changing while it was written")
 
 
@@ -247,6 +256,23 @@ def advanced(ticket: Ticket, now: datetime, **changes: Any) -> Ticket:
     )
 
 
+def ticket_created(ticket: Ticket, now: datetime) -> TicketCreated:
+    """The event of a ticket just opened, by its requester."""
+    return TicketCreated(
+        metadata=EventMetadata.at(now),
+        ticket_id=ticket.ticket_id,
+        client_id=ticket.client_id,
+        subject=ticket.subject,
+        category=ticket.category,
+        priority=ticket.priority,
+        status=ticket.status,
+        origin=ticket.origin,
+        number_id=ticket.number_id,
+        actor=ticket.requester.actor(),
+        requester_email=ticket.requester.email,
+    )
+
+
 def open_ticket(
     request: NewTicket,
     principal: Principal,
@@ -274,20 +300,7 @@ def open_ticket(
         created_at=now,
         updated_at=now,
     )
-    event = TicketCreated(
-        metadata=EventMetadata.at(now),
-        ticket_id=ticket.ticket_id,
-        client_id=client_id,
-        subject=ticket.subject,
-        category=ticket.category,
-        priority=ticket.priority,
-        status=ticket.status,
-        origin=ticket.origin,
-        number_id=ticket.number_id,
-        actor=author_of(principal).actor(),
-        requester_email=principal.email,
-    )
-    if not tickets.save(None, ticket, events=(event,)):
+    if not tickets.save(None, ticket, events=(ticket_created(ticket, now),)):
         raise Conflict(f"ticket id {ticket.ticket_id} is taken")
     return ticket_view(ticket, principal, policy)
 
@@ -309,7 +322,7 @@ def reply(
         raise AgentsOnly("Only support agents write internal notes.")
     message_id = new_id("msg")
 
-    def change(ticket: Ticket) -> tuple[Ticket, Message, DomainEvent]:
+    def change(ticket: Ticket) -> Changed[Message]:
         if ticket.status is TicketStatus.CLOSED:
             raise TicketClosed()
         message = Message(
@@ -341,21 +354,19 @@ def reply(
         event = ticket_updated(
             ticket, after, kind, principal, now, internal=request.internal, excerpt=request.body[:EXCERPT]
         )
-        return after, message, event
+        return Changed(after, event, message)
 
-    _, message = _save(ticket_id, principal, tickets, change)
-    return message_view(message)
+    return message_view(save_change(ticket_id, principal, tickets, change).added)
 
 
 def close(ticket_id: str, principal: Principal, *, tickets: Tickets, policy: TicketPolicy, now: datetime) -> TicketView:
-    def change(ticket: Ticket) -> tuple[Ticket, None, DomainEvent]:
+    def change(ticket: Ticket) -> Changed[None]:
         if ticket.status is TicketStatus.CLOSED:
             raise StatusConflict("The ticket is closed already.")
         after = advanced(ticket, now, status=TicketStatus.CLOSED, closed_at=now)
-        return after, None, ticket_updated(ticket, after, TicketChangeKind.CLOSED, principal, now)
+        return Changed(after, ticket_updated(ticket, after, TicketChangeKind.CLOSED, principal, now), None)
 
-    ticket, _ = _save(ticket_id, principal, tickets, change)
-    return ticket_view(ticket, principal, policy)
+    return ticket_view(save_change(ticket_id, principal, tickets, change).ticket, principal, policy)
 
 
 def reopen(
@@ -364,7 +375,7 @@ def reopen(
     """A solved or closed ticket open again, within the reopen window: waiting for support (or, reopened by an
     agent, open)."""
 
-    def change(ticket: Ticket) -> tuple[Ticket, None, DomainEvent]:
+    def change(ticket: Ticket) -> Changed[None]:
         until = reopen_until(ticket, policy)
         if until is None:
             raise StatusConflict(f"Only a solved or closed ticket can be reopened; this one is {ticket.status.value}.")
@@ -374,10 +385,9 @@ def reopen(
             )
         status = TicketStatus.OPEN if principal.role is Role.SUPPORT else TicketStatus.PENDING_SUPPORT
         after = advanced(ticket, now, status=status, solved_at=None, closed_at=None)
-        return after, None, ticket_updated(ticket, after, TicketChangeKind.REOPENED, principal, now)
+        return Changed(after, ticket_updated(ticket, after, TicketChangeKind.REOPENED, principal, now), None)
 
-    ticket, _ = _save(ticket_id, principal, tickets, change)
-    return ticket_view(ticket, principal, policy)
+    return ticket_view(save_change(ticket_id, principal, tickets, change).ticket, principal, policy)
 
 
 def _agent_ticket(ticket_id: str, principal: Principal, tickets: Tickets, what: str) -> Ticket:
@@ -394,16 +404,15 @@ def _agent_ticket(ticket_id: str, principal: Principal, tickets: Tickets, what: 
 def solve(ticket_id: str, principal: Principal, *, tickets: Tickets, policy: TicketPolicy, now: datetime) -> TicketView:
     _agent_ticket(ticket_id, principal, tickets, "mark a ticket solved")
 
-    def change(ticket: Ticket) -> tuple[Ticket, None, DomainEvent]:
+    def change(ticket: Ticket) -> Changed[None]:
         if ticket.status is TicketStatus.CLOSED:
             raise TicketClosed()
         if ticket.status is TicketStatus.SOLVED:
             raise StatusConflict("The ticket is solved already.")
         after = advanced(ticket, now, status=TicketStatus.SOLVED, solved_at=now)
-        return after, None, ticket_updated(ticket, after, TicketChangeKind.SOLVED, principal, now)
+        return Changed(after, ticket_updated(ticket, after, TicketChangeKind.SOLVED, principal, now), None)
 
-    ticket, _ = _save(ticket_id, principal, tickets, change)
-    return ticket_view(ticket, principal, policy)
+    return ticket_view(save_change(ticket_id, principal, tickets, change).ticket, principal, policy)
 
 
 def update(
@@ -425,7 +434,7 @@ def update(
     if "priority" in fields and request.priority is None:
         raise ValidationFailed("A ticket always has a priority.", errors=[FieldError("body.priority", "Not null.")])
 
-    def change(ticket: Ticket) -> tuple[Ticket, None, DomainEvent]:
+    def change(ticket: Ticket) -> Changed[None]:
         changes: dict[str, Any] = {}
         if "assignee" in fields:
             changes["assignee"] = request.assignee
@@ -437,10 +446,9 @@ def update(
             if "assignee" in fields and request.assignee != ticket.assignee
             else TicketChangeKind.PRIORITY_CHANGED
         )
-        return after, None, ticket_updated(ticket, after, kind, principal, now)
+        return Changed(after, ticket_updated(ticket, after, kind, principal, now), None)
 
-    ticket, _ = _save(ticket_id, principal, tickets, change)
-    return ticket_view(ticket, principal, policy)
+    return ticket_view(save_change(ticket_id, principal, tickets, change).ticket, principal, policy)
 
 
 # ---------------------------------------------------------------- reads
