@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import copy
+import functools
 import hashlib
 import hmac
 import json
@@ -275,6 +276,23 @@ def a_ticket(ticket_id: str = "tkt_" + "ac" * 12, client_id: str = "acme", **ove
     return Ticket.model_validate(values)
 
 
+@functools.cache
+def moto_session() -> boto3.session.Session:
+    """The boto3 session of the in-process moto's clients, made once per test process (moto's `mock_aws` drops
+    boto3's default session each time it starts, and a session costs as much as ten clients to make)."""
+    return boto3.session.Session(region_name=REGION)
+
+
+@functools.cache
+def moto_client(service: str) -> Any:
+    """A client of the in-process moto (`mock_aws`) for `service`, made once per test process: it works in every
+    test's fresh account (moto intercepts each call while a mock is active), and making one per call was a tenth of
+    the suites' time. Only for clients nobody registers event handlers on (those would outlive the test)."""
+    # botocore would address DynamoDB Streams' account-based endpoint, which moto does not route.
+    config = Config(account_id_endpoint_mode="disabled") if service == "dynamodbstreams" else None
+    return moto_session().client(service, config=config)  # type: ignore[call-overload]
+
+
 @dataclass
 class AwsWorld:
     """The moto account of a test, with helpers that write data the way its owning service does."""
@@ -331,8 +349,7 @@ class AwsWorld:
 
     def stream_records(self, table: str) -> list[dict[str, Any]]:
         """Every record of `table`'s stream so far, in order, as Lambda hands them to a consumer (unfiltered)."""
-        # botocore would address the stream's account-based endpoint, which moto does not route.
-        streams = boto3.client("dynamodbstreams", config=Config(account_id_endpoint_mode="disabled"))
+        streams = moto_client("dynamodbstreams")
         arn = self.dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
         records: list[Any] = []
         for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
@@ -343,13 +360,13 @@ class AwsWorld:
         return records
 
     def queue(self, name: str) -> str:
-        return str(boto3.client("sqs").create_queue(QueueName=name)["QueueUrl"])
+        return str(moto_client("sqs").create_queue(QueueName=name)["QueueUrl"])
 
     def observe(self, source: str) -> str:
         """A queue that a rule on the hub bus fills with every event of `source`; answers its URL."""
         url = self.queue(f"observe-{source.replace('.', '-')}")
-        arn = boto3.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
-        events = boto3.client("events")
+        arn = moto_client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+        events = moto_client("events")
         rule = f"observe-{source.replace('.', '-')}"
         events.put_rule(Name=rule, EventBusName="hub", EventPattern=json.dumps({"source": [source]}))
         events.put_targets(Rule=rule, EventBusName="hub", Targets=[{"Id": "queue", "Arn": arn["QueueArn"]}])
@@ -357,7 +374,7 @@ class AwsWorld:
 
     def drain(self, queue_url: str, rounds: int = 50) -> list[dict[str, Any]]:
         """Every message waiting in a queue (JSON bodies), removing them."""
-        sqs = boto3.client("sqs")
+        sqs = moto_client("sqs")
         bodies: list[dict[str, Any]] = []
         for _ in range(rounds):
             messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
@@ -966,7 +983,7 @@ ATTACHMENTS_BUCKET = "hub-support-attachments"
 
 def create_attachments_bucket() -> None:
     """The support service's attachments bucket, in the current moto account."""
-    boto3.client("s3", region_name="eu-central-1").create_bucket(
+    moto_client("s3").create_bucket(
         Bucket=ATTACHMENTS_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
     )
 
@@ -987,10 +1004,8 @@ def provision_moto(dynamodb: DynamoDBClient) -> None:
     else:
         create_tables(dynamodb)
         _PROVISIONED_TABLES.update(copy.deepcopy(backend.tables))
-    boto3.client("events", region_name=REGION).create_event_bus(Name="hub")
-    boto3.client("secretsmanager", region_name=REGION).create_secret(
-        Name="hub/cursor-signing-key", SecretString=CURSOR_KEY
-    )
+    moto_client("events").create_event_bus(Name="hub")
+    moto_client("secretsmanager").create_secret(Name="hub/cursor-signing-key", SecretString=CURSOR_KEY)
 
 
 @dataclass(frozen=True)
@@ -1213,9 +1228,9 @@ def in_process_hub() -> Iterator[InProcessHub]:
     with mock.patch.dict(os.environ, hub_environment()), mock_aws():
         os.environ.pop("AWS_ENDPOINT_URL", None)
         reset_all()
-        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        dynamodb = moto_session().client("dynamodb")
         provision_moto(dynamodb)
-        secrets = boto3.client("secretsmanager")
+        secrets = moto_client("secretsmanager")
         secrets.create_secret(Name=META_APP_SECRET_NAME, SecretString=IN_PROCESS_APP_SECRET)
         secrets.create_secret(Name=META_VERIFY_TOKEN_SECRET_NAME, SecretString=WEBHOOK_VERIFY_TOKEN)
         create_attachments_bucket()
@@ -2314,9 +2329,7 @@ def billing_world(aws: AwsWorld, clock: FrozenClock, meta: InProcessMeta | None 
     on `clock` (Stripe's on real time: the SDK refuses signatures older than five minutes of it); the webhook's
     signing secret in Secrets Manager."""
     stripe_sandbox = InProcessStripe()
-    boto3.client("secretsmanager", region_name=REGION).create_secret(
-        Name="hub/stripe/webhook-secret", SecretString=STRIPE_WEBHOOK_SECRET
-    )
+    moto_client("secretsmanager").create_secret(Name="hub/stripe/webhook-secret", SecretString=STRIPE_WEBHOOK_SECRET)
     overrides: dict[Any, Any] = {billing_deps.payments: lambda: stripe_sandbox.payments, request_time: clock}
     if meta is not None:
         overrides[billing_deps.meta_graph] = lambda: meta.graph

@@ -12,7 +12,6 @@ import json
 import sys
 from collections.abc import Iterator
 
-import boto3
 import botocore.loaders
 import botocore.session
 import pytest
@@ -25,11 +24,11 @@ from local.moto_fixes import enforce_post_policies, serialize_dynamodb_and_keep_
 from local.template import ROOT
 from tests.builders import (
     HUB_GROUPS,
-    REGION,
     AwsWorld,
     SecretLedger,
     hub_environment,
     leak_report,
+    moto_session,
     provision_moto,
     repository_guard,
     tracing_paused,
@@ -161,7 +160,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsWorld]:
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     with mock_aws():
         reset_all()
-        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        dynamodb = moto_session().client("dynamodb")  # its own: tests register handlers on it
         provision_moto(dynamodb)
         yield AwsWorld(dynamodb=dynamodb)
     reset_all()

@@ -1,8 +1,10 @@
-"""Cheap, cached AWS clients (one per process), honouring the local endpoint override, and the DynamoDB toolbox
+"""Cheap, cached AWS clients (one per service, region and endpoint in a process), honouring the local endpoint override, and the DynamoDB toolbox
 every store uses: item (de)serialisation, conditional writes that report which condition failed, bounded batch
 reads, UpdateExpressions, and `TableStore`, the base of every store.
 
-Tests and the local cloud call `hub_shared.singletons.reset_all()` after changing the environment.
+Tests and the local cloud call `hub_shared.singletons.reset_all()` after changing the environment. A client outlives
+it (it holds nothing of a test or a hub, and making one costs milliseconds of endpoint rules and service models):
+`_client` keeps one per service, region, endpoint and configuration, so a changed region or endpoint gets its own.
 """
 
 from __future__ import annotations
@@ -44,8 +46,17 @@ def _session() -> boto3.session.Session:
     return boto3.session.Session(region_name=get_settings().aws_region)
 
 
-def _client(service: str) -> Any:
-    return _session().client(service, endpoint_url=get_settings().aws_endpoint_url, config=_CONFIG)  # type: ignore[call-overload]
+_made: dict[tuple[str, str, str | None, str], Any] = {}
+
+
+def _client(service: str, config: Config = _CONFIG, variant: str = "") -> Any:
+    """The process's client of `service` for the current region and endpoint (`variant` names a `config` other than
+    the default one)."""
+    settings = get_settings()
+    key = (service, settings.aws_region, settings.aws_endpoint_url, variant)
+    if key not in _made:
+        _made[key] = _session().client(service, endpoint_url=settings.aws_endpoint_url, config=config)  # type: ignore[call-overload]
+    return _made[key]
 
 
 @singleton
@@ -78,7 +89,7 @@ def s3() -> S3Client:
     path-style addresses."""
     style: Literal["path", "auto"] = "path" if get_settings().aws_endpoint_url else "auto"
     config = _CONFIG.merge(Config(signature_version="s3v4", s3={"addressing_style": style}))
-    client: S3Client = _session().client("s3", endpoint_url=get_settings().aws_endpoint_url, config=config)
+    client: S3Client = _client("s3", config, variant=style)
     return client
 
 

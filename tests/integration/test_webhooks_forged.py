@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import boto3
 import pytest
 import stripe
 
@@ -35,7 +34,6 @@ from hub_webhooks.consumers.relay import handler as meta_relay
 from local.template import HttpRoute, http_routes
 from tests.builders import (
     META_WEBHOOK_SAMPLES,
-    REGION,
     STRIPE_WEBHOOK_SAMPLES,
     STRIPE_WEBHOOK_SECRET,
     WEBHOOK_APP_SECRET,
@@ -45,6 +43,7 @@ from tests.builders import (
     AwsWorld,
     context,
     encode_json,
+    moto_client,
     post_webhook,
     quality_webhook,
     stored_changes_of,
@@ -162,7 +161,7 @@ class MetaIngress:
     rule that forwards every `hub.meta` event to a queue (as tests/integration/test_webhooks_relay.py observes it)."""
 
     def __init__(self, aws: AwsWorld, monkeypatch: pytest.MonkeyPatch) -> None:
-        secrets = boto3.client("secretsmanager", region_name=REGION)
+        secrets = moto_client("secretsmanager")
         secrets.create_secret(Name="hub/meta/app-secret", SecretString=WEBHOOK_APP_SECRET)
         secrets.create_secret(Name="hub/meta/verify-token", SecretString=WEBHOOK_VERIFY_TOKEN)
         monkeypatch.setenv("OUTBOX_DEAD_LETTER_QUEUE_URL", aws.queue("outbox-dlq"))
@@ -272,7 +271,7 @@ class StripeIngress:
     queue of every `hub.billing` event. A Stripe event is one change: its id, recorded once (`ONCE#stripe-event:`)."""
 
     def __init__(self, aws: AwsWorld, monkeypatch: pytest.MonkeyPatch) -> None:
-        boto3.client("secretsmanager", region_name=REGION).create_secret(
+        moto_client("secretsmanager").create_secret(
             Name="hub/stripe/webhook-secret", SecretString=STRIPE_WEBHOOK_SECRET
         )
         monkeypatch.setenv("OUTBOX_DEAD_LETTER_QUEUE_URL", aws.queue("outbox-dlq"))
