@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from hub_accounts.models.partners import Partner
+from hub_accounts.store.accounts import partner_item, username_item
 from hub_billing.deps import payments
 from hub_billing.models.contracts import Metadata, NumberAddedDetail, NumberDeletedDetail
 from hub_billing.store.billing import BillingStore
@@ -25,7 +27,7 @@ from hub_numbers.models.onboarding import Waba, WabaType
 from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.store.onboarding import OnboardingStore
 from hub_shared import aws
-from hub_shared.accounts import AccountsReader, BillingModel, ClientAccount, client_profile_item
+from hub_shared.accounts import AccountsReader, BillingModel, ClientAccount, client_profile_item, partner_link_item
 from hub_shared.auth import Role
 from hub_shared.clock import to_rfc3339
 from hub_support.models.tickets import (
@@ -111,7 +113,9 @@ def seed(info: AwsInfo, now: datetime) -> SeedReport:
     _seed_billing(BillingStore(info.tables["BillingTable"], dynamodb), numbers, now)
     cognito: CognitoIdentityProviderClient = info.client("cognito-idp")
     for user in story.USERS:
-        _put_user(cognito, info.user_pool_id, user)
+        subject = _put_user(cognito, info.user_pool_id, user)
+        named = username_item(subject, user.name, updated_at=to_rfc3339(story.SEEDED_AT), version=1)
+        dynamodb.put_item(TableName=accounts, Item=aws.to_item(named))
     _seed_tickets(SupportStore(info.tables["SupportTable"], dynamodb), cognito, info.user_pool_id, now)
     return SeedReport(
         clients=len(story.CLIENTS),
@@ -257,7 +261,10 @@ def _start_of_month(moment: datetime) -> datetime:
 
 
 def account_items() -> list[dict[str, Any]]:
-    """Client profiles and partner grants in the layout of hub_shared.accounts."""
+    """Client profiles, partners and each client's link to its partner with what it granted, in the layout of
+    hub_shared.accounts and hub_accounts.store."""
+    stamp = to_rfc3339(story.SEEDED_AT)
+    granted = {(grant.client_id, grant.partner_id): grant.scopes for grant in story.GRANTS}
     items: list[dict[str, Any]] = [
         client_profile_item(
             ClientAccount(
@@ -270,18 +277,25 @@ def account_items() -> list[dict[str, Any]]:
         )
         for client in story.CLIENTS
     ]
-    items.extend(
+    items += [
         {
-            "pk": f"CLIENT#{grant.client_id}",
-            "sk": f"GRANT#{grant.partner_id}",
-            "client_id": grant.client_id,
-            "partner_id": grant.partner_id,
-            "scopes": set(grant.scopes),
-            "gsi1pk": f"PARTNER#{grant.partner_id}",
-            "gsi1sk": f"GRANT#{grant.client_id}",
+            **partner_link_item(
+                client.client_id,
+                client.partner_id,
+                granted.get((client.client_id, client.partner_id), ()),
+                updated_at=stamp,
+            ),
+            "version": 1,
         }
-        for grant in story.GRANTS
-    )
+        for client in story.CLIENTS
+        if client.partner_id
+    ]
+    items += [
+        partner_item(
+            Partner(partner_id=partner.partner_id, name=partner.name, auto_approve=partner.auto_approve, version=1)
+        )
+        for partner in story.PARTNERS
+    ]
     return items
 
 
@@ -326,7 +340,8 @@ def story_numbers(now: datetime) -> list[Number]:
     ]
 
 
-def _put_user(cognito: CognitoIdentityProviderClient, pool_id: str, user: story.User) -> None:
+def _put_user(cognito: CognitoIdentityProviderClient, pool_id: str, user: story.User) -> str:
+    """Create or refresh the user; answers its `sub`."""
     attributes: list[AttributeTypeTypeDef] = [
         {"Name": "email", "Value": user.email},
         {"Name": "email_verified", "Value": "true"},
@@ -348,6 +363,8 @@ def _put_user(cognito: CognitoIdentityProviderClient, pool_id: str, user: story.
     cognito.admin_set_user_password(UserPoolId=pool_id, Username=user.email, Password=user.password, Permanent=True)
     for group in user.groups:
         cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=user.email, GroupName=group)
+    attributes_now = cognito.admin_get_user(UserPoolId=pool_id, Username=user.email)["UserAttributes"]
+    return next(attribute["Value"] for attribute in attributes_now if attribute["Name"] == "sub")
 
 
 def demo_users() -> tuple[DemoUser, ...]:
@@ -362,6 +379,8 @@ def _sees(user: story.User) -> str:
         return next(f"{c.name} ({c.client_id})" for c in story.CLIENTS if c.client_id == user.client_id)
     granted = {grant.client_id: grant.scopes for grant in story.GRANTS if grant.partner_id == user.partner_id}
     clients = [client.client_id for client in story.CLIENTS if client.partner_id == user.partner_id]
+    if not clients:
+        return "no clients yet (change requests to it wait for its decision)"
     return "; ".join(
         f"{client}: {', '.join(granted[client])}" if client in granted else f"{client}: nothing granted"
         for client in clients

@@ -3,7 +3,10 @@
 - Acme Retail (`acme`): a direct-paid client with prepaid funds, a SHARED WABA and numbers in every status.
 - Globex Logistics (`globex`): partner-paid through Bluewave, which holds some scopes; an OBO WABA.
 - Initech (`initech`): partner-paid through Bluewave, which it granted nothing.
-- Bluewave Software (`bluewave`): the integration partner (ISV).
+- Bluewave Software (`bluewave`): the integration partner (ISV) of Globex and Initech; it accepts partner change
+  requests at once (auto-approval on).
+- Northwind Digital (`northwind`): a second partner with no clients yet, deciding each change request itself
+  (auto-approval off): Globex can ask to move to it, and a Northwind user accepts.
 Every demo user's password is DEMO_PASSWORD.
 """
 
@@ -25,6 +28,13 @@ class Client:
     prepaid: bool = False
     prepaid_balance_cents: int = 0
     currency: str = "EUR"
+
+
+@dataclass(frozen=True)
+class Partner:
+    partner_id: str
+    name: str
+    auto_approve: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,11 @@ CLIENTS = (
     Client("acme", "Acme Retail GmbH", "direct", prepaid=True, prepaid_balance_cents=125_00),
     Client("globex", "Globex Logistics Ltd", "partner", partner_id="bluewave", currency="USD"),
     Client("initech", "Initech Inc", "partner", partner_id="bluewave", currency="USD"),
+)
+
+PARTNERS = (
+    Partner("bluewave", "Bluewave Software", auto_approve=True),
+    Partner("northwind", "Northwind Digital"),
 )
 
 GRANTS = (Grant("globex", "bluewave", ("numbers:read", "templates:read", "templates:write", "insights:read")),)
@@ -334,5 +349,6 @@ USERS = (
     User("gary@globex.example", "client", "Gary Globex", client_id="globex"),
     User("ian@initech.example", "client", "Ian Initech", client_id="initech"),
     User("pat@bluewave.example", "partner", "Pat Partner", partner_id="bluewave"),
+    User("nina@northwind.example", "partner", "Nina Northwind", partner_id="northwind"),
     User("sam@hub.example", "support", "Sam Support", groups=("support",)),
 )

@@ -52,6 +52,11 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 from starlette.testclient import TestClient
 
+from hub_accounts.app import app as accounts_app
+from hub_accounts.app import handler as accounts_handler
+from hub_accounts.models.changes import ChangeRequest, ChangeStatus
+from hub_accounts.models.partners import Partner
+from hub_accounts.store.accounts import change_item, partner_item
 from hub_billing import deps as billing_deps
 from hub_billing.app import app as billing_app
 from hub_billing.app import handler as billing_handler
@@ -72,11 +77,11 @@ from hub_numbers.usecases.display_names.rules import request_id_at
 from hub_numbers.usecases.imports import import_id_for
 from hub_shared import aws
 from hub_shared.access import EXTENSION
-from hub_shared.accounts import BillingModel, ClientAccount, client_profile_item
+from hub_shared.accounts import BillingModel, ClientAccount, client_profile_item, partner_link_item
 from hub_shared.api import request_time
 from hub_shared.auth import Role, Scope
 from hub_shared.clock import to_rfc3339
-from hub_shared.events import DomainEvent, EventMetadata
+from hub_shared.events import Actor, DomainEvent, EventMetadata
 from hub_shared.graph import Graph, GraphClient, JsonBody, Params
 from hub_shared.meta_events import MetaChange, detail_type
 from hub_shared.problems import PROBLEM_JSON, Problem
@@ -108,7 +113,7 @@ from local.sandboxes.meta import MetaSandbox, MetaState
 from local.sandboxes.stripe import NUMBER_PRICE_ID, StripeSandbox, StripeState
 from local.seed import story_templates
 from local.state import load_state
-from local.story import DEMO_PASSWORD
+from local.story import DEMO_PASSWORD, USERS
 from local.template import ROOT, create_tables, http_routes, table_environment, table_name
 from local.tokens import id_token
 
@@ -276,6 +281,29 @@ def a_ticket(ticket_id: str = "tkt_" + "ac" * 12, client_id: str = "acme", **ove
     return Ticket.model_validate(values)
 
 
+def a_change_request(
+    request_id: str = "pcr_" + "ac" * 12, client_id: str = "acme", target_partner_id: str = "bluewave", **overrides: Any
+) -> ChangeRequest:
+    """A partner change request of `client_id` to `target_partner_id`, by default completed a day before NOW."""
+    actor = Actor(user_id=f"user-{client_id}", role=Role.CLIENT, email=f"anna@{client_id}.example")
+    values: dict[str, Any] = {
+        "request_id": request_id,
+        "client_id": client_id,
+        "client_name": f"{client_id.title()} Ltd",
+        "target_partner_id": target_partner_id,
+        "target_partner_name": f"{target_partner_id.title()} Software",
+        "reason": "Our integrator.",
+        "status": ChangeStatus.COMPLETED,
+        "requested_by": actor,
+        "created_at": NOW - timedelta(days=1),
+        "decided_at": NOW - timedelta(days=1),
+        "completed_at": NOW - timedelta(days=1),
+        "updated_at": NOW - timedelta(days=1),
+    }
+    values.update(overrides)
+    return ChangeRequest.model_validate(values)
+
+
 @functools.cache
 def moto_session() -> boto3.session.Session:
     """The boto3 session of the in-process moto's clients, made once per test process (moto's `mock_aws` drops
@@ -320,20 +348,23 @@ class AwsWorld:
         )
 
     def grant(self, client_id: str, partner_id: str, *scopes: str) -> None:
-        item = {
-            "pk": f"CLIENT#{client_id}",
-            "sk": f"GRANT#{partner_id}",
-            "client_id": client_id,
-            "partner_id": partner_id,
-            "scopes": set(scopes),
-            "gsi1pk": f"PARTNER#{partner_id}",
-            "gsi1sk": f"GRANT#{client_id}",
-        }
+        """The client works with `partner_id` and grants it `scopes` (as the accounts service writes it)."""
+        item = {**partner_link_item(client_id, partner_id, scopes, updated_at=to_rfc3339(NOW)), "version": 1}
         self.dynamodb.put_item(TableName="hub-accounts", Item=aws.to_item(item))
 
     def revoke(self, client_id: str, partner_id: str) -> None:
-        key = {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": f"GRANT#{partner_id}"}}
-        self.dynamodb.delete_item(TableName="hub-accounts", Key=key)
+        """The client grants `partner_id` nothing (it stays the client's partner)."""
+        self.grant(client_id, partner_id)
+
+    def add_partner(self, partner_id: str, *, name: str | None = None, auto_approve: bool = False) -> None:
+        partner = Partner(
+            partner_id=partner_id, name=name or f"{partner_id.title()} Software", auto_approve=auto_approve
+        )
+        self.dynamodb.put_item(TableName="hub-accounts", Item=aws.to_item(partner_item(partner)))
+
+    def add_change_request(self, request: ChangeRequest) -> ChangeRequest:
+        self.dynamodb.put_item(TableName="hub-accounts", Item=aws.to_item(change_item(request)))
+        return request
 
     def add_number(self, number: Number) -> Number:
         NumbersStore("hub-numbers", self.dynamodb).put(number)
@@ -1022,6 +1053,8 @@ class Business:
     """The name and language of one of its WABA's templates in the story."""
     ticket_id: str = ""
     """One of its support tickets."""
+    change_request_id: str = ""
+    """The partner change request that brought it to its partner (completed)."""
 
     @property
     def phone(self) -> str:
@@ -1033,21 +1066,36 @@ class Business:
 
     def resource(self, kind: str) -> str:
         """The id of this client's resource of `kind` (`AccessRule.kind`)."""
-        ids = {"number": self.number_id, "import": self.import_id, "waba": self.waba_id, "ticket": self.ticket_id}
+        ids = {
+            "number": self.number_id,
+            "import": self.import_id,
+            "waba": self.waba_id,
+            "ticket": self.ticket_id,
+            "change_request": self.change_request_id,
+            "request": self.change_request_id,  # a path's `request_id`
+            "client": self.client_id,  # a path's `client_id`
+        }
         if kind not in ids:
             raise KeyError(f"the in-process hub seeds no resource of kind {kind!r}: add it to Business and seed()")
         return ids[kind]
 
     def path_value(self, parameter: str) -> str:
         """The value of a path parameter that names a part of its resource (a template's name, its language)."""
-        values = {"name": self.template[0], "language": self.template[1]}
+        values = {"name": self.template[0], "language": self.template[1], "request_id": self.change_request_id}
         if parameter not in values:
             raise KeyError(f"the in-process hub has no value of path parameter {parameter!r}: add it to Business")
         return values[parameter]
 
 
 ACME = Business(
-    "acme", "bluewave", ACME_WABA, "106540352242922", "4915112345001", ("order_update", "en_US"), "tkt_" + "ac" * 12
+    "acme",
+    "bluewave",
+    ACME_WABA,
+    "106540352242922",
+    "4915112345001",
+    ("order_update", "en_US"),
+    "tkt_" + "ac" * 12,
+    "pcr_" + "ac" * 12,
 )
 GLOBEX = Business(
     "globex",
@@ -1057,6 +1105,7 @@ GLOBEX = Business(
     "15550783881",
     ("shipment_delay", "en_US"),
     "tkt_" + "6b" * 12,
+    "pcr_" + "6b" * 12,
 )
 ALL_SCOPES = frozenset(scope.value for scope in Scope)
 
@@ -1139,6 +1188,10 @@ class InProcessHub:
         for business in (ACME, GLOBEX):
             self.world.add_client(business.client_id, partner_id=business.partner_id)
             self.world.grant(business.client_id, business.partner_id, *ALL_SCOPES)
+            self.world.add_partner(business.partner_id)
+            self.world.add_change_request(
+                a_change_request(business.change_request_id, business.client_id, business.partner_id)
+            )
             onboarding.put_waba(Waba(waba_id=business.waba_id, client_id=business.client_id, type=WabaType.SHARED))
             self.world.register_number(business.client_id, business.waba_id, business.number_id)
             digits = business.digits
@@ -1250,6 +1303,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
             {templates_deps.meta_graph: lambda: meta.graph, request_time: lambda: NOW}
         )
         support_app.dependency_overrides.update({request_time: lambda: NOW})
+        accounts_app.dependency_overrides.update({request_time: lambda: NOW})
         stripe_sandbox = InProcessStripe()
         secrets.create_secret(Name="hub/stripe/webhook-secret", SecretString=STRIPE_WEBHOOK_SECRET)
         billing_app.dependency_overrides.update(
@@ -1278,6 +1332,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
             templates_app.dependency_overrides.clear()
             billing_app.dependency_overrides.clear()
             support_app.dependency_overrides.clear()
+            accounts_app.dependency_overrides.clear()
             reset_all()
 
 
@@ -1499,7 +1554,7 @@ GeneratedCase = Case[Any]
 Operation = APIOperation[Any, Any, Any, Any]
 
 FUZZ_EXAMPLES_VARIABLE = "FUZZ_EXAMPLES"
-FUZZ_TEST_EXAMPLES = 30
+FUZZ_TEST_EXAMPLES = 18
 """Examples per operation in `make test`, shared out evenly over its cases; `make fuzz` sets FUZZ_EXAMPLES
 (`EXAMPLES=…`, 200 by default)."""
 FUZZ_CALLERS = (Who.CLIENT, Who.PARTNER, Who.SUPPORT)
@@ -2121,27 +2176,19 @@ def meta_reviewed_name(hub: LocalHubUnderTest, number_id: str) -> None:
 
 
 @contextlib.contextmanager
-def partner_granted(hub: LocalHubUnderTest, client_id: str, partner_id: str, *scopes: str) -> Iterator[None]:
-    """For the block the client grants the partner `scopes` besides what it granted (written into the local accounts
-    table as the seed writes grants: the API has no route for grants yet); afterwards the grant is as before."""
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=hub.aws_endpoint,
-        region_name=hub.region,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # moto accepts any credentials
-    )
-    key = {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": f"GRANT#{partner_id}"}}
-    table = table_name("AccountsTable")
-    before = dynamodb.get_item(TableName=table, Key=key)["Item"]
-    added = sorted(set(scopes) - set(before["scopes"]["SS"]))
-    dynamodb.update_item(
-        TableName=table, Key=key, UpdateExpression="ADD scopes :s", ExpressionAttributeValues={":s": {"SS": added}}
-    )
+def partner_granted(hub: LocalHubUnderTest, client_id: str, *scopes: str) -> Iterator[None]:
+    """For the block the client grants its partner `scopes` besides what it granted, as a user of the client does it
+    (`PUT /v1/clients/{client_id}/partner-permissions`); afterwards the grant is as before."""
+    user = next(user.email for user in USERS if user.client_id == client_id)
+    headers = {"Authorization": f"Bearer {hub.token(user)}"}
+    path = f"{hub.api}/v1/clients/{client_id}/partner-permissions"
+    before = httpx.get(path, headers=headers, timeout=30).json()["scopes"]
+    granted = httpx.put(path, headers=headers, json={"scopes": sorted({*before, *scopes})}, timeout=30)
+    assert granted.status_code == 200, granted.text
     try:
         yield
     finally:
-        dynamodb.put_item(TableName=table, Item=before)
+        assert httpx.put(path, headers=headers, json={"scopes": before}, timeout=30).status_code == 200
 
 
 def meta_fault(hub: LocalHubUnderTest, **fault: int) -> None:
@@ -2368,3 +2415,30 @@ def support_world(clock: FrozenClock) -> Iterator[None]:
         yield
     finally:
         support_app.dependency_overrides.clear()
+
+
+# ---------------------------------------------------------------- accounts: partners, change requests, activity
+
+
+def accounts_call(
+    method: str,
+    path: str,
+    claims: dict[str, str] | None,
+    *,
+    route: str | None = None,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+) -> tuple[int, Any]:
+    """One request to the accounts function, as API Gateway hands it over; its status and JSON body."""
+    event = routed_event(method, path, claims, route=route, body=body, query=query)
+    return function_answer(accounts_handler, "AccountsFunction", event)
+
+
+@contextlib.contextmanager
+def accounts_world(clock: Callable[[], datetime]) -> Iterator[None]:
+    """The accounts function on `clock`."""
+    accounts_app.dependency_overrides.update({request_time: clock})
+    try:
+        yield
+    finally:
+        accounts_app.dependency_overrides.clear()

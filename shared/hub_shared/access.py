@@ -28,7 +28,7 @@ class AccessRule(BaseModel):
     resource: str | None = Field(
         default=None, description="The path parameter naming the tenant's resource acted on, e.g. `number_id`."
     )
-    kind: Literal["number", "import", "waba", "ticket"] | None = Field(
+    kind: Literal["number", "import", "waba", "ticket", "change_request"] | None = Field(
         default=None, description="What kind of resource it names."
     )
     tenant_query: str | None = Field(

@@ -1,13 +1,16 @@
 """Read model over the accounts table (written only by the accounts service).
 
-Layout (single table, keys `pk`/`sk`):
+Layout (single table, keys `pk`/`sk`; the accounts service's own items are in `hub_accounts.store`):
 - client profile: `CLIENT#<client_id>` / `PROFILE` — name, billing_model (`direct`|`partner`), partner_id,
-  prepaid; `gsi1pk=PARTNER#<partner_id>`, `gsi1sk=CLIENT#<client_id>` when the client has a partner.
-  `gsi2pk=DIRECTORY`, `gsi2sk=<name, case-folded>#<client_id>`: the client directory support agents search by name.
-- partner grant:  `CLIENT#<client_id>` / `GRANT#<partner_id>` — scopes (string set);
-  `gsi1pk=PARTNER#<partner_id>`, `gsi1sk=GRANT#<client_id>`.
+  prepaid, version; `gsi2pk=DIRECTORY`, `gsi2sk=<name, case-folded>#<client_id>`: the client directory support
+  agents search by name.
+- partner link: `PARTNER#<partner_id>` / `CLIENT#<client_id>` — the client works with this partner (its profile's
+  partner_id) and granted it `scopes` (a list, maybe empty). One item per client, in the partner's partition, so
+  both of the hub's questions are strongly consistent reads of the table itself (no index, no cache): "what did
+  this client grant this partner" (GetItem) and "which clients granted this partner what" (Query) — a revoke counts
+  on the partner's very next request, in every service.
 
-`client_profile_item` is the one place a profile's item (and its index keys) is built.
+`client_profile_item` and `partner_link_item` are the one place each item is built.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from typing import Any, Protocol
 from hub_shared import aws
 from hub_shared.settings import get_settings
 
-PARTNER_INDEX = "ByPartner"
 DIRECTORY_INDEX = "ByName"
 DIRECTORY_PARTITION = "DIRECTORY"
 
@@ -48,8 +50,8 @@ def directory_name(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def client_profile_item(account: ClientAccount) -> dict[str, Any]:
-    """A client's profile item (plain values, for `aws.to_item`), with its partner's and the directory's keys."""
+def client_profile_item(account: ClientAccount, version: int = 1) -> dict[str, Any]:
+    """A client's profile item (plain values, for `aws.to_item`), with the directory's keys."""
     item: dict[str, Any] = {
         "pk": f"CLIENT#{account.client_id}",
         "sk": "PROFILE",
@@ -59,10 +61,31 @@ def client_profile_item(account: ClientAccount) -> dict[str, Any]:
         "prepaid": account.prepaid,
         "gsi2pk": DIRECTORY_PARTITION,
         "gsi2sk": f"{directory_name(account.name)}#{account.client_id}",
+        "version": version,
     }
     if account.partner_id:
-        item |= {"partner_id": account.partner_id, "gsi1pk": f"PARTNER#{account.partner_id}"}
-        item["gsi1sk"] = f"CLIENT#{account.client_id}"
+        item["partner_id"] = account.partner_id
+    return item
+
+
+def partner_link_key(partner_id: str, client_id: str) -> dict[str, dict[str, str]]:
+    return {"pk": {"S": f"PARTNER#{partner_id}"}, "sk": {"S": f"CLIENT#{client_id}"}}
+
+
+def partner_link_item(
+    client_id: str, partner_id: str, scopes: Iterable[str], *, updated_at: str, updated_by: str | None = None
+) -> dict[str, Any]:
+    """The link of a client to its partner with the scopes it granted (plain values, for `aws.to_item`)."""
+    item: dict[str, Any] = {
+        "pk": f"PARTNER#{partner_id}",
+        "sk": f"CLIENT#{client_id}",
+        "client_id": client_id,
+        "partner_id": partner_id,
+        "scopes": sorted(set(scopes)),
+        "updated_at": updated_at,
+    }
+    if updated_by:
+        item["updated_by"] = updated_by
     return item
 
 
@@ -97,27 +120,19 @@ class AccountsReader(aws.TableStore):
         return {account.client_id: account for account in accounts}
 
     def scopes(self, partner_id: str, client_id: str) -> frozenset[str]:
-        key = {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": f"GRANT#{partner_id}"}}
+        """What `client_id` granted `partner_id` (nothing when it is not the client's partner), read consistently."""
+        key = partner_link_key(partner_id, client_id)
         item = self._client.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
         return frozenset(aws.from_item(item).get("scopes", ())) if item else frozenset()
 
     def grants_of_partner(self, partner_id: str) -> dict[str, frozenset[str]]:
-        """client_id → scopes, for every client that granted this partner anything."""
-        out: dict[str, frozenset[str]] = {}
-        kwargs = {
-            "TableName": self._table,
-            "IndexName": PARTNER_INDEX,
-            "KeyConditionExpression": "gsi1pk = :p AND begins_with(gsi1sk, :g)",
-            "ExpressionAttributeValues": {":p": {"S": f"PARTNER#{partner_id}"}, ":g": {"S": "GRANT#"}},
+        """client_id → scopes, for every client whose partner this is (scopes maybe empty), read consistently."""
+        query = {
+            "KeyConditionExpression": "pk = :p AND begins_with(sk, :c)",
+            "ExpressionAttributeValues": {":p": {"S": f"PARTNER#{partner_id}"}, ":c": {"S": "CLIENT#"}},
+            "ConsistentRead": True,
         }
-        while True:
-            page = self._client.query(**kwargs)  # type: ignore[arg-type]
-            for item in page["Items"]:
-                values = aws.from_item(item)
-                out[values["client_id"]] = frozenset(values.get("scopes", ()))
-            if "LastEvaluatedKey" not in page:
-                return out
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return {item["client_id"]: frozenset(item.get("scopes", ())) for item in self._query_all(query)}
 
 
 def client_account(values: dict[str, object]) -> ClientAccount:

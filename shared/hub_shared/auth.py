@@ -61,6 +61,12 @@ class Action(StrEnum):
     """Open, read, answer, close and reopen the client's support tickets."""
     TICKETS_WORK = "tickets:work"
     """Work the support queue: assign, prioritise, solve, write internal notes (support agents only)."""
+    PARTNERS_READ = "partners:read"
+    """See what the client granted its partner and its partner change requests (the client, support agents)."""
+    PARTNERS_MANAGE = "partners:manage"
+    """Grant and revoke partner permissions, ask for and withdraw a partner change (the client only)."""
+    ACTIVITY_READ = "activity:read"
+    """Read the client's activity feed (the client, support agents)."""
 
 
 #: The scope a partner needs for an action; actions absent here are never allowed to partners
@@ -87,6 +93,8 @@ SUPPORT_ACTIONS = frozenset(
         Action.INSIGHTS_READ,
         Action.TICKETS_WRITE,
         Action.TICKETS_WORK,
+        Action.PARTNERS_READ,
+        Action.ACTIVITY_READ,
     }
 )
 

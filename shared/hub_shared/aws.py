@@ -1,6 +1,6 @@
-"""Cheap, cached AWS clients (one per service, region and endpoint in a process), honouring the local endpoint override, and the DynamoDB toolbox
-every store uses: item (de)serialisation, conditional writes that report which condition failed, bounded batch
-reads, UpdateExpressions, and `TableStore`, the base of every store.
+"""Cheap, cached AWS clients (one per service, region and endpoint in a process), honouring the local endpoint
+override, and the DynamoDB toolbox every store uses: item (de)serialisation, conditional writes that report which
+condition failed, bounded batch reads, UpdateExpressions, and `TableStore`, the base of every store.
 
 Tests and the local cloud call `hub_shared.singletons.reset_all()` after changing the environment. A client outlives
 it (it holds nothing of a test or a hub, and making one costs milliseconds of endpoint rules and service models):

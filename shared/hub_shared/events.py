@@ -52,10 +52,13 @@ class Actor(BaseModel):
     user_id: str = Field(description="The Cognito user (`sub`).")
     role: Role
     partner_id: str | None = Field(default=None, description="The partner a partner user acted for its client as.")
+    email: str | None = Field(default=None, description="The user's e-mail address when they acted.")
 
     @classmethod
     def of(cls, principal: Principal) -> Actor:
-        return cls(user_id=principal.subject, role=principal.role, partner_id=principal.partner_id)
+        return cls(
+            user_id=principal.subject, role=principal.role, partner_id=principal.partner_id, email=principal.email
+        )
 
 
 class DomainEvent(BaseModel):

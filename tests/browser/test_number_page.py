@@ -139,7 +139,7 @@ def test_a_partner_granted_display_name_write_changes_the_name(page: Page, hub: 
     number_id = "107811234567802"
     with (
         display_name_as_before(hub, page, number_id, "gary@globex.example"),
-        partner_granted(hub, "globex", "bluewave", "display_name:write"),
+        partner_granted(hub, "globex", "display_name:write"),
     ):
         sign_in(page, "pat@bluewave.example")
         page.get_by_role("link", name="globex").click()

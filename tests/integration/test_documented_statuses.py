@@ -73,7 +73,23 @@ STRIPE_DOWN = "hub_billing.errors.StripeFailed"
 TICKETS = "tests/integration/test_support_tickets.py::"
 ATTACHMENTS = "tests/integration/test_support_attachments.py::"
 CLOSED = TICKETS + "test_a_closed_ticket_takes_no_reply_and_is_reopened_within_the_window"
+PARTNERS = "tests/integration/test_accounts_partners.py::"
+NO_PARTNER = PARTNERS + "test_a_client_without_a_partner_has_nobody_to_grant_to"
+WITHDRAWN = PARTNERS + "test_the_client_withdraws_a_pending_request_once"
+OTHER_CURSOR = PARTNERS + "test_a_cursor_of_another_list_is_refused"
 WITNESSES: dict[str, dict[int, str]] = {
+    "PUT /v1/clients/{client_id}/partner-permissions": {409: NO_PARTNER},
+    "DELETE /v1/clients/{client_id}/partner-permissions": {409: NO_PARTNER},
+    "POST /v1/clients/{client_id}/partner-change-requests": {
+        409: PARTNERS + "test_a_request_to_the_current_or_an_unknown_partner_is_refused"
+    },
+    "GET /v1/clients/{client_id}/partner-change-requests": {400: OTHER_CURSOR},
+    "POST /v1/clients/{client_id}/partner-change-requests/{request_id}/cancellation": {409: WITHDRAWN},
+    "GET /v1/partner/change-requests": {400: OTHER_CURSOR},
+    "POST /v1/partner/change-requests/{request_id}/decision": {409: WITHDRAWN},
+    "PUT /v1/partner/settings": {409: "hub_shared.errors.StateConflict"},
+    "PATCH /v1/me": {404: NO_ACCOUNT, 409: "hub_shared.errors.StateConflict"},
+    "GET /v1/activity": {400: "tests/integration/test_accounts_activity.py::test_a_cursor_of_another_feed_is_refused"},
     "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
     "GET /v1/clients": {400: "tests/integration/test_accounts_clients.py::test_a_cursor_of_another_search_is_refused"},
     "GET /v1/numbers": {400: "tests/integration/test_numbers_read.py::test_bad_cursor_answers_400_problem"},
@@ -375,7 +391,11 @@ def test_an_operation_without_input_documents_no_422() -> None:
     assert without == [
         ("GET", "/v1/billing"),
         ("GET", "/v1/billing/funds"),
+        ("GET", "/v1/links"),
         ("GET", "/v1/me"),
+        ("GET", "/v1/partner/clients"),
+        ("GET", "/v1/partner/clients/export"),
+        ("GET", "/v1/partner/settings"),
         ("GET", "/v1/support/figures"),
         ("POST", "/v1/billing/portal-session"),
     ]

@@ -149,7 +149,7 @@ def test_the_function_environment_lets_the_shared_code_reach_the_local_cloud(
         assert (settings.stage, settings.event_bus_name, settings.aws_endpoint_url) == ("local", "hub", cloud.endpoint)
         assert len(get_secret(settings.cursor_secret)) == 48
         assert get_secret(settings.graph_token_secret) == cloud.meta_system_user_token
-        assert AccountsReader().grants_of_partner("bluewave").keys() == {"globex"}
+        assert AccountsReader().grants_of_partner("bluewave").keys() == {"globex", "initech"}
     finally:
         reset_all()
 
@@ -217,7 +217,7 @@ def test_the_end_of_the_month_is_its_last_instant_in_utc(now: datetime, last_ins
 def test_the_accounts_reader_sees_the_seeded_clients_and_globex_grant_for_bluewave(cloud: AwsInfo) -> None:
     reader = AccountsReader(cloud.tables["AccountsTable"], cloud.client("dynamodb"))
     (grant,) = (grant for grant in story.GRANTS if grant.client_id == "globex")
-    assert reader.grants_of_partner("bluewave") == {"globex": frozenset(grant.scopes)}
+    assert reader.grants_of_partner("bluewave") == {"globex": frozenset(grant.scopes), "initech": frozenset()}
     assert reader.scopes("bluewave", "initech") == frozenset()
     accounts = reader.clients(client.client_id for client in story.CLIENTS)
     assert {client_id: account.partner_id for client_id, account in accounts.items()} == {

@@ -92,7 +92,7 @@ def test_changing_them_sets_them_at_meta_and_records_who_did_it_before_and_after
     number = meta.state.numbers[ACME_NUMBER]
     assert (number.is_catalog_visible, number.is_cart_enabled) == (True, True)
     (event,) = history(aws, ACME_NUMBER)
-    assert event["actor"] == {"user_id": "user-acme", "role": "client", "partner_id": None}
+    assert event["actor"] == {"user_id": "user-acme", "role": "client", "partner_id": None, "email": "user@example.com"}
     assert event["before"] == {"is_catalog_visible": False, "is_cart_enabled": False}
     assert event["after"] == BOTH_ON
     (entry,) = outbox(aws)
@@ -114,7 +114,12 @@ def test_a_partner_with_commerce_write_changes_them_as_itself(meta: InProcessMet
 
     assert change(PARTNER, BOTH_ON)[0] == 200
     actor = history(aws, ACME_NUMBER)[0]["actor"]
-    assert actor == {"user_id": "user-partner", "role": "partner", "partner_id": "bluewave"}
+    assert actor == {
+        "user_id": "user-partner",
+        "role": "partner",
+        "partner_id": "bluewave",
+        "email": "user@example.com",
+    }
 
 
 def test_on_an_obo_waba_the_change_is_refused_with_the_support_path_and_nothing_changes(

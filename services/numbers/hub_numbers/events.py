@@ -8,7 +8,7 @@ from pydantic import Field
 
 from hub_numbers.models.numbers import AccountStatus
 from hub_shared.clock import UtcDateTime
-from hub_shared.events import DomainEvent
+from hub_shared.events import Actor, DomainEvent
 
 SOURCE = "hub.numbers"
 
@@ -49,6 +49,7 @@ class NumberCancellationRequested(DomainEvent):
     number_id: str
     client_id: str
     deletion_at: UtcDateTime
+    actor: Actor | None = Field(default=None, description="The client's user who cancelled it.")
 
 
 class NumberCancellationWithdrawn(DomainEvent):
@@ -60,6 +61,7 @@ class NumberCancellationWithdrawn(DomainEvent):
     number_id: str
     client_id: str
     status: AccountStatus = Field(description="The status the number returned to.")
+    actor: Actor | None = Field(default=None, description="The client's user who withdrew the cancellation.")
 
 
 class NumberDeleted(DomainEvent):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Depends
+from aws_lambda_powertools.event_handler import Depends, Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
@@ -12,8 +12,9 @@ from hub_numbers.deps import accounts_reader, cursor_codec, numbers_store
 from hub_numbers.models.numbers import AccountStatus, PhoneNumberView
 from hub_numbers.routes.params import NumberId
 from hub_numbers.store.numbers import NumbersStore
+from hub_numbers.usecases.export import partner_clients_csv
 from hub_numbers.usecases.listing import NumberQuery, get_number, list_numbers
-from hub_shared.access import AccessRule, declared
+from hub_shared.access import ANY_PARTNER, AccessRule, declared
 from hub_shared.accounts import AccountsReader
 from hub_shared.api import Caller, Now
 from hub_shared.auth import ID_PATTERN
@@ -74,3 +75,28 @@ def get_number_route(
     now: Now,
 ) -> PhoneNumberView:
     return get_number(number_id, caller, numbers=store, accounts=accounts, now=now)
+
+
+@router.get(
+    "/v1/partner/clients/export",
+    openapi_extensions=declared(AccessRule(partner=(ANY_PARTNER,))),
+    summary="The calling partner's clients and their numbers, as CSV",
+    description="One row per number (E.164, display name, status, quality, messaging limit, WABA) of each client that "
+    "granted `numbers:read`, and one row without a number for a client that did not or has none; clients in name "
+    "order, with their legal name, billing model and the scopes they granted.",
+    tags=["Partners"],
+    responses={
+        200: {
+            "description": "The CSV file (RFC 4180, a header row first).",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        **problem_responses(inputs=False),
+    },
+)
+def export_partner_clients(caller: Caller, store: Store, accounts: AccountsDep) -> Response[str]:
+    return Response(
+        status_code=200,
+        content_type="text/csv; charset=utf-8",
+        body=partner_clients_csv(caller, numbers=store, accounts=accounts),
+        headers={"Content-Disposition": 'attachment; filename="clients.csv"'},
+    )

@@ -31,7 +31,7 @@ from hub_numbers.models.numbers import CANCELLABLE, AccountStatus, Cancellation,
 from hub_numbers.usecases.lookup import reread
 from hub_shared.auth import Action, Principal, Role, authorize
 from hub_shared.errors import Forbidden, StateConflict
-from hub_shared.events import DomainEvent, EventMetadata
+from hub_shared.events import Actor, DomainEvent, EventMetadata
 
 MAX_ATTEMPTS = 3
 
@@ -88,6 +88,7 @@ def cancel_number(number_id: str, principal: Principal, *, numbers: Cancellation
             number_id=number.number_id,
             client_id=number.client_id,
             deletion_at=deletion_at,
+            actor=Actor.of(principal),
         )
         if numbers.cancel(number, at=now, deletion_at=deletion_at, event=event):
             return Cancellation(
@@ -110,7 +111,11 @@ def withdraw_cancellation(
             raise NotWithdrawable(reason)
         status = number.status_before_cancellation or AccountStatus.RUNNING
         event = NumberCancellationWithdrawn(
-            metadata=EventMetadata.at(now), number_id=number.number_id, client_id=number.client_id, status=status
+            metadata=EventMetadata.at(now),
+            number_id=number.number_id,
+            client_id=number.client_id,
+            status=status,
+            actor=Actor.of(principal),
         )
         if numbers.withdraw(number, status=status, at=now, event=event):
             return WithdrawnCancellation(number_id=number.number_id, status=status)

@@ -73,7 +73,7 @@ class TicketAuthor(BaseModel):
     email: str | None = None
 
     def actor(self) -> Actor:
-        return Actor(user_id=self.user_id, role=self.role, partner_id=self.partner_id)
+        return Actor(user_id=self.user_id, role=self.role, partner_id=self.partner_id, email=self.email)
 
     @property
     def is_agent(self) -> bool:
