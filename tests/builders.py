@@ -2392,18 +2392,30 @@ def billing_world(aws: AwsWorld, clock: FrozenClock, meta: InProcessMeta | None 
 # ---------------------------------------------------------------- support
 
 
-def support_call(
-    method: str,
-    path: str,
-    claims: dict[str, str] | None,
-    *,
-    route: str | None = None,
-    body: Any = None,
-    query: dict[str, str] | None = None,
-) -> tuple[int, Any]:
-    """One request to the support function, as API Gateway hands it over; its status and JSON body."""
-    event = routed_event(method, path, claims, route=route, body=body, query=query)
-    return function_answer(support_handler, "SupportFunction", event)
+@dataclass(frozen=True)
+class HttpFunction:
+    """An HTTP function of the template, called in process as API Gateway would call it."""
+
+    handler: Callable[[dict[str, Any], Any], dict[str, Any]]
+    name: str
+
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        claims: dict[str, str] | None,
+        *,
+        route: str | None = None,
+        body: Any = None,
+        query: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        """One request, its path parameters read from `route`'s; its status and JSON body."""
+        event = routed_event(method, path, claims, route=route, body=body, query=query)
+        return function_answer(self.handler, self.name, event)
+
+
+support_call = HttpFunction(support_handler, "SupportFunction")
+"""One request to the support function."""
 
 
 @contextlib.contextmanager
@@ -2420,18 +2432,8 @@ def support_world(clock: FrozenClock) -> Iterator[None]:
 # ---------------------------------------------------------------- accounts: partners, change requests, activity
 
 
-def accounts_call(
-    method: str,
-    path: str,
-    claims: dict[str, str] | None,
-    *,
-    route: str | None = None,
-    body: Any = None,
-    query: dict[str, str] | None = None,
-) -> tuple[int, Any]:
-    """One request to the accounts function, as API Gateway hands it over; its status and JSON body."""
-    event = routed_event(method, path, claims, route=route, body=body, query=query)
-    return function_answer(accounts_handler, "AccountsFunction", event)
+accounts_call = HttpFunction(accounts_handler, "AccountsFunction")
+"""One request to the accounts function."""
 
 
 @contextlib.contextmanager

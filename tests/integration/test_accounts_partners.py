@@ -209,9 +209,13 @@ def test_a_client_without_a_partner_has_nobody_to_grant_to(world: AwsWorld) -> N
 
 def test_a_partner_lists_its_clients_with_what_each_granted(world: AwsWorld) -> None:
     status, body = accounts_call("GET", "/v1/partner/clients", PARTNER)
+    _, first = accounts_call("GET", "/v1/partner/clients", PARTNER, query={"limit": "1"})
+    _, second = accounts_call("GET", "/v1/partner/clients", PARTNER, query={"cursor": first["next_cursor"]})
 
     assert status == 200
     assert [(c["client_id"], c["scopes"]) for c in body["items"]] == [("acme", ["numbers:read"]), ("globex", [])]
+    assert [c["client_id"] for c in first["items"] + second["items"]] == ["acme", "globex"]
+    assert (body["next_cursor"], second["next_cursor"]) == (None, None)
     assert accounts_call("GET", "/v1/partner/clients", CLIENT_ACME)[0] == 403
     assert accounts_call("GET", "/v1/partner/clients", NORTHWIND)[1]["items"] == []
 
@@ -397,19 +401,18 @@ def test_a_request_with_a_stale_version_is_not_written(world: AwsWorld) -> None:
 
 
 def test_a_cursor_of_another_list_is_refused(world: AwsWorld) -> None:
-    for target in ("northwind", "redwave"):  # two requests of two clients, to read one a page
-        ask("globex" if target == "redwave" else "acme", CLIENT_GLOBEX if target == "redwave" else CLIENT_ACME, target)
+    ask("acme", CLIENT_ACME, "northwind")
+    ask("globex", CLIENT_GLOBEX, "redwave")  # two requests of two clients, to read one a page
     _, first = accounts_call("GET", "/v1/partner/change-requests", SUPPORT, query={"limit": "1"})
     assert first["next_cursor"]
-    own = CHANGES.format(client_id="acme")
+    cursor = {"cursor": first["next_cursor"]}
 
-    inbox, problem = accounts_call(
-        "GET", "/v1/partner/change-requests", NORTHWIND, query={"cursor": first["next_cursor"]}
-    )
-    client, _ = accounts_call("GET", own, CLIENT_ACME, route=CHANGES, query={"cursor": first["next_cursor"]})
-    _, second = accounts_call("GET", "/v1/partner/change-requests", SUPPORT, query={"cursor": first["next_cursor"]})
+    inbox, problem = accounts_call("GET", "/v1/partner/change-requests", NORTHWIND, query=cursor)
+    client, _ = accounts_call("GET", CHANGES.format(client_id="acme"), CLIENT_ACME, route=CHANGES, query=cursor)
+    listed, _ = accounts_call("GET", "/v1/partner/clients", PARTNER, query=cursor)
+    _, second = accounts_call("GET", "/v1/partner/change-requests", SUPPORT, query=cursor)
 
-    assert (inbox, client) == (400, 400)
+    assert (inbox, client, listed) == (400, 400, 400)
     assert_problem(problem, 400, "invalid-cursor")
     assert len(second["items"]) == 1
     assert second["items"][0]["request_id"] != first["items"][0]["request_id"]

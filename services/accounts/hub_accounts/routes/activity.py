@@ -8,12 +8,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from hub_accounts.models.activity import ActivityEntry, Area
-from hub_accounts.routes.params import DEFAULT_LIMIT, Cursor, Cursors, Limit, Store
+from hub_accounts.routes.params import Cursor, Cursors, Limit, Store
 from hub_accounts.usecases.activity import ActivityQuery, activity_page
 from hub_shared.access import AccessRule, declared
 from hub_shared.api import Caller
 from hub_shared.auth import ID_PATTERN
-from hub_shared.pagination import Page
+from hub_shared.pagination import DEFAULT_LIMIT, Page
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()

@@ -12,7 +12,6 @@ from hub_accounts.routes.params import (
     CLIENT_MANAGES,
     CLIENT_READS,
     DECISION,
-    DEFAULT_LIMIT,
     PARTNER_INBOX,
     ClientId,
     Cursor,
@@ -23,16 +22,16 @@ from hub_accounts.routes.params import (
     new_request_id,
 )
 from hub_accounts.usecases.changes import (
-    ChangeQuery,
     cancel,
     changes_of_client,
     decide,
     partner_inbox,
     request_change,
 )
+from hub_accounts.usecases.partners import ListQuery
 from hub_shared.access import declared
 from hub_shared.api import Caller, Now
-from hub_shared.pagination import Page
+from hub_shared.pagination import DEFAULT_LIMIT, Page
 from hub_shared.problems import NOT_JSON, problem_responses
 
 router = APIGatewayHttpRouter()
@@ -76,7 +75,7 @@ def get_client_change_requests(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[ChangeRequestView]:
-    return changes_of_client(client_id, caller, ChangeQuery(limit, cursor), store=store, cursors=cursors)
+    return changes_of_client(client_id, caller, ListQuery(limit, cursor), store=store, cursors=cursors)
 
 
 @router.post(
@@ -107,7 +106,7 @@ def post_cancellation(
 def get_partner_change_requests(
     caller: Caller, store: Store, cursors: Cursors, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Page[ChangeRequestView]:
-    return partner_inbox(caller, ChangeQuery(limit, cursor), store=store, cursors=cursors)
+    return partner_inbox(caller, ListQuery(limit, cursor), store=store, cursors=cursors)
 
 
 @router.post(

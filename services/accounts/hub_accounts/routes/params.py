@@ -16,7 +16,7 @@ from hub_shared.access import ANY_PARTNER, AccessRule
 from hub_shared.accounts import AccountsReader
 from hub_shared.api import accounts_reader
 from hub_shared.auth import ID_PATTERN
-from hub_shared.pagination import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, CursorCodec
+from hub_shared.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT, CursorCodec
 
 Store = Annotated[AccountsStore, Depends(accounts_store)]
 Accounts = Annotated[AccountsReader, Depends(accounts_reader)]
@@ -28,7 +28,6 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
 Cursor = Annotated[
     str | None, Query(min_length=1, max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the last page.")
 ]
-__all__ = ["DEFAULT_LIMIT"]
 
 CLIENT_READS = AccessRule(resource="client_id", client=True, support=True)
 """The client's partner settings, read: its users and support agents (partners: 403 on a client they see)."""

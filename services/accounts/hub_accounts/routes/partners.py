@@ -20,9 +20,13 @@ from hub_accounts.routes.params import (
     PARTNERS,
     Accounts,
     ClientId,
+    Cursor,
+    Cursors,
+    Limit,
     Store,
 )
 from hub_accounts.usecases.partners import (
+    ListQuery,
     change_partner_settings,
     partner_clients,
     partner_permissions,
@@ -31,7 +35,7 @@ from hub_accounts.usecases.partners import (
 )
 from hub_shared.access import declared
 from hub_shared.api import Caller, Now
-from hub_shared.pagination import Page
+from hub_shared.pagination import DEFAULT_LIMIT, Page
 from hub_shared.problems import NOT_JSON, problem_responses
 
 router = APIGatewayHttpRouter()
@@ -116,10 +120,15 @@ def put_partner_settings(
     description="Every client that works with the partner, with the scopes it granted (maybe none), in name order. "
     "`GET /v1/partner/clients/export` has them as CSV with their numbers.",
     tags=["Partners"],
-    responses={
-        200: {"description": "The clients (one page: a partner's clients are few)."},
-        **problem_responses(403, inputs=False),
-    },
+    responses={200: {"description": "A page of clients."}, **problem_responses(400, 403)},
 )
-def get_partner_clients(caller: Caller, store: Store, accounts: Accounts) -> Page[PartnerClient]:
-    return Page(items=partner_clients(caller, store=store, profiles=accounts))
+def get_partner_clients(
+    caller: Caller,
+    store: Store,
+    accounts: Accounts,
+    cursors: Cursors,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[PartnerClient]:
+    query = ListQuery(limit, cursor)
+    return partner_clients(caller, query, store=store, profiles=accounts, cursors=cursors)

@@ -11,7 +11,6 @@ open request; a request to its current partner is refused.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -30,7 +29,7 @@ from hub_accounts.models.changes import (
     change_view,
 )
 from hub_accounts.models.partners import Partner, PartnerLink
-from hub_accounts.usecases.partners import client_for
+from hub_accounts.usecases.partners import ListQuery, client_for
 from hub_shared.accounts import ClientAccount
 from hub_shared.auth import Action, Principal, Role
 from hub_shared.clock import to_rfc3339
@@ -216,12 +215,6 @@ def complete(client_id: str, request_id: str, *, store: ChangeStore, now: dateti
     raise StateConflict(f"The client {client_id} kept changing while request {request_id} completed.")
 
 
-@dataclass(frozen=True)
-class ChangeQuery:
-    limit: int = 50
-    cursor: str | None = None
-
-
 def _page(
     found: tuple[list[ChangeRequest], dict[str, Any] | None], query_id: str, cursors: CursorCodec
 ) -> Page[ChangeRequestView]:
@@ -231,7 +224,7 @@ def _page(
     )
 
 
-def _start(query: ChangeQuery, query_id: str, cursors: CursorCodec) -> dict[str, Any] | None:
+def _start(query: ListQuery, query_id: str, cursors: CursorCodec) -> dict[str, Any] | None:
     start = cursors.decode(query.cursor, query_id).get("k") if query.cursor else None
     if start is not None and not isinstance(start, dict):
         raise InvalidCursor("The cursor is not valid for this list; start again without it.")
@@ -239,7 +232,7 @@ def _start(query: ChangeQuery, query_id: str, cursors: CursorCodec) -> dict[str,
 
 
 def changes_of_client(
-    client_id: str, principal: Principal, query: ChangeQuery, *, store: ChangeStore, cursors: CursorCodec
+    client_id: str, principal: Principal, query: ListQuery, *, store: ChangeStore, cursors: CursorCodec
 ) -> Page[ChangeRequestView]:
     """The client's requests, newest first (the client, support agents)."""
     client_for(principal, client_id, Action.PARTNERS_READ, store)
@@ -249,7 +242,7 @@ def changes_of_client(
 
 
 def partner_inbox(
-    principal: Principal, query: ChangeQuery, *, store: ChangeStore, cursors: CursorCodec
+    principal: Principal, query: ListQuery, *, store: ChangeStore, cursors: CursorCodec
 ) -> Page[ChangeRequestView]:
     """A partner's: the requests addressed to it; a support agent's: every request. Newest first."""
     partner_id = None if principal.role is Role.SUPPORT else principal.own_partner_id

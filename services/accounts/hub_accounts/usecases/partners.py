@@ -6,6 +6,7 @@ a changed grant counts on the partner's very next request, with nothing to inval
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -25,8 +26,9 @@ from hub_accounts.models.partners import (
 from hub_shared.accounts import ClientAccount
 from hub_shared.auth import Action, Principal, Scope, authorize
 from hub_shared.clock import to_rfc3339
-from hub_shared.errors import NotFound, StateConflict
+from hub_shared.errors import InvalidCursor, NotFound, StateConflict
 from hub_shared.events import Actor, DomainEvent, EventMetadata
+from hub_shared.pagination import CursorCodec, Page, fingerprint
 
 ATTEMPTS = 3
 """Reads and conditional writes of one change before it answers 409 (others keep changing the same item)."""
@@ -160,8 +162,16 @@ def _own_partner(principal: Principal, store: PartnerStore) -> Partner:
     return partner
 
 
-def partner_clients(principal: Principal, *, store: PartnerStore, profiles: Directory) -> list[PartnerClient]:
-    """The calling partner's clients with what each granted, in name order."""
+@dataclass(frozen=True)
+class ListQuery:
+    limit: int = 50
+    cursor: str | None = None
+
+
+def partner_clients(
+    principal: Principal, query: ListQuery, *, store: PartnerStore, profiles: Directory, cursors: CursorCodec
+) -> Page[PartnerClient]:
+    """The calling partner's clients with what each granted, in name order, a page at a time."""
     links = store.links_of_partner(principal.own_partner_id)
     accounts = profiles.clients([link.client_id for link in links])
     clients = [
@@ -175,4 +185,11 @@ def partner_clients(principal: Principal, *, store: PartnerStore, profiles: Dire
         for link in links
         if link.client_id in accounts
     ]
-    return sorted(clients, key=lambda client: (client.name.casefold(), client.client_id))
+    clients.sort(key=lambda client: (client.name.casefold(), client.client_id))
+    query_id = fingerprint(list="partner-clients", partner=principal.own_partner_id)
+    offset = cursors.decode(query.cursor, query_id).get("o", 0) if query.cursor else 0
+    if not isinstance(offset, int) or offset < 0:
+        raise InvalidCursor("The cursor is not valid for this list; start again without it.")
+    end = offset + query.limit
+    following = cursors.encode({"o": end}, query_id) if end < len(clients) else None
+    return Page(items=clients[offset:end], next_cursor=following)
