@@ -2444,3 +2444,110 @@ def accounts_world(clock: Callable[[], datetime]) -> Iterator[None]:
         yield
     finally:
         accounts_app.dependency_overrides.clear()
+
+
+# ---------------------------------------------------------------- partners in the portal: the world as before (browser)
+
+
+def user_of(*, client_id: str | None = None, partner_id: str | None = None) -> str:
+    """The story's user (e-mail) of a client or of a partner."""
+    return next(
+        user.email
+        for user in USERS
+        if (client_id is not None and user.client_id == client_id)
+        or (partner_id is not None and user.partner_id == partner_id)
+    )
+
+
+def change_requests(hub: LocalHubUnderTest, client_id: str) -> list[dict[str, Any]]:
+    """The client's partner change requests, newest first (the first page)."""
+    path = f"/v1/clients/{client_id}/partner-change-requests?limit=20"
+    items: list[dict[str, Any]] = hub_json(hub, path, user_of(client_id=client_id))["items"]
+    return items
+
+
+def no_open_change_request(hub: LocalHubUnderTest, client_id: str) -> None:
+    """No request of the client is open any more: a pending one is withdrawn, an accepted one completes."""
+    email = user_of(client_id=client_id)
+
+    def none_open() -> bool:
+        for request in change_requests(hub, client_id):
+            if request["status"] == "pending":
+                path = f"/v1/clients/{client_id}/partner-change-requests/{request['request_id']}/cancellation"
+                hub_call(hub, "POST", path, email)  # a 409 (decided meanwhile) is looked at again next round
+                return False
+            if request["status"] == "accepted":
+                return False
+        return True
+
+    settled(none_open, f"no partner change request of {client_id} is open")
+
+
+def move_client(hub: LocalHubUnderTest, client_id: str, partner_id: str) -> None:
+    """The client asks to move to `partner_id` (a user of the partner accepts, unless its auto-approval does) and
+    the move completes."""
+    answer = hub_call(
+        hub,
+        "POST",
+        f"/v1/clients/{client_id}/partner-change-requests",
+        user_of(client_id=client_id),
+        {"target_partner_id": partner_id, "reason": "Back as the story has it."},
+    )
+    assert answer.status_code == 201, answer.text
+    request = answer.json()
+    if request["status"] == "pending":
+        path = f"/v1/partner/change-requests/{request['request_id']}/decision"
+        decided = hub_call(hub, "POST", path, user_of(partner_id=partner_id), {"decision": "accept"})
+        assert decided.status_code == 200, decided.text
+
+    def completed() -> bool:
+        found = [each for each in change_requests(hub, client_id) if each["request_id"] == request["request_id"]]
+        return bool(found) and found[0]["status"] == "completed"
+
+    settled(completed, f"{client_id} moved to {partner_id}")
+
+
+@contextlib.contextmanager
+def partner_as_before(hub: LocalHubUnderTest, client_id: str) -> Iterator[dict[str, Any]]:
+    """The client's partner and what it grants (yielded as the block found them) as before the block: an open change
+    request is withdrawn or completed, the client moved back to its partner, the scopes it granted put back (the
+    browser tests share one hub, and other tests rely on the story's partners and grants). A client that had no
+    partner cannot leave one it found: the block must not give it one."""
+    email = user_of(client_id=client_id)
+    path = f"/v1/clients/{client_id}/partner-permissions"
+    before: dict[str, Any] = hub_json(hub, path, email)
+    try:
+        yield before
+    finally:
+        no_open_change_request(hub, client_id)
+        partner = before["partner"]["partner_id"] if before["partner"] else None
+        if (hub_json(hub, path, email)["partner"] or {}).get("partner_id") != partner:
+            assert partner is not None, f"{client_id} had no partner before: it cannot leave the one it has now"
+            move_client(hub, client_id, partner)
+        if sorted(hub_json(hub, path, email)["scopes"]) != sorted(before["scopes"]):
+            answer = hub_call(hub, "PUT", path, email, {"scopes": before["scopes"]})
+            assert answer.status_code == 200, answer.text
+
+
+@contextlib.contextmanager
+def auto_approval_as_before(hub: LocalHubUnderTest, partner_id: str) -> Iterator[bool]:
+    """The partner's auto-approval (yielded) as before the block."""
+    email = user_of(partner_id=partner_id)
+    before: bool = hub_json(hub, "/v1/partner/settings", email)["auto_approve"]
+    try:
+        yield before
+    finally:
+        if hub_json(hub, "/v1/partner/settings", email)["auto_approve"] != before:
+            answer = hub_call(hub, "PUT", "/v1/partner/settings", email, {"auto_approve": before})
+            assert answer.status_code == 200, answer.text
+
+
+def activity_of(hub: LocalHubUnderTest, client_id: str, text: str) -> None:
+    """Wait until the client's activity feed has an entry whose summary has `text` (the feed is written from the
+    bus, a moment after the change)."""
+    email = user_of(client_id=client_id)
+
+    def recorded() -> bool:
+        return any(text in entry["summary"] for entry in hub_json(hub, "/v1/activity?limit=50", email)["items"])
+
+    settled(recorded, f"the activity of {client_id} shows “{text}”")

@@ -4,6 +4,7 @@ import { Outlet, useLocation, useMatch } from "react-router";
 
 import { useMe } from "../features/accounts";
 import { BillingMenuItems } from "../features/billing";
+import { PartnerMenuItems } from "../features/partners";
 import { SupportMenuItems } from "../features/support";
 import { useAuth } from "../lib/auth";
 import { useConfig } from "../lib/ConfigContext";
@@ -13,8 +14,9 @@ import { ExternalLink, Link } from "../lib/ui";
  * The frame of every signed-in page: the menu bar (seed, "Menu Bar": Documentation, Roadmap, Status open the
  * configured links; a client user's Funds, Invoices and Billing — Stripe's billing portal, or the word that its partner
  * bills it; Support — a client's tickets, for its users and, within a client, for agents and partners granted
- * `tickets:write` — and for support agents the Support queue; Settings joins as its area lands), who is signed in and
- * "Sign out".
+ * `tickets:write` — and for support agents the Support queue; Activity and Settings, a client user's and, within a
+ * client, a support agent's; a partner user's Partner: its clients, settings and change requests), who is signed in
+ * and "Sign out".
  */
 export function Shell() {
   const { links } = useConfig();
@@ -27,6 +29,10 @@ export function Shell() {
   const numbersHref = clientBase === undefined ? undefined : `${clientBase}/numbers`;
   const templatesHref = clientBase === undefined ? undefined : `${clientBase}/templates`;
   const insightsHref = clientBase === undefined ? undefined : `${clientBase}/insights`;
+  // a client's own pages: its users' and, within a client, support agents' (partners act for a client, not as it)
+  const ownBase = role === "partner" ? undefined : clientBase;
+  const activityHref = ownBase === undefined ? undefined : `${ownBase}/activity`;
+  const settingsHref = ownBase === undefined ? undefined : `${ownBase}/settings`;
 
   // after a navigation inside the app, focus moves to the new page's content, as a page load would put it at the top
   const main = useRef<HTMLElement>(null);
@@ -65,6 +71,17 @@ export function Shell() {
             ) : null}
             <BillingMenuItems />
             <SupportMenuItems />
+            {activityHref ? (
+              <li>
+                <Link href={activityHref}>Activity</Link>
+              </li>
+            ) : null}
+            {settingsHref ? (
+              <li>
+                <Link href={settingsHref}>Settings</Link>
+              </li>
+            ) : null}
+            <PartnerMenuItems />
             {role && role !== "client" ? (
               <li>
                 <Link href="/clients">{acting ? "Switch client" : "Clients"}</Link>

@@ -1,8 +1,11 @@
 import { createBrowserRouter } from "react-router";
 
 import { ClientPickerPage } from "../features/accounts";
+import { ActivityPage } from "../features/activity";
 import { FundsPage, InsightsPage, InvoicesPage } from "../features/billing";
 import { AddNumberPage, ImportNumberPage, ImportProgressPage, NumberPage, NumbersPage } from "../features/numbers";
+import { InboxPage, PartnerHomePage, PartnerSettingsPage } from "../features/partners";
+import { SettingsPage } from "../features/settings";
 import { NewTicketPage, QueuePage, SupportPage, TicketPage } from "../features/support";
 import {
   AddLanguagePage,
@@ -22,6 +25,9 @@ import { Shell } from "./Shell";
  * (`/clients/globex/insights?…`); a client user's own billing at `/billing/funds` and `/billing/invoices`. Support
  * tickets are at `/support` (`/clients/globex/support`), a new one at `…/support/new`, one at `…/support/{ticket_id}`;
  * the support agents' queue of every client's tickets at `/queue`, a ticket opened from it at `/queue/{ticket_id}`.
+ * A client's activity is at `/activity` (`/clients/globex/activity` for support agents), its settings at `/settings`
+ * and its partner and partner permissions at `/settings/partner` (`/clients/globex/settings/…`); a partner user's
+ * clients and settings at `/partner`, the change requests addressed to it at `/partner/requests`.
  */
 export const router = createBrowserRouter([
   {
@@ -55,6 +61,9 @@ export const router = createBrowserRouter([
               { path: "support", element: <SupportPage /> },
               { path: "support/new", element: <NewTicketPage /> },
               { path: "support/:ticketId", element: <TicketPage /> },
+              { path: "activity", element: <ActivityPage /> },
+              { path: "settings", element: <SettingsPage /> },
+              { path: "settings/partner", element: <PartnerSettingsPage /> },
             ],
           },
           { path: "clients", element: <ClientPickerPage /> },
@@ -74,8 +83,13 @@ export const router = createBrowserRouter([
               { path: "support", element: <SupportPage /> },
               { path: "support/new", element: <NewTicketPage /> },
               { path: "support/:ticketId", element: <TicketPage /> },
+              { path: "activity", element: <ActivityPage /> },
+              { path: "settings", element: <SettingsPage /> },
+              { path: "settings/partner", element: <PartnerSettingsPage /> },
             ],
           },
+          { path: "partner", element: <PartnerHomePage /> },
+          { path: "partner/requests", element: <InboxPage /> },
           { path: "queue", element: <QueuePage /> },
           { path: "queue/:ticketId", element: <TicketPage fromQueue /> },
           { path: "*", element: <NotFound /> },

@@ -36,9 +36,15 @@ export function useClients(search: string) {
   });
 }
 
-/** The clients a caller may act for, when it is not a client user itself (null: any client, for support). */
+/**
+ * The clients a caller may act for, when it is not a client user itself (null: any client, for support). A partner
+ * acts for the clients that granted it something: one that granted nothing (or revoked everything) is its client
+ * still, but the partner may do nothing for it.
+ */
 export function actableClients(me: Me): string[] | null {
   if (me.role === "support") return null;
-  if (me.role === "partner") return (me.grants ?? []).map((grant) => grant.client_id);
+  if (me.role === "partner") {
+    return (me.grants ?? []).filter((grant) => grant.scopes.length > 0).map((grant) => grant.client_id);
+  }
   return me.client ? [me.client.client_id] : [];
 }

@@ -1,0 +1,2 @@
+export { settingsBase } from "./paths";
+export { SettingsPage } from "./SettingsPage";
