@@ -100,7 +100,12 @@ export function Shell() {
         </nav>
         <div className="account">
           {acting ? <span className="acting">Acting for {acting}</span> : null}
-          {state.status === "signedIn" ? <span className="user">{state.user.email}</span> : null}
+          {state.status === "signedIn" ? (
+            <Link href="/account" className="user">
+              {me.data?.username ?? state.user.email}
+              <span className="visually-hidden"> (user settings of {state.user.email})</span>
+            </Link>
+          ) : null}
           <Button
             className="button"
             isDisabled={signingOut}

@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { unwrap, useApi, type components } from "../../lib/api";
 
@@ -15,6 +15,18 @@ export function useMe() {
     queryKey: meKey,
     queryFn: () => unwrap(api.GET("/v1/me")),
     staleTime: 5 * 60_000,
+  });
+}
+
+/** Change the caller's username (`PATCH /v1/me`); the answer is the caller as it is now. */
+export function useChangeMe() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (username: string) => unwrap(api.PATCH("/v1/me", { body: { username } })),
+    onSuccess: (me) => {
+      queryClient.setQueryData(meKey, me);
+    },
   });
 }
 

@@ -1,3 +1,3 @@
-export { actableClients, meKey, useMe, type Me } from "./api";
+export { actableClients, meKey, useChangeMe, useMe, type Me } from "./api";
 export { ClientPickerPage } from "./ClientPickerPage";
 export { SignInPage } from "./SignInPage";

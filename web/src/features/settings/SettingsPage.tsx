@@ -6,7 +6,7 @@ import { settingsBase } from "./paths";
 import "./settings.css";
 
 interface Entry {
-  /** The page's path under the settings' base. */
+  /** The page's path under the settings' base, or an absolute one (the user's own account, whatever the client). */
   path: string;
   title: string;
   description: string;
@@ -18,8 +18,19 @@ interface Group {
   entries: readonly Entry[];
 }
 
-/** The sections of Settings, each a page of its own; another group (User settings) joins here as it lands. */
+/** The sections of Settings, each a page of its own. */
 const GROUPS: readonly Group[] = [
+  {
+    id: "user-settings",
+    heading: "User settings",
+    entries: [
+      {
+        path: "/account",
+        title: "Your account",
+        description: "Your e-mail address and the username the portal shows for you.",
+      },
+    ],
+  },
   {
     id: "partner-settings",
     heading: "Partner Settings",
@@ -50,7 +61,8 @@ export function SettingsPage() {
       <>
         <h1>Settings</h1>
         <p>
-          A client&apos;s settings are its own. Your company&apos;s are under <Link href="/partner">Partner</Link>.
+          A client&apos;s settings are its own. Your company&apos;s are under <Link href="/partner">Partner</Link>;
+          yours under <Link href="/account">User settings</Link>.
         </p>
       </>
     );
@@ -62,13 +74,13 @@ export function SettingsPage() {
         <h1>Settings</h1>
         {clientId ? <p className="muted">Client {clientId}</p> : null}
       </div>
-      {GROUPS.map((group) => (
+      {GROUPS.filter((group) => !clientId || group.id !== "user-settings").map((group) => (
         <section key={group.id} aria-labelledby={group.id} className="card settings-group">
           <h2 id={group.id}>{group.heading}</h2>
           <ul className="settings-entries">
             {group.entries.map((entry) => (
               <li key={entry.path}>
-                <Link href={`${base}/${entry.path}`}>{entry.title}</Link>
+                <Link href={entry.path.startsWith("/") ? entry.path : `${base}/${entry.path}`}>{entry.title}</Link>
                 <p className="muted small">{entry.description}</p>
               </li>
             ))}

@@ -1,2 +1,3 @@
 export { settingsBase } from "./paths";
 export { SettingsPage } from "./SettingsPage";
+export { UserSettingsPage } from "./UserSettingsPage";
