@@ -330,6 +330,7 @@ def test_a_client_asks_for_a_name_meta_takes_it_for_review_and_it_is_recorded_wi
         "display_name": "Acme Garden",
         "previous_name": "Acme Retail",
     }
+    assert (event["actor"]["user_id"], event["actor"]["role"]) == ("user-acme", "client")  # who asked, for activity
     shown = page()
     assert shown["pending"]["request_id"] == stored.request_id
     assert (shown["changes_used"], shown["changes_remaining"]) == (1, 9)

@@ -87,6 +87,7 @@ class DisplayNameRequested(DomainEvent):
     request_id: str
     display_name: str = Field(description="The requested name.")
     previous_name: str | None = Field(default=None, description="The name the number has meanwhile.")
+    actor: Actor | None = Field(default=None, description="Who asked for it (the user, their role, the partner).")
 
 
 class DisplayNameApproved(DomainEvent):

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hub_numbers.models.numbers import AccountStatus
 from hub_shared.clock import UtcDateTime
+from hub_shared.events import Actor
 
 MAX_CHANGES_PER_WINDOW = 10
 """Meta allows 10 display-name changes per number in 30 days."""
@@ -77,6 +78,7 @@ class DisplayNameRequest(BaseModel):
     status: RequestStatus
     submitted_at: UtcDateTime
     submitted_by: str = Field(description="The user who asked (`sub`).")
+    requester: Actor | None = Field(default=None, description="Who asked: the user, their role, the partner.")
     sent_to_meta_at: UtcDateTime | None = Field(default=None, description="When Meta accepted the request.")
     decided_at: UtcDateTime | None = None
     decided_by: DecisionSource | None = None

@@ -182,6 +182,7 @@ def effects(request: DisplayNameRequest, decision: RequestDecision) -> tuple[dic
             request_id=request.request_id,
             display_name=request.display_name,
             previous_name=request.previous_name,
+            actor=request.requester,
         )
         return {}, requested
     return {}, None

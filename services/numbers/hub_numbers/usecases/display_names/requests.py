@@ -65,6 +65,7 @@ from hub_numbers.usecases.lookup import reread
 from hub_shared.auth import Action, Principal, authorize
 from hub_shared.deadline import DeadlineReached
 from hub_shared.errors import FieldError, QuotaExceeded, StateConflict, UpstreamError, UpstreamUnavailable
+from hub_shared.events import Actor
 from hub_shared.graph import Graph, MetaCredentialsRejected, MetaForbidden, MetaRefused
 
 logger = Logger(child=True)
@@ -156,6 +157,7 @@ def request_display_name(
             status=RequestStatus.SUBMITTING,
             submitted_at=now,
             submitted_by=principal.subject,
+            requester=Actor.of(principal),
         )
         if deps.requests.open(number, request):
             logger.info("display-name request recorded", extra={"number_id": number_id, "request": request.request_id})
