@@ -139,6 +139,7 @@ def test_a_number_migrates_with_the_otp_after_a_wrong_code(
     assert number["phone_e164"] == PHONE
     (event,) = numbers_added(aws)
     assert (event["number_id"], event["how"], event["phone_number"]) == (number_id, "import", PHONE)
+    assert event["actor"]["role"] == "client"  # who imported it, for the client's activity
     assert meta.state.numbers[number_id].registered
 
 

@@ -116,6 +116,7 @@ def test_a_client_adds_a_number_that_runs_and_is_announced_once(aws: AwsWorld, m
     assert event["waba_id"] == ACME_WABA
     assert event["phone_number"] == "+4915112345090"
     assert event["how"] == "embedded_signup"
+    assert (event["actor"]["user_id"], event["actor"]["role"]) == ("user-acme", "client")  # who, for activity
     assert OnboardingStore().waba(ACME_WABA) == Waba(
         waba_id=ACME_WABA, client_id="acme", type=WabaType.SHARED, name="Acme Retail"
     )

@@ -38,6 +38,7 @@ class NumberAdded(DomainEvent):
     waba_id: str
     phone_number: str = Field(description="E.164.")
     how: str = Field(description="embedded_signup or import.")
+    actor: Actor | None = Field(default=None, description="Who added or imported it.")
 
 
 class NumberCancellationRequested(DomainEvent):

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hub_shared.clock import UtcDateTime
+from hub_shared.events import Actor
 
 NUMBER_ID_PATTERN = r"^[0-9]{1,20}$"
 DELETION_SHARDS = 16
@@ -114,6 +115,7 @@ class Number(BaseModel):
     account_event_time: int | None = Field(default=None, description="Meta's time (Unix s) of that event.")
     quality_event: str | None = Field(default=None, description="Meta's last phone_number_quality_update event, raw.")
     quality_event_time: int | None = Field(default=None, description="Meta's time (Unix s) of that event.")
+    added_by: Actor | None = Field(default=None, description="Who added or imported it (the user, role, partner).")
     created_at: UtcDateTime
     updated_at: UtcDateTime
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hub_numbers.models.numbers import NUMBER_ID_PATTERN, InboxStatus, OnboardingStep, PhoneNumberView
 from hub_shared.clock import UtcDateTime
+from hub_shared.events import Actor
 
 E164_PATTERN = r"^\+[1-9]\d{6,14}$"
 WABA_ID_PATTERN = r"^[0-9]{1,20}$"
@@ -73,6 +74,7 @@ class NumberImport(BaseModel):
     attempts: int = Field(default=0, description="Verification attempts with the current code.")
     last_error: str | None = None
     code_requested_at: UtcDateTime | None = None
+    requester: Actor | None = Field(default=None, description="Who started the import (the user, role, partner).")
     created_at: UtcDateTime
     updated_at: UtcDateTime
 

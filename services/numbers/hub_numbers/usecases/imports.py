@@ -62,7 +62,7 @@ from hub_shared.auth import Action, Principal, authorize
 from hub_shared.clock import advanced
 from hub_shared.deadline import DeadlineReached
 from hub_shared.errors import StateConflict, UpstreamError, WabaNotFound
-from hub_shared.events import EventMetadata
+from hub_shared.events import Actor, EventMetadata
 from hub_shared.graph import Graph, MetaRefused
 from hub_shared.idempotency import Idempotency
 
@@ -246,6 +246,7 @@ def _start(
         display_name=name,
         phone_number_id=phone_number_id,
         step=ImportStep.NUMBER_ADDED,
+        requester=Actor.of(principal),
         created_at=now,
         updated_at=now,
     )
@@ -359,6 +360,7 @@ def _finish(record: NumberImport, deps: ImportDeps, now: datetime) -> NumberImpo
         waba_id=record.waba_id,
         account_status=AccountStatus.RUNNING,
         registration_status=RegistrationStatus.REGISTERED,
+        added_by=record.requester,
         created_at=now,
         updated_at=now,
         **details.number_fields(),
@@ -373,6 +375,7 @@ def _finish(record: NumberImport, deps: ImportDeps, now: datetime) -> NumberImpo
         waba_id=number.waba_id,
         phone_number=number.phone_e164,
         how="import",
+        actor=record.requester,
     )
     deps.records.finish_import(done, read=record, number=number, event=event)
     logger.info("number imported", extra={"import_id": record.import_id, "number_id": number.number_id})

@@ -56,7 +56,7 @@ from hub_shared.auth import Principal, authorize
 from hub_shared.clock import advanced
 from hub_shared.deadline import DeadlineReached
 from hub_shared.errors import HubError, UpstreamError, WabaNotFound
-from hub_shared.events import EventMetadata
+from hub_shared.events import Actor, EventMetadata
 from hub_shared.graph import Graph, MetaCredentialsRejected, MetaRefused
 from hub_shared.idempotency import Idempotency
 
@@ -153,7 +153,7 @@ def _add(
         authorize(principal, number, missing=NumberNotFound(request.phone_number_id))
     token: str | None = None
     if number is None or number.account_status is AccountStatus.DELETED:
-        number, token = _begin(request, client_id, number, deps, now)
+        number, token = _begin(request, client_id, number, Actor.of(principal), deps, now)
     elif number.waba_id != request.waba_id:
         raise NumberNotInWaba(f"Phone number {number.number_id} is not in WhatsApp Business Account {request.waba_id}.")
     elif number.onboarding_step is None and number.account_status is not AccountStatus.ONBOARDING:
@@ -163,7 +163,12 @@ def _add(
 
 
 def _begin(
-    request: AddNumberRequest, client_id: str, replacing: Number | None, deps: SignupDeps, now: datetime
+    request: AddNumberRequest,
+    client_id: str,
+    replacing: Number | None,
+    actor: Actor,
+    deps: SignupDeps,
+    now: datetime,
 ) -> tuple[Number, str]:
     """Exchange the code, find the number in the WABA, then record it (onboarding) and claim the WABA."""
     try:
@@ -182,6 +187,7 @@ def _begin(
         waba_id=request.waba_id,
         account_status=AccountStatus.ONBOARDING,
         onboarding_step=OnboardingStep.SUBSCRIBE_APP,
+        added_by=actor,
         created_at=now,
         updated_at=now,
         **details.number_fields(),
@@ -310,6 +316,7 @@ def _step(step: OnboardingStep, number: Number, token: str, deps: SignupDeps, no
         waba_id=running.waba_id,
         phone_number=running.phone_e164,
         how="embedded_signup",
+        actor=running.added_by,
     )
     deps.records.finish_number(running, read=number, event=event)
     logger.info("number added", extra={"number_id": running.number_id, "waba_id": running.waba_id})
