@@ -23,6 +23,7 @@ from tests.builders import (
     RecordingHub,
     activity_of,
     auto_approval_as_before,
+    hub_call,
     hub_json,
     partner_as_before,
     screen,
@@ -33,6 +34,7 @@ GLOBEX_USER = "gary@globex.example"
 INITECH_USER = "ian@initech.example"
 BLUEWAVE_USER = "pat@bluewave.example"
 NORTHWIND_USER = "nina@northwind.example"
+AGENT = "sam@hub.example"
 GLOBEX_RUNNING = "+1 555-078-3881"
 
 
@@ -123,7 +125,7 @@ def test_a_client_revokes_a_permission_and_its_partner_no_longer_has_it(
 
         activity_of(hub, "globex", "revoked templates:read, templates:write, insights:read")
         menu(page).get_by_role("link", name="Activity").click()
-        revoked = feed_row(page, "Partner permissions of bluewave: revoked numbers:read")
+        revoked = feed_row(page, "Partner permissions of Bluewave Software: revoked numbers:read")
         expect(revoked).to_contain_text(GLOBEX_USER)
         expect(revoked.get_by_role("list", name="Changes")).to_have_text("numbers:read: granted → —")
         expect(feed_row(page, "revoked templates:read, templates:write, insights:read")).to_contain_text(GLOBEX_USER)
@@ -187,7 +189,7 @@ def test_a_client_moves_to_another_partner_which_declines_then_accepts_in_its_in
         expect(bluewave_clients.get_by_role("row", name=re.compile("Globex"))).to_be_visible()
         expect(bluewave_clients.get_by_role("row", name=re.compile("Initech Inc"))).to_have_count(0)
 
-        activity_of(hub, "initech", "Moved from bluewave to the partner northwind")
+        activity_of(hub, "initech", "Moved from bluewave to Northwind Digital")
         menu(page).get_by_role("link", name="Activity").click()
         the_move_in_the_activity(page, note)
 
@@ -216,10 +218,10 @@ def the_move_in_the_activity(page: Page, note: str) -> None:
     """The client's Activity has the move: who asked, who declined and accepted (a partner's user, for the partner),
     and the hub, which moved the client."""
     by_nina = "nina@northwind.example for the partner northwind"
-    expect(feed_row(page, "northwind accepted the partner change request")).to_contain_text(by_nina)
-    expect(feed_row(page, f"northwind declined the partner change request: {note}")).to_contain_text(by_nina)
-    expect(feed_row(page, "Asked to move from bluewave to the partner northwind")).to_contain_text(INITECH_USER)
-    expect(feed_row(page, "Moved from bluewave to the partner northwind")).to_contain_text("the hub")
+    expect(feed_row(page, "Northwind Digital accepted the partner change request")).to_contain_text(by_nina)
+    expect(feed_row(page, f"Northwind Digital declined the partner change request: {note}")).to_contain_text(by_nina)
+    expect(feed_row(page, "Asked to move from bluewave to Northwind Digital")).to_contain_text(INITECH_USER)
+    expect(feed_row(page, "Moved from bluewave to Northwind Digital")).to_contain_text("the hub")
 
 
 def test_a_partner_lists_its_clients_exports_them_and_turns_auto_approval_off_and_on(
@@ -261,3 +263,33 @@ def test_a_partner_lists_its_clients_exports_them_and_turns_auto_approval_off_an
         settings.locator("label", has_text="Accept change requests automatically").click()
         expect(settings.get_by_role("status")).to_have_text("Auto-approval is on: requests are accepted at once.")
         assert hub_json(hub, "/v1/partner/settings", BLUEWAVE_USER)["auto_approve"] is True
+
+
+def test_a_support_agent_reads_every_clients_partner_change_requests_and_opens_the_clients_partner_page(
+    page: Page, hub: RecordingHub
+) -> None:
+    reason = unique("Northwind speaks our language")
+    with partner_as_before(hub, "initech"):  # the request is withdrawn after the test
+        path = "/v1/clients/initech/partner-change-requests"
+        asked = hub_call(hub, "POST", path, INITECH_USER, {"target_partner_id": "northwind", "reason": reason})
+        assert asked.status_code == 201, asked.text
+
+        sign_in(page, AGENT)
+        menu(page).get_by_role("link", name="Partner changes").click()
+        expect(page.get_by_role("heading", name="Partner changes", level=1)).to_be_visible()
+        row = request_row(page, reason)
+        client = row.get_by_role("rowheader")
+        expect(client.get_by_role("link", name="Initech Inc")).to_be_visible()
+        expect(client).to_contain_text("initech")
+        expect(row).to_contain_text("bluewave → Northwind Digital")
+        expect(row).to_contain_text(f"by {INITECH_USER}")
+        expect(row).to_contain_text("Pending")
+        decide = re.compile("Accept|Decline|Withdraw")
+        expect(row.get_by_role("button", name=decide)).to_have_count(0)  # agents only read: the partner decides
+        screen(page, "partner changes of every client")
+
+        client.get_by_role("link", name="Initech Inc").click()
+        expect(page).to_have_url(re.compile(r"/clients/initech/settings/partner$"))
+        expect(page.get_by_role("heading", name="Partner", level=1)).to_be_visible()
+        expect(page.get_by_role("region", name="The client's partner")).to_contain_text("Bluewave Software (bluewave)")
+        expect(request_row(page, reason)).to_contain_text("Pending")

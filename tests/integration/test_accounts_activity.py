@@ -12,7 +12,8 @@ from hypothesis import find
 from hypothesis import strategies as st
 
 from hub_accounts.consumers.activity import handler as activity_handler
-from hub_accounts.events import PartnerPermissionsChanged
+from hub_accounts.events import PartnerChangeCompleted, PartnerPermissionsChanged
+from hub_accounts.models.changes import ChangeStatus
 from hub_accounts.usecases.activity import RENDERERS, entry_of
 from hub_numbers.events import NumberCancellationRequested, NumberStatusChanged
 from hub_numbers.models.numbers import AccountStatus
@@ -79,6 +80,7 @@ def test_each_event_becomes_a_line_saying_what_who_and_what_changed_newest_first
             metadata=at(2),
             client_id="acme",
             partner_id="bluewave",
+            partner_name="Bluewave Software",
             scopes=[Scope.NUMBERS_READ],
             granted=[Scope.NUMBERS_READ],
             revoked=[Scope.TEMPLATES_WRITE],
@@ -108,7 +110,9 @@ def test_each_event_becomes_a_line_saying_what_who_and_what_changed_newest_first
     flagged, permissions, _ = page["items"]
     assert flagged["summary"] == "The number 106540352242922 is flagged now"
     assert flagged["changes"] == [{"field": "status", "before": "running", "after": "flagged"}]
-    assert permissions["summary"] == "Partner permissions of bluewave: granted numbers:read; revoked templates:write"
+    assert permissions["summary"] == (
+        "Partner permissions of Bluewave Software: granted numbers:read; revoked templates:write"
+    )
     assert permissions["actor"]["role"] == "client"
 
 
@@ -215,3 +219,21 @@ def test_every_event_of_the_catalogue_that_names_a_client_has_its_own_line() -> 
         detail = find(st.builds(model, **fixed), lambda _: True)
         entry = entry_of(eventbridge_event(detail))
         assert entry is not None and entry.summary and entry.kind == model.DETAIL_TYPE, model.DETAIL_TYPE
+
+
+def test_a_partner_change_reads_with_the_new_partners_name() -> None:
+    completed = PartnerChangeCompleted(
+        metadata=at(0),
+        request_id="pcr_" + "ac" * 12,
+        client_id="acme",
+        from_partner_id="bluewave",
+        target_partner_id="northwind",
+        target_partner_name="Northwind Digital",
+        status=ChangeStatus.COMPLETED,
+        actor=None,
+    )
+
+    entry = entry_of(eventbridge_event(completed))
+
+    assert entry is not None
+    assert (entry.summary, entry.by) == ("Moved from bluewave to Northwind Digital, with every number", "the hub")

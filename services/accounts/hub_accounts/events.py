@@ -22,6 +22,7 @@ class PartnerPermissionsChanged(DomainEvent):
 
     client_id: str
     partner_id: str
+    partner_name: str | None = Field(default=None, description="The partner's name, when the hub knows it.")
     scopes: list[Scope] = Field(description="Everything granted now.")
     granted: list[Scope] = Field(description="Scopes added by this change.")
     revoked: list[Scope] = Field(description="Scopes taken back by this change.")
@@ -35,6 +36,7 @@ class _ChangeRequestEvent(DomainEvent):
     client_id: str
     from_partner_id: str | None
     target_partner_id: str
+    target_partner_name: str
     status: ChangeStatus
     actor: Actor | None = Field(description="Who acted; none when the hub did (auto-approval, completion).")
 

@@ -4,7 +4,7 @@ import { Outlet, useLocation, useMatch } from "react-router";
 
 import { useMe } from "../features/accounts";
 import { BillingMenuItems } from "../features/billing";
-import { PartnerMenuItems } from "../features/partners";
+import { AgentPartnerMenuItems, PartnerMenuItems } from "../features/partners";
 import { SupportMenuItems } from "../features/support";
 import { useAuth } from "../lib/auth";
 import { useConfig } from "../lib/ConfigContext";
@@ -14,9 +14,9 @@ import { ExternalLink, Link } from "../lib/ui";
  * The frame of every signed-in page: the menu bar (seed, "Menu Bar": Documentation, Roadmap, Status open the
  * configured links; a client user's Funds, Invoices and Billing — Stripe's billing portal, or the word that its partner
  * bills it; Support — a client's tickets, for its users and, within a client, for agents and partners granted
- * `tickets:write` — and for support agents the Support queue; Activity and Settings, a client user's and, within a
- * client, a support agent's; a partner user's Partner: its clients, settings and change requests), who is signed in
- * and "Sign out".
+ * `tickets:write` — and for support agents the Support queue and Partner changes (every client's partner change
+ * requests); Activity and Settings, a client user's and, within a client, a support agent's; a partner user's Partner:
+ * its clients, settings and change requests), who is signed in and "Sign out".
  */
 export function Shell() {
   const { links } = useConfig();
@@ -71,6 +71,7 @@ export function Shell() {
             ) : null}
             <BillingMenuItems />
             <SupportMenuItems />
+            <AgentPartnerMenuItems />
             {activityHref ? (
               <li>
                 <Link href={activityHref}>Activity</Link>

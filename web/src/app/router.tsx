@@ -4,7 +4,7 @@ import { ClientPickerPage } from "../features/accounts";
 import { ActivityPage } from "../features/activity";
 import { FundsPage, InsightsPage, InvoicesPage } from "../features/billing";
 import { AddNumberPage, ImportNumberPage, ImportProgressPage, NumberPage, NumbersPage } from "../features/numbers";
-import { InboxPage, PartnerHomePage, PartnerSettingsPage } from "../features/partners";
+import { InboxPage, PartnerChangesPage, PartnerHomePage, PartnerSettingsPage } from "../features/partners";
 import { SettingsPage, UserSettingsPage } from "../features/settings";
 import { NewTicketPage, QueuePage, SupportPage, TicketPage } from "../features/support";
 import {
@@ -27,8 +27,9 @@ import { Shell } from "./Shell";
  * the support agents' queue of every client's tickets at `/queue`, a ticket opened from it at `/queue/{ticket_id}`.
  * A client's activity is at `/activity` (`/clients/globex/activity` for support agents), its settings at `/settings`
  * and its partner and partner permissions at `/settings/partner` (`/clients/globex/settings/…`); a partner user's
- * clients and settings at `/partner`, the change requests addressed to it at `/partner/requests`. Every user's own
- * account (username) is at `/account`, reached from their name in the menu bar.
+ * clients and settings at `/partner`, the change requests addressed to it at `/partner/requests`; the support agents'
+ * list of every client's partner change requests at `/partner-changes`. Every user's own account (username) is at
+ * `/account`, reached from their name in the menu bar.
  */
 export const router = createBrowserRouter([
   {
@@ -92,6 +93,7 @@ export const router = createBrowserRouter([
           { path: "account", element: <UserSettingsPage /> },
           { path: "partner", element: <PartnerHomePage /> },
           { path: "partner/requests", element: <InboxPage /> },
+          { path: "partner-changes", element: <PartnerChangesPage /> },
           { path: "queue", element: <QueuePage /> },
           { path: "queue/:ticketId", element: <TicketPage fromQueue /> },
           { path: "*", element: <NotFound /> },

@@ -91,16 +91,16 @@ def _permissions(detail: Detail) -> Rendered:
     changes = tuple(_change(scope, "granted", None) for scope in revoked) + tuple(
         _change(scope, None, "granted") for scope in granted
     )
-    return Rendered(f"Partner permissions of {detail['partner_id']}: {text}", str(detail["partner_id"]), changes)
+    partner = detail.get("partner_name") or detail["partner_id"]
+    return Rendered(f"Partner permissions of {partner}: {text}", str(detail["partner_id"]), changes)
 
 
 def _partner_change(verb: str) -> Renderer:
     def render(detail: Detail) -> Rendered:
-        target = detail["target_partner_id"]
+        target = detail.get("target_partner_name") or detail["target_partner_id"]
         change = (_change("status", None, detail.get("status")),)
-        return Rendered(
-            verb.format(target=target, source=detail.get("from_partner_id") or "no partner"), target, change
-        )
+        source = detail.get("from_partner_id") or "no partner"
+        return Rendered(verb.format(target=target, source=source), str(detail["target_partner_id"]), change)
 
     return render
 
@@ -110,7 +110,8 @@ def _partner_decided(detail: Detail) -> Rendered:
     how = " (auto-approval)" if detail.get("auto_approved") else ""
     verdict = "accepted" if accepted else "declined"
     note = f": {detail['note']}" if detail.get("note") else ""
-    text = f"{detail['target_partner_id']} {verdict} the partner change request{how}{note}"
+    target = detail.get("target_partner_name") or detail["target_partner_id"]
+    text = f"{target} {verdict} the partner change request{how}{note}"
     return Rendered(text, str(detail["target_partner_id"]), (_change("status", "pending", detail.get("status")),))
 
 
@@ -204,10 +205,10 @@ RENDERERS: dict[str, Renderer] = {
     "TicketUpdated": _ticket_updated,
     # accounts
     "PartnerPermissionsChanged": _permissions,
-    "PartnerChangeRequested": _partner_change("Asked to move from {source} to the partner {target}"),
+    "PartnerChangeRequested": _partner_change("Asked to move from {source} to {target}"),
     "PartnerChangeDecided": _partner_decided,
-    "PartnerChangeCancelled": _partner_change("Withdrew the request to move to the partner {target}"),
-    "PartnerChangeCompleted": _partner_change("Moved from {source} to the partner {target}, with every number"),
+    "PartnerChangeCancelled": _partner_change("Withdrew the request to move to {target}"),
+    "PartnerChangeCompleted": _partner_change("Moved from {source} to {target}, with every number"),
     "UsernameChanged": lambda d: Rendered(
         f"Changed a username to “{d['username']}”",
         str(d["user_id"]),

@@ -81,6 +81,7 @@ def _event_fields(request: ChangeRequest, now: datetime, actor: Actor | None) ->
         "client_id": request.client_id,
         "from_partner_id": request.from_partner_id,
         "target_partner_id": request.target_partner_id,
+        "target_partner_name": request.target_partner_name,
         "status": request.status,
         "actor": actor,
     }

@@ -114,10 +114,12 @@ def set_partner_permissions(
             continue
         if link.scopes == wanted:
             return _permissions(account, store.partner(account.partner_id), link)
+        partner = store.partner(account.partner_id)
         event = PartnerPermissionsChanged(
             metadata=EventMetadata.at(now),
             client_id=client_id,
             partner_id=account.partner_id,
+            partner_name=partner.name if partner is not None else None,
             scopes=_ordered(wanted),
             granted=_ordered(wanted - link.scopes),
             revoked=_ordered(link.scopes - wanted),
@@ -126,7 +128,7 @@ def set_partner_permissions(
         stamp = to_rfc3339(now)
         if store.save_grant(link, sorted(wanted), updated_at=stamp, updated_by=principal.subject, events=(event,)):
             saved = link.model_copy(update={"scopes": wanted, "updated_at": now, "version": link.version + 1})
-            return _permissions(account, store.partner(account.partner_id), saved)
+            return _permissions(account, partner, saved)
     raise StateConflict("The partner permissions kept changing meanwhile; read them again and retry.")
 
 

@@ -13,7 +13,16 @@ import {
   type PartnerPermissions,
 } from "./api";
 import { ChangeStatusBadge } from "./Badges";
-import { isOpen, REASON_MAX, requestProblems, unseenMove, when, type RequestDraft, type RequestField } from "./wording";
+import {
+  decidedBy,
+  isOpen,
+  REASON_MAX,
+  requestProblems,
+  unseenMove,
+  when,
+  type RequestDraft,
+  type RequestField,
+} from "./wording";
 
 const EMPTY: RequestDraft = { targetPartnerId: "", reason: "" };
 
@@ -286,7 +295,7 @@ function RequestsTable({
 function decidedWords(request: ChangeRequest): string {
   if (request.completed_at) return when(request.completed_at);
   if (request.decided_at) {
-    const by = request.auto_approved ? "auto-approval" : (request.decided_by?.email ?? null);
+    const by = decidedBy(request);
     return by ? `${when(request.decided_at)} (${by})` : when(request.decided_at);
   }
   return "";

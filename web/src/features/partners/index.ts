@@ -1,5 +1,6 @@
 export { InboxPage } from "./InboxPage";
+export { PartnerChangesPage } from "./PartnerChangesPage";
 export { PartnerHomePage } from "./PartnerHomePage";
-export { PartnerMenuItems } from "./PartnerMenu";
+export { AgentPartnerMenuItems, PartnerMenuItems } from "./PartnerMenu";
 export { partnerSettingsHref } from "./paths";
 export { PartnerSettingsPage } from "./PartnerSettingsPage";

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import {
   changeStatus,
+  decidedBy,
   hasOpen,
   listWords,
   pendingWords,
@@ -115,5 +116,15 @@ describe("partner change requests", () => {
       targetPartnerId: "A partner ID is up to 64 letters, digits, - and _, e.g. northwind.",
       reason: "At most 1000 characters.",
     });
+  });
+});
+
+describe("who decided a change request", () => {
+  it("names auto-approval, else the deciding user by e-mail or ID, and nobody while undecided", () => {
+    const user = { user_id: "u-1", email: "nina@northwind.example" };
+    expect(decidedBy({ auto_approved: true, decided_by: null })).toBe("auto-approval");
+    expect(decidedBy({ auto_approved: false, decided_by: user })).toBe("nina@northwind.example");
+    expect(decidedBy({ auto_approved: false, decided_by: { user_id: "u-1", email: null } })).toBe("u-1");
+    expect(decidedBy({ auto_approved: false, decided_by: null })).toBeUndefined();
   });
 });

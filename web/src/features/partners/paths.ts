@@ -11,3 +11,6 @@ export const PARTNER_REQUESTS = "/partner/requests";
 export function clientHref(clientId: string): string {
   return `/clients/${encodeURIComponent(clientId)}`;
 }
+
+/** The support agents' read-only list of every client's partner change requests. */
+export const PARTNER_CHANGES = "/partner-changes";

@@ -123,6 +123,18 @@ export function changeStatus(
   }
 }
 
+/**
+ * Who decided a request, in a word: "auto-approval" when the partner's auto-approval accepted it, else the deciding
+ * user's e-mail (or ID); undefined while nobody has.
+ */
+export function decidedBy(request: {
+  auto_approved: boolean;
+  decided_by?: { email?: string | null; user_id: string } | null;
+}): string | undefined {
+  if (request.auto_approved) return "auto-approval";
+  return request.decided_by ? (request.decided_by.email ?? request.decided_by.user_id) : undefined;
+}
+
 /** A request the partner has yet to answer, or one accepted that has not completed: the page asks again meanwhile. */
 export function isOpen(request: { status: string }): boolean {
   return request.status === "pending" || request.status === "accepted";
