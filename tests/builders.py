@@ -45,7 +45,7 @@ from hypothesis import strategies as st
 from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from schemathesis import APIOperation, Case, CheckContext, CheckFunction, GenerationMode, Response
 from schemathesis.core import NotSet
 from schemathesis.core.failures import FailureGroup
@@ -1908,6 +1908,27 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def unique(text: str) -> str:
+    """`text` with a random suffix: a subject, reason or name that no other test (sharing the hub) writes."""
+    return f"{text} {uuid.uuid4().hex[:8]}"
+
+
+def menu(page: Page) -> Locator:
+    """The portal's menu bar."""
+    return page.get_by_role("navigation", name="Menu")
+
+
+@contextlib.contextmanager
+def another_page(browser: Browser, hub: LocalHubUnderTest) -> Iterator[Page]:
+    """A second person's browser (a context of its own, as the `page` fixture's), beside the test's page."""
+    context = browser.new_context(base_url=hub.api, viewport={"width": 1280, "height": 800}, locale="en-US")
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def screen(page: Page, name: str) -> None:

@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import csv
 import re
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.builders import (
-    BROWSER_TIMEOUT_MS,
     RecordingHub,
     activity_of,
+    another_page,
     auto_approval_as_before,
     hub_call,
     hub_json,
+    menu,
     partner_as_before,
     screen,
     sign_in,
+    unique,
 )
 
 GLOBEX_USER = "gary@globex.example"
@@ -36,25 +35,6 @@ BLUEWAVE_USER = "pat@bluewave.example"
 NORTHWIND_USER = "nina@northwind.example"
 AGENT = "sam@hub.example"
 GLOBEX_RUNNING = "+1 555-078-3881"
-
-
-def unique(text: str) -> str:
-    return f"{text} {uuid.uuid4().hex[:8]}"
-
-
-def menu(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Menu")
-
-
-@contextmanager
-def another_page(browser: Browser, hub: RecordingHub) -> Iterator[Page]:
-    """A second person's browser (a context of its own, as the `page` fixture's), beside the test's page."""
-    context = browser.new_context(base_url=hub.api, viewport={"width": 1280, "height": 800}, locale="en-US")
-    context.set_default_timeout(BROWSER_TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def open_partner_settings(page: Page) -> None:

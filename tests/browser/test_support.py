@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +18,15 @@ from playwright.sync_api import Browser, FilePayload, Locator, Page, Request, ex
 
 from tests.builders import (
     ACME_USER,
-    BROWSER_TIMEOUT_MS,
     RecordingHub,
+    another_page,
     hub_call,
     hub_json,
+    menu,
     screen,
     settled,
     sign_in,
+    unique,
 )
 
 AGENT = "sam@hub.example"
@@ -35,25 +35,6 @@ ACME_NUMBER = "106540352242922"
 GLOBEX_RUNNING = "+1 555-078-3881"
 GLOBEX_NUMBER = "107811234567801"
 TICKET_URL = re.compile(r"/(?:support|queue)/(tkt_[0-9a-f]{24})$")
-
-
-def unique(subject: str) -> str:
-    return f"{subject} {uuid.uuid4().hex[:8]}"
-
-
-def menu(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Menu")
-
-
-@contextmanager
-def another_page(browser: Browser, hub: RecordingHub) -> Iterator[Page]:
-    """A second person's browser (a context of its own, as the `page` fixture's), beside the test's page."""
-    context = browser.new_context(base_url=hub.api, viewport={"width": 1280, "height": 800}, locale="en-US")
-    context.set_default_timeout(BROWSER_TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def ticket_id_of(page: Page) -> str:

@@ -12,7 +12,7 @@ import {
   type ChangeRequest,
   type PartnerPermissions,
 } from "./api";
-import { ChangeStatusBadge } from "./Badges";
+import { ChangeStatusBadge, RequestedCell } from "./Badges";
 import {
   decidedBy,
   isOpen,
@@ -252,12 +252,7 @@ function RequestsTable({
                   {request.target_partner_name}
                   <span className="muted small block">{request.target_partner_id}</span>
                 </th>
-                <td>
-                  {when(request.created_at)}
-                  <span className="muted small block">
-                    by {request.requested_by.email ?? request.requested_by.user_id}
-                  </span>
-                </td>
+                <RequestedCell request={request} />
                 <td className="reason">{request.reason}</td>
                 <td>
                   <ChangeStatusBadge request={request} reader="client" />

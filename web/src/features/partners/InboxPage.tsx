@@ -15,10 +15,10 @@ import {
 import { PageButtons, useCursorPages } from "../../lib/pager";
 import { BusyButton, ErrorMessage, Loading, useDocumentTitle } from "../../lib/ui";
 import { useDecide, useInbox, type ChangeRequest } from "./api";
-import { ChangeStatusBadge } from "./Badges";
+import { ChangeStatusBadge, RequestedCell } from "./Badges";
 import { PartnerGate, PartnerNav } from "./Gate";
 import { PartnerHeading } from "./PartnerHomePage";
-import { NOTE_MAX, when } from "./wording";
+import { NOTE_MAX } from "./wording";
 import "./partners.css";
 
 /**
@@ -89,12 +89,7 @@ function Inbox({ onDone }: { onDone: (message: string | undefined) => void }) {
                     {request.client_id} · from {request.from_partner_id ?? "no partner"}
                   </span>
                 </th>
-                <td>
-                  {when(request.created_at)}
-                  <span className="muted small block">
-                    by {request.requested_by.email ?? request.requested_by.user_id}
-                  </span>
-                </td>
+                <RequestedCell request={request} />
                 <td className="reason">{request.reason}</td>
                 <td>
                   <ChangeStatusBadge request={request} reader="partner" />

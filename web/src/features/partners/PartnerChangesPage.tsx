@@ -4,7 +4,7 @@ import { PageButtons, useCursorPages } from "../../lib/pager";
 import { ErrorMessage, Link, Loading, useDocumentTitle } from "../../lib/ui";
 import { useMe } from "../accounts";
 import { useInbox } from "./api";
-import { ChangeStatusBadge } from "./Badges";
+import { ChangeStatusBadge, RequestedCell } from "./Badges";
 import { partnerSettingsHref } from "./paths";
 import { decidedBy, when } from "./wording";
 import "./partners.css";
@@ -100,12 +100,7 @@ function ChangesTable() {
                     {request.target_partner_name}
                     <span className="muted small block">{request.target_partner_id}</span>
                   </td>
-                  <td>
-                    {when(request.created_at)}
-                    <span className="muted small block">
-                      by {request.requested_by.email ?? request.requested_by.user_id}
-                    </span>
-                  </td>
+                  <RequestedCell request={request} />
                   <td className="reason">{request.reason}</td>
                   <td>
                     <ChangeStatusBadge request={request} reader="client" />

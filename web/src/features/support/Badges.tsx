@@ -5,7 +5,7 @@ import { priorityName, ticketStatus, type Viewer } from "./wording";
 export function StatusBadge({ status, viewer }: { status: string; viewer: Viewer }) {
   const { label, tone, explanation } = ticketStatus(status, viewer);
   return (
-    <Explained explanation={explanation} className={`ticket-status tone-${tone}`}>
+    <Explained explanation={explanation} className={`status-pill tone-${tone}`}>
       {label}
     </Explained>
   );
