@@ -50,7 +50,7 @@ chromium: ## Make sure a Chromium is there for the browser tests (Debian's packa
 	    echo "'.venv/bin/playwright install chromium', or set CHROMIUM=/path/to/chrome." >&2; exit 1; \
 	  fi; }
 
-mail: setup ## The e-mails the running local hub sent (ticket notifications): make mail [TO=<address>] [WAIT=<seconds>]
+mail: setup ## The e-mails the running local hub sent (notifications, Cognito's codes): make mail [TO=<address>] [WAIT=<seconds>]
 	@$(PY) -m local.mail $(if $(TO),--to $(TO)) $(if $(WAIT),--wait $(WAIT))
 
 lock: ## Re-resolve requirements/dev.lock from pyproject.toml (needs the registry)

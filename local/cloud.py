@@ -44,7 +44,10 @@ META_VERIFY_TOKEN = "local-verify-token"  # noqa: S105 - the fixed verify token 
 _POOL_PROPERTIES = (
     "UsernameAttributes",
     "AutoVerifiedAttributes",
+    "UsernameConfiguration",
     "UserAttributeUpdateSettings",
+    "AccountRecoverySetting",
+    "VerificationMessageTemplate",
     "Policies",
     "AdminCreateUserConfig",
     "Schema",
@@ -148,6 +151,7 @@ class _Resolver:
         self._template = template
         self._pseudo = {"AWS::StackName": stack, "AWS::Region": region}
         self.queue_urls: dict[str, str] = {}  # logical id → URL, filled as the queues are created
+        self.user_pool_ids: dict[str, str] = {}  # logical id → pool id, filled as the pool is created
         self._parameters = {name: p.get("Default") for name, p in template["Parameters"].items()} | {"Stage": "local"}
 
     def __call__(self, value: Any) -> Any:
@@ -171,6 +175,8 @@ class _Resolver:
             return LOCAL_BUCKETS[name]
         if resource["Type"] == "AWS::SQS::Queue" and name in self.queue_urls:
             return self.queue_urls[name]
+        if resource["Type"] == "AWS::Cognito::UserPool" and name in self.user_pool_ids:
+            return self.user_pool_ids[name]
         raise ValueError(f"The local cloud cannot resolve a Ref to {name} ({resource['Type']}).")
 
 
@@ -268,13 +274,21 @@ def _function_variables(template: dict[str, Any]) -> dict[str, Any]:
     return {name: values[0] for name, values in seen.items() if all(v == values[0] for v in values)}
 
 
+def create_user_pool(cognito: CognitoIdentityProviderClient, region: str, stack: str = "hub") -> tuple[str, str]:
+    """The template's user pool with its app client and groups, alone (tests of the e-mail change); answers (pool id,
+    app client id)."""
+    template = load_template()
+    return _user_pool(template, _Resolver(template, stack, region), cognito)
+
+
 def _user_pool(template: dict[str, Any], resolve: _Resolver, cognito: CognitoIdentityProviderClient) -> tuple[str, str]:
     """The user pool, its app client and its groups; answers (pool id, app client id)."""
-    (pool,) = resources("AWS::Cognito::UserPool", template).values()
+    ((logical_id, pool),) = resources("AWS::Cognito::UserPool", template).items()
     props = pool["Properties"]
     pool_id = cognito.create_user_pool(
         PoolName=resolve(props["UserPoolName"]), **{key: props[key] for key in _POOL_PROPERTIES if key in props}
     )["UserPool"]["Id"]
+    resolve.user_pool_ids[logical_id] = pool_id
     (app,) = resources("AWS::Cognito::UserPoolClient", template).values()
     props = app["Properties"]
     client_id = cognito.create_user_pool_client(

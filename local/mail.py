@@ -1,5 +1,6 @@
 """`python -m local.mail` (what `make mail` calls): the e-mails the running local hub has sent — ticket notifications
-through SES, which the local cloud keeps instead of delivering — oldest first.
+through SES, and Cognito's codes (a new e-mail address's, a password reset's), which the local cloud keeps instead of
+delivering — oldest first.
 
 `--to` keeps those to one address; `--last N` the latest N; `--wait S` waits up to S seconds for one (the hub mails
 a moment after the change: its outbox, the bus, then the notifications function).

@@ -22,6 +22,22 @@ calls two operations moto 5.2.5 lacks: `GetTokensFromRefreshToken` (to refresh t
   once it is revoked);
 - `RevokeToken` revokes a refresh token: it refreshes no more.
 
+And it sends codes as Cognito does, by e-mail, into the local cloud's SES (what `make mail` lists), worded by the
+pool's `VerificationMessageTemplate`; moto 5.2.5 sends none (a forgotten password's code is an HTTP header):
+
+- `AdminUpdateUserAttributes` of `email` on a pool whose `UserAttributeUpdateSettings` hold e-mail changes until they
+  are verified keeps the old address, and mails a code to the new one (moto changes the address at once);
+- `VerifyUserAttribute` (which moto lacks) takes that code with the user's access token: the new address replaces
+  the old one, verified;
+- `AdminResetUserPassword` and `ForgotPassword` mail a code to the user's address; `ConfirmForgotPassword` takes
+  only that code and a password the pool's policy allows, and signs the user in again (moto took any code and left
+  the user in `RESET_REQUIRED`);
+- a user in `RESET_REQUIRED` who signs in with SRP is told `PasswordResetRequiredException`, as Cognito tells them
+  (Amplify's `RESET_PASSWORD` step);
+- tokens name the user by their username (their `sub`), not by the address they signed in with, as Cognito's do: so
+  `AdminUserGlobalSignOut` by `sub` ends every session, and a session outlives a change of address (moto kept the
+  address, and found no user once it changed).
+
 Only the server side of SRP is here, to check what a real client (Amplify in the browser) computes; the portal itself
 has no protocol code. The other flows (`USER_PASSWORD_AUTH` for `make token`) are moto's own.
 """
@@ -38,9 +54,23 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from moto.cognitoidp.exceptions import NotAuthorizedError, UserNotFoundError
-from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUserPool, cognitoidp_backends
+from moto.cognitoidp.exceptions import (
+    CodeMismatchException,
+    InvalidParameterException,
+    NotAuthorizedError,
+    UserNotFoundError,
+)
+from moto.cognitoidp.models import (
+    CognitoIdpBackend,
+    CognitoIdpUser,
+    CognitoIdpUserPool,
+    UserStatus,
+    cognitoidp_backends,
+)
 from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.exceptions import JsonRESTError
+from moto.ses.models import Message, ses_backends
+from moto.ses.utils import get_random_message_id
 
 N = int(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
@@ -189,6 +219,9 @@ def cognito_for_browsers() -> None:
     ) -> dict[str, Any]:
         if challenge_name == "PASSWORD_VERIFIER":
             moto_session = _check_claim(responses)
+            username, pool = self.sessions[moto_session]
+            if pool._get_user(username).status is UserStatus.RESET_REQUIRED:
+                raise PasswordResetRequired()
             # moto finds the session by the secret block it handed out: hand it the one it knows
             responses = {**responses, "PASSWORD_CLAIM_SECRET_BLOCK": moto_session}
         return respond(self, session, client_id, challenge_name, responses)
@@ -198,6 +231,7 @@ def cognito_for_browsers() -> None:
     CognitoIdpBackend.respond_to_auth_challenge = respond_to_auth_challenge  # type: ignore[method-assign,assignment]
     CognitoIdpResponse.get_tokens_from_refresh_token = _get_tokens_from_refresh_token  # type: ignore[attr-defined]
     CognitoIdpResponse.revoke_token = _revoke_token  # type: ignore[attr-defined]
+    _codes_by_mail()
 
 
 def _get_tokens_from_refresh_token(self: CognitoIdpResponse) -> str:
@@ -218,3 +252,148 @@ def _revoke_token(self: CognitoIdpResponse) -> str:
     if held is not None and held[0] == client_id:
         pool.refresh_tokens[token] = None
     return "{}"
+
+
+class PasswordResetRequired(JsonRESTError):
+    def __init__(self) -> None:
+        super().__init__("PasswordResetRequiredException", "Password reset required for the user")
+
+
+@dataclass(frozen=True)
+class _PendingEmail:
+    email: str
+    code: str
+
+
+_pending: dict[tuple[str, str], _PendingEmail] = {}  # (pool id, username) → the new address waiting for its code
+CODE_MISMATCH = "Invalid verification code provided, please try again."
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def _mail_code(backend: CognitoIdpBackend, pool: CognitoIdpUserPool, to: str, code: str) -> None:
+    """The code as Cognito mails it (the pool's verification message), kept by the local SES."""
+    template = pool.extended_config.get("VerificationMessageTemplate") or {}
+    subject = template.get("EmailSubject") or "Your verification code"
+    body = (template.get("EmailMessage") or "Your verification code is {####}.").replace("{####}", code)
+    ses = ses_backends[backend.account_id][backend.region_name]
+    sender = "no-reply@verificationemail.com"  # Cognito's own sender (the pool sets no SES identity)
+    ses.sent_messages.append(Message(get_random_message_id(), sender, subject, body, {"ToAddresses": [to]}))
+
+
+def _email_update_held(pool: CognitoIdpUserPool) -> bool:
+    settings = pool.extended_config.get("UserAttributeUpdateSettings") or {}
+    return "email" in settings.get("AttributesRequireVerificationBeforeUpdate", [])
+
+
+def _codes_by_mail() -> None:
+    update = CognitoIdpBackend.admin_update_user_attributes
+    reset = CognitoIdpBackend.admin_reset_user_password
+    forgot = CognitoIdpBackend.forgot_password
+
+    @functools.wraps(update)
+    def admin_update_user_attributes(
+        self: CognitoIdpBackend, user_pool_id: str, username: str, attributes: list[dict[str, str]]
+    ) -> None:
+        pool = self.describe_user_pool(user_pool_id)
+        values = {a["Name"]: a.get("Value", "") for a in attributes}
+        user = self.admin_get_user(user_pool_id, username)
+        email = values.get("email")
+        if email is None or values.get("email_verified") == "true" or not _email_update_held(pool):
+            return update(self, user_pool_id, username, attributes)
+        if email == user.attribute_lookup.get("email"):
+            return update(self, user_pool_id, username, [a for a in attributes if a["Name"] != "email"])
+        self._verify_email_is_not_used(user_pool_id, email)
+        update(self, user_pool_id, username, [a for a in attributes if a["Name"] != "email"])
+        code = _new_code()
+        with _lock:
+            _pending[(pool.id, user.username)] = _PendingEmail(email, code)
+        _mail_code(self, pool, email, code)
+        return None
+
+    @functools.wraps(reset)
+    def admin_reset_user_password(self: CognitoIdpBackend, user_pool_id: str, username: str) -> None:
+        reset(self, user_pool_id, username)
+        pool = self.describe_user_pool(user_pool_id)
+        _send_reset_code(self, pool, self.admin_get_user(user_pool_id, username))
+
+    @functools.wraps(forgot)
+    def forgot_password(self: CognitoIdpBackend, client_id: str, username: str) -> tuple[str | None, dict[str, Any]]:
+        _, details = forgot(self, client_id, username)
+        pool = _pool_of(self, client_id)
+        user = pool._get_user(username)
+        if user is not None:
+            _send_reset_code(self, pool, user)
+        return "", details  # moto would hand the code out in a header; Cognito mails it only
+
+    def confirm_forgot_password(
+        self: CognitoIdpBackend, client_id: str, username: str, password: str, confirmation_code: str
+    ) -> None:
+        pool = _pool_of(self, client_id)
+        user = pool._get_user(username)
+        held = user.confirmation_code if user is not None else None
+        if user is None or not held or not hmac.compare_digest(held, confirmation_code):
+            raise CodeMismatchException(CODE_MISMATCH)
+        self._validate_password(pool.id, password)
+        user.password = password
+        user.confirmation_code = None
+        if user.status is UserStatus.RESET_REQUIRED:
+            user.status = UserStatus.CONFIRMED
+
+    made = CognitoIdpUserPool.create_refresh_token
+    sign_out = CognitoIdpUserPool.sign_out
+
+    @functools.wraps(made)
+    def create_refresh_token(self: CognitoIdpUserPool, client_id: str, username: str) -> tuple[str, str]:
+        return made(self, client_id, _username(self, username))
+
+    @functools.wraps(sign_out)
+    def sign_out_everywhere(self: CognitoIdpUserPool, username: str) -> None:
+        sign_out(self, _username(self, username))
+
+    CognitoIdpUserPool.create_refresh_token = create_refresh_token  # type: ignore[method-assign]
+    CognitoIdpUserPool.sign_out = sign_out_everywhere  # type: ignore[method-assign]
+    CognitoIdpBackend.admin_update_user_attributes = admin_update_user_attributes  # type: ignore[method-assign]
+    CognitoIdpBackend.admin_reset_user_password = admin_reset_user_password  # type: ignore[method-assign]
+    CognitoIdpBackend.forgot_password = forgot_password  # type: ignore[method-assign]
+    CognitoIdpBackend.confirm_forgot_password = confirm_forgot_password  # type: ignore[method-assign]
+    CognitoIdpResponse.verify_user_attribute = _verify_user_attribute  # type: ignore[attr-defined]
+
+
+def _username(pool: CognitoIdpUserPool, name: str) -> str:
+    """The username of the user `name` names (by username, or by an alias such as the e-mail)."""
+    user = pool._get_user(name)
+    return user.username if user is not None else name
+
+
+def _send_reset_code(backend: CognitoIdpBackend, pool: CognitoIdpUserPool, user: CognitoIdpUser) -> None:
+    email = user.attribute_lookup.get("email")
+    if email and user.attribute_lookup.get("email_verified") == "true":
+        user.confirmation_code = _new_code()
+        _mail_code(backend, pool, email, user.confirmation_code)
+
+
+def _verify_user_attribute(self: CognitoIdpResponse) -> str:
+    token, name, code = self._get_param("AccessToken"), self._get_param("AttributeName"), self._get_param("Code")
+    for regions in cognitoidp_backends.values():
+        for region, backend in regions.items():
+            for pool in backend.user_pools.values() if region != "global" else ():
+                if token in pool.access_tokens:
+                    _, username = pool.access_tokens[token]
+                    _verify(backend, pool, pool._get_user(username), name, code or "")
+                    return "{}"
+    raise NotAuthorizedError("Invalid Access Token")
+
+
+def _verify(backend: CognitoIdpBackend, pool: CognitoIdpUserPool, user: CognitoIdpUser, name: str, code: str) -> None:
+    if name != "email":
+        raise InvalidParameterException(f"Only email is verified by code here, not {name}.")
+    with _lock:
+        pending = _pending.get((pool.id, user.username))
+        if pending is None or not hmac.compare_digest(pending.code, code):
+            raise CodeMismatchException(CODE_MISMATCH)
+        backend._verify_email_is_not_used(pool.id, pending.email)
+        del _pending[(pool.id, user.username)]
+    user.update_attributes([{"Name": "email", "Value": pending.email}, {"Name": "email_verified", "Value": "true"}])

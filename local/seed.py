@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from hub_accounts.models.me import UserProfile
 from hub_accounts.models.partners import Partner
-from hub_accounts.store.accounts import partner_item, username_item
+from hub_accounts.store.accounts import partner_item, user_item
 from hub_billing.deps import payments
 from hub_billing.models.contracts import Metadata, NumberAddedDetail, NumberDeletedDetail
 from hub_billing.store.billing import BillingStore
@@ -114,7 +115,9 @@ def seed(info: AwsInfo, now: datetime) -> SeedReport:
     cognito: CognitoIdentityProviderClient = info.client("cognito-idp")
     for user in story.USERS:
         subject = _put_user(cognito, info.user_pool_id, user)
-        named = username_item(subject, user.name, updated_at=to_rfc3339(story.SEEDED_AT), version=1)
+        named = user_item(
+            UserProfile(user_id=subject, username=user.name, updated_at=to_rfc3339(story.SEEDED_AT), version=1)
+        )
         dynamodb.put_item(TableName=accounts, Item=aws.to_item(named))
     _seed_tickets(SupportStore(info.tables["SupportTable"], dynamodb), cognito, info.user_pool_id, now)
     return SeedReport(

@@ -45,6 +45,7 @@ from hypothesis import strategies as st
 from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
+from moto.ses.models import ses_backends
 from playwright.sync_api import Browser, Locator, Page, expect
 from schemathesis import APIOperation, Case, CheckContext, CheckFunction, GenerationMode, Response
 from schemathesis.core import NotSet
@@ -104,7 +105,7 @@ from hub_webhooks.app import handler as webhooks_handler
 from hub_webhooks.usecases.notifications import parse_notification, stored_changes
 from hub_webhooks.usecases.publishing import meta_change
 from local import moto_cognito as srp
-from local.cloud import aws_client
+from local.cloud import aws_client, create_user_pool
 from local.functions import LocalLambdaContext, invoke
 from local.gateway import JwtVerifier, Served, build_gateway, serve
 from local.hub import Ports
@@ -118,6 +119,7 @@ from local.template import ROOT, create_tables, http_routes, table_environment, 
 from local.tokens import id_token
 
 if TYPE_CHECKING:
+    import pytest
     from aws_lambda_powertools.utilities.typing import LambdaContext
     from mypy_boto3_dynamodb import DynamoDBClient
 
@@ -1168,6 +1170,24 @@ def who_headers(who: Who) -> dict[str, str]:
     return {"Authorization": f"Bearer {signed_token(claims, key=key)}"}
 
 
+def who_pool() -> str:
+    """A user pool holding every Who's user under its token's `sub`, for the accounts function to find the caller in
+    (the e-mail change): the template's pool names a user by a `sub` it draws itself, so this one takes plain
+    usernames — and holds e-mail changes until they are verified, as the template's does. Answers its id."""
+    srp.cognito_for_browsers()
+    cognito = moto_client("cognito-idp")
+    pool_id: str = cognito.create_user_pool(
+        PoolName="hub-users",
+        AutoVerifiedAttributes=["email"],
+        UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
+    )["UserPool"]["Id"]
+    users = {claims["sub"]: claims["email"] for who in Who if (claims := who_claims(who)) is not None}
+    for sub, email in users.items():
+        attributes = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+        cognito.admin_create_user(UserPoolId=pool_id, Username=sub, UserAttributes=attributes, MessageAction="SUPPRESS")
+    return pool_id
+
+
 class InProcessHub:
     """The hub's HTTP API in this process: the local gateway (its JWT authorizer on an in-memory key, at TOKEN_NOW)
     in front of every function the template routes, on moto, with Meta's and get.chat's sandboxes in process and
@@ -1287,6 +1307,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
         secrets.create_secret(Name=META_APP_SECRET_NAME, SecretString=IN_PROCESS_APP_SECRET)
         secrets.create_secret(Name=META_VERIFY_TOKEN_SECRET_NAME, SecretString=WEBHOOK_VERIFY_TOKEN)
         create_attachments_bucket()
+        os.environ["USER_POOL_ID"] = who_pool()
         meta = InProcessMeta(lambda: NOW)
         getchat_key = "getchat-test-key"
         getchat = TestClient(build_getchat_sandbox(GetChatState(), api_key=getchat_key, clock=lambda: NOW))
@@ -1849,6 +1870,38 @@ def least_request(schema: OpenApiSchema, method: str, path: str, **path_paramete
     return PlainRequest(method, filled, dict(case.query or {}), headers, body)
 
 
+# ---------------------------------------------------------------- the user pool in a test's moto account
+
+
+def user_pool(monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The template's user pool in the test's moto account, mailing its codes as Cognito does (`local.moto_cognito`),
+    named by the functions' `USER_POOL_ID`; answers (pool id, app client id)."""
+    srp.cognito_for_browsers()
+    pool_id, client_id = create_user_pool(moto_client("cognito-idp"), REGION)
+    monkeypatch.setenv("USER_POOL_ID", pool_id)
+    reset_all()
+    return pool_id, client_id
+
+
+def pool_user(pool_id: str, email: str, *, client_id: str | None = None) -> dict[str, str]:
+    """A confirmed user of the pool (the demo password, a verified address); answers its ID token's claims."""
+    cognito = moto_client("cognito-idp")
+    attributes = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+    attributes += [{"Name": "custom:client_id", "Value": client_id}] if client_id else []
+    cognito.admin_create_user(UserPoolId=pool_id, Username=email, UserAttributes=attributes, MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=DEMO_PASSWORD, Permanent=True)
+    user = cognito.admin_get_user(UserPoolId=pool_id, Username=email)
+    sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+    return claims_for(client_id=client_id, sub=sub) | {"email": email}
+
+
+def mailed_codes(to: str) -> list[str]:
+    """The codes mailed to `to` that the test's local SES kept, oldest first."""
+    sent = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
+    found = (re.search(r"\b(\d{6})\b", message.body) for message in sent if to in message.destinations["ToAddresses"])
+    return [code.group(1) for code in found if code]
+
+
 # ---------------------------------------------------------------- SRP sign-in, as a browser's Cognito client does it
 
 
@@ -2269,6 +2322,13 @@ def a_fresh_client(hub: LocalHubUnderTest) -> FreshClient:
         UserPoolId=pool["Id"], Username=client.email, Password=DEMO_PASSWORD, Permanent=True
     )
     return client
+
+
+def mailed_codes_on(hub: LocalHubUnderTest, to: str) -> list[str]:
+    """The codes Cognito mailed to `to` on the running local hub (its local SES), oldest first."""
+    mail = httpx.get(f"{hub.api}/_local/mail", timeout=10).json()["mail"]
+    found = (re.search(r"\b(\d{6})\b", message["body"]) for message in mail if to in message["to"])
+    return [code.group(1) for code in found if code]
 
 
 def a_fresh_phone() -> str:

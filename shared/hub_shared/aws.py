@@ -22,6 +22,7 @@ from hub_shared.settings import get_settings
 from hub_shared.singletons import singleton
 
 if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
     from mypy_boto3_events import EventBridgeClient
@@ -90,6 +91,13 @@ def s3() -> S3Client:
     style: Literal["path", "auto"] = "path" if get_settings().aws_endpoint_url else "auto"
     config = _CONFIG.merge(Config(signature_version="s3v4", s3={"addressing_style": style}))
     client: S3Client = _client("s3", config, variant=style)
+    return client
+
+
+@singleton
+def cognito_idp() -> CognitoIdentityProviderClient:
+    """The user pool's admin API (the accounts service's e-mail change)."""
+    client: CognitoIdentityProviderClient = _client("cognito-idp")
     return client
 
 

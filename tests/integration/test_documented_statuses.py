@@ -69,6 +69,8 @@ FUNDS = "tests/integration/test_billing_funds.py::"
 INSIGHTS = "tests/integration/test_billing_insights.py::"
 NOT_PREPAID = "hub_billing.errors.NotPrepaid"
 NO_ACCOUNT = "hub_shared.errors.NotFound"  # a client user whose client has no account record
+EMAIL = "tests/integration/test_accounts_email.py::"
+GONE_USER = EMAIL + "test_a_user_the_pool_no_longer_has_is_answered_404_and_nothing_changes"
 STRIPE_DOWN = "hub_billing.errors.StripeFailed"
 TICKETS = "tests/integration/test_support_tickets.py::"
 ATTACHMENTS = "tests/integration/test_support_attachments.py::"
@@ -90,6 +92,11 @@ WITNESSES: dict[str, dict[int, str]] = {
     "POST /v1/partner/change-requests/{request_id}/decision": {409: WITHDRAWN},
     "PUT /v1/partner/settings": {409: "hub_shared.errors.StateConflict"},
     "PATCH /v1/me": {404: NO_ACCOUNT, 409: "hub_shared.errors.StateConflict"},
+    "POST /v1/me/email": {404: GONE_USER, 409: EMAIL + "test_another_users_address_is_refused_and_nothing_changes"},
+    "POST /v1/me/email/confirmation": {
+        404: GONE_USER,
+        409: EMAIL + "test_a_confirmation_with_no_change_waiting_is_refused_and_nothing_changes",
+    },
     "GET /v1/activity": {400: "tests/integration/test_accounts_activity.py::test_a_cursor_of_another_feed_is_refused"},
     "GET /v1/me": {404: "tests/integration/test_accounts_me.py::test_client_without_an_account_record_answers_404"},
     "GET /v1/clients": {400: "tests/integration/test_accounts_clients.py::test_a_cursor_of_another_search_is_refused"},
@@ -398,6 +405,7 @@ def test_an_operation_without_input_documents_no_422() -> None:
         ("GET", "/v1/partner/settings"),
         ("GET", "/v1/support/figures"),
         ("POST", "/v1/billing/portal-session"),
+        ("POST", "/v1/me/email/confirmation"),
     ]
     for method, path in without:
         assert 422 not in documented_problems(method, path), f"{method} {path}"

@@ -3,6 +3,7 @@ Depends()."""
 
 from __future__ import annotations
 
+from hub_accounts.integrations.cognito import CognitoUsers
 from hub_accounts.settings import accounts_settings
 from hub_accounts.store.accounts import AccountsStore
 from hub_accounts.store.directory import ClientDirectory
@@ -11,12 +12,17 @@ from hub_shared.pagination import CursorCodec
 from hub_shared.secrets import get_secret
 from hub_shared.singletons import singleton
 
-__all__ = ["accounts_reader", "accounts_store", "client_directory", "cursor_codec"]
+__all__ = ["accounts_reader", "accounts_store", "client_directory", "cognito_users", "cursor_codec"]
 
 
 @singleton
 def accounts_store() -> AccountsStore:
     return AccountsStore()
+
+
+@singleton
+def cognito_users() -> CognitoUsers:
+    return CognitoUsers()
 
 
 @singleton

@@ -91,3 +91,31 @@ class UsernameChanged(DomainEvent):
     previous: str | None = None
     username: str
     actor: Actor
+
+
+class EmailChangeRequested(DomainEvent):
+    """A user asked to sign in with a new address; Cognito sent a code to it (the old address stays until it is
+    confirmed)."""
+
+    SOURCE: ClassVar[str] = SOURCE
+    DETAIL_TYPE: ClassVar[str] = "EmailChangeRequested"
+
+    user_id: str
+    client_id: str | None = None
+    previous: str
+    email: str
+    actor: Actor
+
+
+class EmailChanged(DomainEvent):
+    """A user confirmed their new address: it is their sign-in name now, their sessions were ended and a password
+    reset was started (the code went to the new address)."""
+
+    SOURCE: ClassVar[str] = SOURCE
+    DETAIL_TYPE: ClassVar[str] = "EmailChanged"
+
+    user_id: str
+    client_id: str | None = None
+    previous: str
+    email: str
+    actor: Actor

@@ -21,6 +21,9 @@ class AccountsSettings(Settings):
     status_url: str = Field(
         default="https://status.client-hub.example", description="The portal's Status link (`GET /v1/links`)."
     )
+    user_pool_id: str = Field(
+        default="", description="The Cognito user pool whose users change their sign-in address (`POST /v1/me/email`)."
+    )
     activity_retention_days: int = Field(
         default=400, ge=1, le=3650, description="How long an activity entry is kept (the table's TTL removes it)."
     )

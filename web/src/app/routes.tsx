@@ -34,6 +34,10 @@ export function SignInRoute() {
     const from = (location.state as FromState | null)?.from;
     return <Navigate to={from && from !== "/sign-in" ? from : "/"} replace />;
   }
+  if (state.reason === "emailChanged") {
+    const notice = `Your sign-in address is now ${state.email}. We sent a code to it: enter it with a new password to sign in.`;
+    return <SignInPage notice={notice} resetFor={state.email} />;
+  }
   const notice =
     state.reason === "signedOut"
       ? "You are signed out."

@@ -37,6 +37,11 @@ class Me(BaseModel):
     grants: list[PartnerGrant] = Field(
         default_factory=list, description="What each client granted the caller's partner (partner users)."
     )
+    pending_email: str | None = Field(
+        default=None,
+        description="A new sign-in address waiting for its confirmation code (`POST /v1/me/email`); until it is "
+        "confirmed, `email` stays the sign-in address.",
+    )
 
 
 Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -48,3 +53,34 @@ class MeChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     username: Username = Field(description="The name shown for the user (1–64 characters).", examples=["Anna Admin"])
+
+
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+"""An address as the portal's e-mail fields take it (WHATWG's `type=email`): a local part of the characters RFC 5322
+allows unquoted, at a domain of two or more dot-separated labels."""
+
+EmailAddress = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=EMAIL_PATTERN)
+]
+
+
+class EmailChange(BaseModel):
+    """A new sign-in address for the caller."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailAddress = Field(description="The new address (a code is sent to it).", examples=["anna@acme.example"])
+
+
+class UserProfile(BaseModel):
+    """What the hub keeps of a user beside Cognito: the chosen username and an e-mail change in progress."""
+
+    user_id: str
+    username: str | None = None
+    pending_email: str | None = Field(default=None, description="The new address, until its code is confirmed.")
+    previous_email: str | None = Field(default=None, description="The address the pending change replaces.")
+    updated_at: str | None = None
+    version: int = Field(default=0, description="0: no item yet.")

@@ -10,7 +10,8 @@
 - `ACTIVITY#<client_id>` / `<occurred_at>#<event_id>`: the client's activity feed, written once per event (its key is
   the event's), newest first; `gsi3pk=ACTIVITY#<client_id>#<area>` (`ByKind`) filters it by area; kept
   `ACTIVITY_RETENTION_DAYS` (`expires_at`, the table's TTL);
-- `USER#<user_id>` / `PROFILE`: what a user chose for their account (the username), with its `version`;
+- `USER#<user_id>` / `PROFILE`: what a user chose for their account (the username) and an e-mail change waiting for
+  its code, with its `version`;
 - `OUTBOX#<event_id>`: the outbox (`hub_shared.outbox`).
 
 Each change is written with its events in one transaction, conditional on the version read.
@@ -23,6 +24,7 @@ from typing import Any
 
 from hub_accounts.models.activity import ActivityEntry
 from hub_accounts.models.changes import OPEN_STATUSES, ChangeRequest
+from hub_accounts.models.me import UserProfile
 from hub_accounts.models.partners import Partner, PartnerLink
 from hub_accounts.settings import accounts_settings
 from hub_shared import aws
@@ -56,16 +58,9 @@ def open_change_key(client_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": OPEN_CHANGE}}
 
 
-def username_item(user_id: str, username: str, *, updated_at: str, version: int) -> dict[str, Any]:
-    """A user's username item (plain values, for `aws.to_item`)."""
-    return {
-        "pk": f"USER#{user_id}",
-        "sk": "PROFILE",
-        "user_id": user_id,
-        "username": username,
-        "updated_at": updated_at,
-        "version": version,
-    }
+def user_item(user: UserProfile) -> dict[str, Any]:
+    """A user's profile item (plain values, for `aws.to_item`)."""
+    return {"pk": f"USER#{user.user_id}", "sk": "PROFILE", **user.model_dump(mode="json", exclude_none=True)}
 
 
 def partner_item(partner: Partner) -> dict[str, Any]:
@@ -102,10 +97,10 @@ class AccountsStore(aws.TableStore):
         values = self._get(client_key(client_id))
         return (client_account(values), int(values.get("version", 0))) if values else None
 
-    def username(self, user_id: str) -> tuple[str | None, int]:
-        """The user's username (None: never chosen) and its item's version (0: none)."""
+    def user(self, user_id: str) -> UserProfile:
+        """What the hub keeps of the user (version 0: nothing yet), read consistently."""
         values = self._get({"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "PROFILE"}})
-        return (str(values["username"]), int(values["version"])) if values else (None, 0)
+        return UserProfile.model_validate(values) if values else UserProfile(user_id=user_id)
 
     def partner(self, partner_id: str) -> Partner | None:
         values = self._get(partner_key(partner_id))
@@ -220,12 +215,11 @@ class AccountsStore(aws.TableStore):
         item["version"] = link.version + 1
         return self._written([self._versioned(item, link.version), *self._outbox(events)])
 
-    def save_username(
-        self, user_id: str, username: str, *, version: int, updated_at: str, events: Sequence[DomainEvent]
-    ) -> bool:
-        """The user's username over its item at `version` (0: none yet). False: it changed meanwhile."""
-        item = username_item(user_id, username, updated_at=updated_at, version=version + 1)
-        return self._written([self._versioned(item, version or None), *self._outbox(events)])
+    def save_user(self, user: UserProfile, events: Sequence[DomainEvent]) -> bool:
+        """The user's profile over its item at `user.version` (0: none yet), one version up. False: it changed
+        meanwhile."""
+        item = user_item(user.model_copy(update={"version": user.version + 1}))
+        return self._written([self._versioned(item, user.version or None), *self._outbox(events)])
 
     def save_partner(self, before: Partner | None, after: Partner, events: Sequence[DomainEvent]) -> bool:
         item = partner_item(after.model_copy(update={"version": (before.version if before else 0) + 1}))

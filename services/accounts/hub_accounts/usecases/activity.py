@@ -214,6 +214,15 @@ RENDERERS: dict[str, Renderer] = {
         str(d["user_id"]),
         (_change("username", d.get("previous"), d.get("username")),),
     ),
+    "EmailChangeRequested": lambda d: Rendered(
+        f"Asked to sign in with {d['email']} instead of {d['previous']} (waiting for the code sent to it)",
+        str(d["user_id"]),
+    ),
+    "EmailChanged": lambda d: Rendered(
+        f"Changed a sign-in address to {d['email']}; a password reset was sent to it",
+        str(d["user_id"]),
+        (_change("email", d.get("previous"), d.get("email")),),
+    ),
 }
 
 

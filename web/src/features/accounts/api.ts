@@ -30,6 +30,24 @@ export function useChangeMe() {
   });
 }
 
+/** Ask to sign in with a new address (`POST /v1/me/email`): Cognito mails a code to it. */
+export function useRequestEmailChange() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (email: string) => unwrap(api.POST("/v1/me/email", { body: { email } })),
+    onSuccess: (me) => {
+      queryClient.setQueryData(meKey, me);
+    },
+  });
+}
+
+/** Once the code was verified with Cognito: the new address signs in, after a new password (`POST /v1/me/email/confirmation`). */
+export function useConfirmEmailChange() {
+  const api = useApi();
+  return useMutation({ mutationFn: () => unwrap(api.POST("/v1/me/email/confirmation")) });
+}
+
 /** The clients the caller may act for (`GET /v1/clients`), page after page; `search` is a name prefix or an id. */
 export function useClients(search: string) {
   const api = useApi();

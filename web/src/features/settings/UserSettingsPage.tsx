@@ -4,12 +4,14 @@ import { Button, FieldError, Form, Input, Label, Text, TextField } from "react-a
 import { ApiError } from "../../lib/api";
 import { BusyButton, ErrorMessage, Loading, useDocumentTitle } from "../../lib/ui";
 import { useChangeMe, useMe } from "../accounts";
+import { EmailChange } from "./EmailChange";
 import { USERNAME_MAX, usernameProblem } from "./username";
 
 /**
  * User settings (seed, "How to update email or username": "To update the User Name, just click on Edit and enter the
- * desired name"): the signed-in user's e-mail address (their sign-in name) and the username the portal shows,
- * changed with Edit (`PATCH /v1/me`). Every user's own, whatever their role.
+ * desired name"): the signed-in user's e-mail address (their sign-in name, changed with its confirmation code and a
+ * new password: EmailChange) and the username the portal shows, changed with Edit (`PATCH /v1/me`). Every user's own,
+ * whatever their role.
  */
 export function UserSettingsPage() {
   useDocumentTitle("User settings");
@@ -18,7 +20,7 @@ export function UserSettingsPage() {
   const [saved, setSaved] = useState("");
   if (me.isPending) return <Loading>Loading your account…</Loading>;
   if (me.isError) return <ErrorMessage error={me.error} />;
-  const { email, username } = me.data;
+  const { email, username, pending_email: pending } = me.data;
   return (
     <>
       <h1>User settings</h1>
@@ -26,7 +28,10 @@ export function UserSettingsPage() {
         <h2 id="user-account">Your account</h2>
         <dl className="fields">
           <dt>E-mail</dt>
-          <dd>{email ?? "—"}</dd>
+          <dd>
+            {email ?? "—"}
+            {pending ? <span className="muted"> (changing to {pending}: waiting for its code)</span> : null}
+          </dd>
           <dt>Username</dt>
           <dd>{username ?? <span className="muted">None yet: the portal shows your e-mail address.</span>}</dd>
         </dl>
@@ -50,6 +55,7 @@ export function UserSettingsPage() {
           </Button>
         )}
         <p role="status">{saved}</p>
+        {email ? <EmailChange email={email} pending={pending ?? null} /> : null}
       </section>
     </>
   );

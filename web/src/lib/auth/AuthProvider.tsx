@@ -5,12 +5,15 @@ import { currentUser, onSessionEnded, signIn as authSignIn, signOut as authSignO
 export type AuthState =
   | { status: "loading" }
   | { status: "signedOut"; reason?: "signedOut" | "expired" }
+  | { status: "signedOut"; reason: "emailChanged"; email: string }
   | { status: "signedIn"; user: SignedInUser };
 
 interface AuthContextValue {
   state: AuthState;
   signIn: (email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
+  /** After an e-mail change: the hub ended every session of the user; sign out here too, for a new password. */
+  emailChanged: (email: string) => Promise<void>;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -43,18 +46,26 @@ export function AuthProvider({ children, onSignedOut }: { children: ReactNode; o
   }, []);
 
   // "You are signed out" only once it is true: the tokens are revoked and gone from the browser's storage
-  const signOut = useCallback(async () => {
-    signingOut.current = true;
-    try {
-      await authSignOut();
-    } finally {
-      signingOut.current = false;
-      onSignedOut();
-      setState({ status: "signedOut", reason: "signedOut" });
-    }
-  }, [onSignedOut]);
+  const endSession = useCallback(
+    async (after: AuthState) => {
+      signingOut.current = true;
+      try {
+        await authSignOut();
+      } finally {
+        signingOut.current = false;
+        onSignedOut();
+        setState(after);
+      }
+    },
+    [onSignedOut],
+  );
+  const signOut = useCallback(() => endSession({ status: "signedOut", reason: "signedOut" }), [endSession]);
+  const emailChanged = useCallback(
+    (email: string) => endSession({ status: "signedOut", reason: "emailChanged", email }),
+    [endSession],
+  );
 
-  const value = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
+  const value = useMemo(() => ({ state, signIn, signOut, emailChanged }), [state, signIn, signOut, emailChanged]);
   return <AuthContext value={value}>{children}</AuthContext>;
 }
 

@@ -1,2 +1,11 @@
-export { configureAuth, idToken, SignInRefused } from "./auth";
+export {
+  CodeRefused,
+  configureAuth,
+  confirmEmailCode,
+  idToken,
+  PasswordResetRequired,
+  sendPasswordCode,
+  setPasswordWithCode,
+  SignInRefused,
+} from "./auth";
 export { AuthProvider, useAuth, type AuthState } from "./AuthProvider";
