@@ -16,6 +16,7 @@ os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "hub")
 from aws_lambda_powertools import Logger
 
 from local.hub import HOST, PortBusy, Ports, RunningHub, start_hub
+from local.output import WholeLines
 from local.state import STATE_FILE_VARIABLE
 
 
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    sys.stdout = WholeLines(sys.stdout)  # before any handler holds it: the functions' threads share it
     print("Starting the Client Hub locally …", flush=True)
     log_like_lambda()
     try:

@@ -1,4 +1,5 @@
-"""`local.moto_cognito`: the local Cognito checks SRP sign-ins, refreshes and revokes tokens as Cognito does."""
+"""`local.moto_cognito`: the local Cognito checks SRP sign-ins, refreshes and revokes tokens, and mails its codes (a new
+address's, a password reset's) as Cognito does."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from local.cloud import AwsInfo, provision, start_moto
 from local.moto_cognito import cognito_for_browsers
 from local.seed import seed
 from local.story import DEMO_PASSWORD
-from tests.builders import NOW, srp_sign_in
+from tests.builders import NOW, mailed_codes, srp_sign_in
+
+NEW_PASSWORD = "A-brand-new-Passw0rd"
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +94,93 @@ def test_a_refresh_token_gives_new_tokens_until_it_is_revoked(cloud: AwsInfo) ->
     with pytest.raises(ClientError) as error:
         cognito.get_tokens_from_refresh_token(ClientId=cloud.user_pool_client_id, RefreshToken=refresh)
     assert refused(error) == ("NotAuthorizedException", "Invalid Refresh Token")
+
+
+def a_user(cloud: AwsInfo, email: str) -> None:
+    cognito = cloud.client("cognito-idp")
+    attributes = [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+    cognito.admin_create_user(
+        UserPoolId=cloud.user_pool_id, Username=email, UserAttributes=attributes, MessageAction="SUPPRESS"
+    )
+    cognito.admin_set_user_password(
+        UserPoolId=cloud.user_pool_id, Username=email, Password=DEMO_PASSWORD, Permanent=True
+    )
+
+
+def test_a_reset_password_is_asked_for_at_sign_in_and_set_only_with_the_mailed_code(cloud: AwsInfo) -> None:
+    cognito = cloud.client("cognito-idp")
+    a_user(cloud, "reset@acme.example")
+    cognito.admin_reset_user_password(UserPoolId=cloud.user_pool_id, Username="reset@acme.example")
+
+    with pytest.raises(ClientError) as asked:
+        sign_in(cloud, "reset@acme.example", DEMO_PASSWORD)
+    assert refused(asked) == ("PasswordResetRequiredException", "Password reset required for the user")
+    (code,) = mailed_codes("reset@acme.example")
+    for wrong, password, expected in [
+        ("000000" if code != "000000" else "999999", NEW_PASSWORD, "CodeMismatchException"),
+        (code, "short", "InvalidPasswordException"),
+    ]:
+        with pytest.raises(ClientError) as error:
+            cognito.confirm_forgot_password(
+                ClientId=cloud.user_pool_client_id,
+                Username="reset@acme.example",
+                ConfirmationCode=wrong,
+                Password=password,
+            )
+        assert refused(error)[0] == expected
+    cognito.confirm_forgot_password(
+        ClientId=cloud.user_pool_client_id, Username="reset@acme.example", ConfirmationCode=code, Password=NEW_PASSWORD
+    )
+    assert sign_in(cloud, "reset@acme.example", NEW_PASSWORD)["AuthenticationResult"]["IdToken"]
+    with pytest.raises(ClientError):  # a code serves once
+        cognito.confirm_forgot_password(
+            ClientId=cloud.user_pool_client_id,
+            Username="reset@acme.example",
+            ConfirmationCode=code,
+            Password=DEMO_PASSWORD,
+        )
+
+
+def test_a_forgotten_password_gets_a_mailed_code_and_an_unknown_address_none(cloud: AwsInfo) -> None:
+    cognito = cloud.client("cognito-idp")
+    a_user(cloud, "forgot@acme.example")
+
+    answer = cognito.forgot_password(ClientId=cloud.user_pool_client_id, Username="forgot@acme.example")
+    cognito.forgot_password(ClientId=cloud.user_pool_client_id, Username="nobody@acme.example")
+
+    assert answer["CodeDeliveryDetails"] == {
+        "Destination": "f***@a***",
+        "DeliveryMedium": "EMAIL",
+        "AttributeName": "email",
+    }
+    assert len(mailed_codes("forgot@acme.example")) == 1
+    assert mailed_codes("nobody@acme.example") == []
+
+
+def test_a_new_address_waits_for_its_code_and_sessions_survive_it_until_a_global_sign_out(cloud: AwsInfo) -> None:
+    cognito = cloud.client("cognito-idp")
+    a_user(cloud, "moving@acme.example")
+    session = sign_in(cloud, "moving@acme.example", DEMO_PASSWORD)["AuthenticationResult"]
+    cognito.admin_update_user_attributes(
+        UserPoolId=cloud.user_pool_id,
+        Username="moving@acme.example",
+        UserAttributes=[{"Name": "email", "Value": "moved@acme.example"}],
+    )
+
+    with pytest.raises(ClientError):  # not yet: the old address signs in
+        sign_in(cloud, "moved@acme.example", DEMO_PASSWORD)
+    (code,) = mailed_codes("moved@acme.example")
+    cognito.verify_user_attribute(AccessToken=session["AccessToken"], AttributeName="email", Code=code)
+    renewed = cognito.get_tokens_from_refresh_token(
+        ClientId=cloud.user_pool_client_id, RefreshToken=session["RefreshToken"]
+    )["AuthenticationResult"]
+    assert jwt.decode(renewed["IdToken"], options={"verify_signature": False})["email"] == "moved@acme.example"
+    sub = cognito.get_user(AccessToken=session["AccessToken"])["Username"]
+    cognito.admin_user_global_sign_out(UserPoolId=cloud.user_pool_id, Username=sub)
+    with pytest.raises(ClientError) as ended:
+        cognito.get_tokens_from_refresh_token(ClientId=cloud.user_pool_client_id, RefreshToken=session["RefreshToken"])
+    assert refused(ended) == ("NotAuthorizedException", "Invalid Refresh Token")
+    assert sign_in(cloud, "moved@acme.example", DEMO_PASSWORD)["AuthenticationResult"]["IdToken"]
 
 
 def test_applying_the_fix_twice_changes_nothing() -> None:
