@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 from playwright.sync_api import Page, expect
 
+from local.story import DEMO_PASSWORD
 from tests.builders import RecordingHub, a_fresh_client, hub_call, hub_json, mailed_codes_on, screen, sign_in
 
 ANNA = "anna@acme.example"
@@ -75,6 +76,13 @@ def test_a_user_changes_the_sign_in_address_with_its_code_then_chooses_a_new_pas
     expect(page.get_by_role("heading", name="Choose a new password", level=1)).to_be_visible()
     expect(page.get_by_role("status")).to_have_text(
         f"Your sign-in address is now {new}. We sent a code to it: enter it with a new password to sign in."
+    )
+    page.get_by_role("button", name="Back to sign-in").click()  # and come back the way a returning user does
+    page.get_by_label("Email").fill(new)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Your password must be changed before you sign in: we sent a code to your e-mail address."
     )
     _, reset_code = mailed_codes_on(hub, new)
     page.get_by_role("textbox", name="Code").fill(reset_code)
