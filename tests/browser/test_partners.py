@@ -169,7 +169,7 @@ def test_a_client_moves_to_another_partner_which_declines_then_accepts_in_its_in
         expect(bluewave_clients.get_by_role("row", name=re.compile("Globex"))).to_be_visible()
         expect(bluewave_clients.get_by_role("row", name=re.compile("Initech Inc"))).to_have_count(0)
 
-        activity_of(hub, "initech", "Moved from bluewave to Northwind Digital")
+        activity_of(hub, "initech", "Moved from Bluewave Software to Northwind Digital")
         menu(page).get_by_role("link", name="Activity").click()
         the_move_in_the_activity(page, note)
 
@@ -200,8 +200,8 @@ def the_move_in_the_activity(page: Page, note: str) -> None:
     by_nina = "nina@northwind.example for the partner northwind"
     expect(feed_row(page, "Northwind Digital accepted the partner change request")).to_contain_text(by_nina)
     expect(feed_row(page, f"Northwind Digital declined the partner change request: {note}")).to_contain_text(by_nina)
-    expect(feed_row(page, "Asked to move from bluewave to Northwind Digital")).to_contain_text(INITECH_USER)
-    expect(feed_row(page, "Moved from bluewave to Northwind Digital")).to_contain_text("the hub")
+    expect(feed_row(page, "Asked to move from Bluewave Software to Northwind Digital")).to_contain_text(INITECH_USER)
+    expect(feed_row(page, "Moved from Bluewave Software to Northwind Digital")).to_contain_text("the hub")
 
 
 def test_a_partner_lists_its_clients_exports_them_and_turns_auto_approval_off_and_on(
@@ -261,7 +261,7 @@ def test_a_support_agent_reads_every_clients_partner_change_requests_and_opens_t
         client = row.get_by_role("rowheader")
         expect(client.get_by_role("link", name="Initech Inc")).to_be_visible()
         expect(client).to_contain_text("initech")
-        expect(row).to_contain_text("bluewave → Northwind Digital")
+        expect(row).to_contain_text("Bluewave Software → Northwind Digital")
         expect(row).to_contain_text(f"by {INITECH_USER}")
         expect(row).to_contain_text("Pending")
         decide = re.compile("Accept|Decline|Withdraw")

@@ -225,12 +225,13 @@ def test_every_event_of_the_catalogue_that_names_a_client_has_its_own_line() -> 
         assert entry is not None and entry.summary and entry.kind == model.DETAIL_TYPE, model.DETAIL_TYPE
 
 
-def test_a_partner_change_reads_with_the_new_partners_name() -> None:
+def test_a_partner_change_reads_with_both_partners_names() -> None:
     completed = PartnerChangeCompleted(
         metadata=at(0),
         request_id="pcr_" + "ac" * 12,
         client_id="acme",
         from_partner_id="bluewave",
+        from_partner_name="Bluewave Software",
         target_partner_id="northwind",
         target_partner_name="Northwind Digital",
         status=ChangeStatus.COMPLETED,
@@ -240,4 +241,7 @@ def test_a_partner_change_reads_with_the_new_partners_name() -> None:
     entry = entry_of(eventbridge_event(completed))
 
     assert entry is not None
-    assert (entry.summary, entry.by) == ("Moved from bluewave to Northwind Digital, with every number", "the hub")
+    assert (entry.summary, entry.by) == (
+        "Moved from Bluewave Software to Northwind Digital, with every number",
+        "the hub",
+    )

@@ -254,12 +254,13 @@ def test_a_partner_turns_auto_approval_on(world: AwsWorld) -> None:
 
 def test_a_change_is_asked_accepted_by_the_target_and_completed_with_every_number(world: AwsWorld) -> None:
     status, asked = ask("acme", CLIENT_ACME, "northwind", "Northwind builds our shop integration.")
-    assert (status, asked["status"], asked["from_partner_id"], asked["target_partner_name"]) == (
+    assert (status, asked["status"], asked["from_partner_id"], asked["from_partner_name"]) == (
         201,
         "pending",
         "bluewave",
-        "Northwind Digital",
+        "Bluewave Software",
     )
+    assert asked["target_partner_name"] == "Northwind Digital"
     inbox = accounts_call("GET", "/v1/partner/change-requests", NORTHWIND)[1]["items"]
     assert [r["request_id"] for r in inbox] == [asked["request_id"]]
     assert accounts_call("GET", "/v1/partner/change-requests", PARTNER)[1]["items"] == []
@@ -276,7 +277,11 @@ def test_a_change_is_asked_accepted_by_the_target_and_completed_with_every_numbe
     assert [c["client_id"] for c in accounts_call("GET", "/v1/partner/clients", PARTNER)[1]["items"]] == ["globex"]
     assert [c["client_id"] for c in accounts_call("GET", "/v1/partner/clients", NORTHWIND)[1]["items"]] == ["acme"]
     (completed,) = outbox_events(world.table_items(ACCOUNTS), "PartnerChangeCompleted")
-    assert (completed["from_partner_id"], completed["target_partner_id"]) == ("bluewave", "northwind")
+    assert (completed["from_partner_id"], completed["from_partner_name"], completed["target_partner_id"]) == (
+        "bluewave",
+        "Bluewave Software",
+        "northwind",
+    )
 
 
 def test_the_old_partner_loses_the_clients_numbers_at_once(world: AwsWorld) -> None:

@@ -35,6 +35,7 @@ class _ChangeRequestEvent(DomainEvent):
     request_id: str
     client_id: str
     from_partner_id: str | None
+    from_partner_name: str | None = Field(default=None, description="The client's partner's name, when known.")
     target_partner_id: str
     target_partner_name: str
     status: ChangeStatus

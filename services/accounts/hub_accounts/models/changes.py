@@ -41,6 +41,7 @@ class ChangeRequest(BaseModel):
     client_id: str
     client_name: str
     from_partner_id: str | None = Field(default=None, description="The client's partner when it asked.")
+    from_partner_name: str | None = Field(default=None, description="That partner's name, when the hub knows it.")
     target_partner_id: str
     target_partner_name: str
     reason: str
@@ -79,6 +80,7 @@ class ChangeRequestView(BaseModel):
     client_id: str
     client_name: str
     from_partner_id: str | None
+    from_partner_name: str | None = Field(default=None, description="The client's partner's name, when known.")
     target_partner_id: str
     target_partner_name: str
     reason: str

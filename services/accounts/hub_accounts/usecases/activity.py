@@ -99,7 +99,7 @@ def _partner_change(verb: str) -> Renderer:
     def render(detail: Detail) -> Rendered:
         target = detail.get("target_partner_name") or detail["target_partner_id"]
         change = (_change("status", None, detail.get("status")),)
-        source = detail.get("from_partner_id") or "no partner"
+        source = detail.get("from_partner_name") or detail.get("from_partner_id") or "no partner"
         return Rendered(verb.format(target=target, source=source), str(detail["target_partner_id"]), change)
 
     return render

@@ -80,11 +80,17 @@ def _event_fields(request: ChangeRequest, now: datetime, actor: Actor | None) ->
         "request_id": request.request_id,
         "client_id": request.client_id,
         "from_partner_id": request.from_partner_id,
+        "from_partner_name": request.from_partner_name,
         "target_partner_id": request.target_partner_id,
         "target_partner_name": request.target_partner_name,
         "status": request.status,
         "actor": actor,
     }
+
+
+def _name_of(partner_id: str | None, store: ChangeStore) -> str | None:
+    partner = store.partner(partner_id) if partner_id else None
+    return partner.name if partner else None
 
 
 def request_change(
@@ -112,6 +118,7 @@ def request_change(
         client_id=client_id,
         client_name=account.name,
         from_partner_id=account.partner_id,
+        from_partner_name=_name_of(account.partner_id, store),
         target_partner_id=target.partner_id,
         target_partner_name=target.name,
         reason=body.reason,
@@ -193,10 +200,12 @@ def complete(client_id: str, request_id: str, *, store: ChangeStore, now: dateti
             return None
         profile, version = found
         old_link = store.link(profile.partner_id, profile.client_id) if profile.partner_id else None
+        moved = profile.partner_id != before.from_partner_id  # another change completed since it was asked
         after = before.model_copy(
             update={
                 "status": ChangeStatus.COMPLETED,
                 "from_partner_id": profile.partner_id,
+                "from_partner_name": _name_of(profile.partner_id, store) if moved else before.from_partner_name,
                 "completed_at": now,
                 "updated_at": now,
                 "version": before.version + 1,

@@ -86,7 +86,7 @@ function Inbox({ onDone }: { onDone: (message: string | undefined) => void }) {
                 <th scope="row">
                   {request.client_name}
                   <span className="muted small block">
-                    {request.client_id} · from {request.from_partner_id ?? "no partner"}
+                    {request.client_id} · from {request.from_partner_name ?? request.from_partner_id ?? "no partner"}
                   </span>
                 </th>
                 <RequestedCell request={request} />

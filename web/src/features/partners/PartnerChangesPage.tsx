@@ -96,8 +96,8 @@ function ChangesTable() {
                     <span className="muted small block">{request.client_id}</span>
                   </th>
                   <td>
-                    {request.from_partner_id ?? <span className="muted">no partner</span>} →{" "}
-                    {request.target_partner_name}
+                    {request.from_partner_name ?? request.from_partner_id ?? <span className="muted">no partner</span>}{" "}
+                    → {request.target_partner_name}
                     <span className="muted small block">{request.target_partner_id}</span>
                   </td>
                   <RequestedCell request={request} />
