@@ -364,8 +364,21 @@ def test_a_signed_body_of_another_object_is_unprocessable(world: AwsWorld) -> No
         ),
         (webhook_notification({"id": "1", "changes": [{"value": {}}]}), ["body.entry[0].changes[0].field"]),
         (webhook_notification({"id": "1", "time": "yesterday", "changes": []}), ["body.entry[0].time"]),
+        (webhook_notification({"id": "1", "time": True, "changes": []}), ["body.entry[0].time"]),
+        (webhook_notification({"id": "1", "time": "1760000000", "changes": []}), ["body.entry[0].time"]),
+        (webhook_notification({"id": "1", "time": 1760000000.5, "changes": []}), ["body.entry[0].time"]),
     ],
-    ids=["array", "no-entry", "no-waba-id", "value-not-object", "no-field", "time-not-a-number"],
+    ids=[
+        "array",
+        "no-entry",
+        "no-waba-id",
+        "value-not-object",
+        "no-field",
+        "time-not-a-number",
+        "time-a-boolean",
+        "time-in-a-string",
+        "time-a-fraction",
+    ],
 )
 def test_a_signed_body_that_is_not_meta_envelope_is_unprocessable_with_each_field(
     world: AwsWorld, body: Any, fields: list[str]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 
 class _Envelope(BaseModel):
@@ -22,7 +22,9 @@ class NotificationChange(_Envelope):
 
 class NotificationEntry(_Envelope):
     id: str = Field(min_length=1, description="The WABA id (for `partner_solutions`, the business portfolio id).")
-    time: int = Field(default=0, ge=0, description="Unix seconds; Meta sends none for `messages` (then 0).")
+    time: StrictInt = Field(
+        default=0, ge=0, description="Unix seconds, a JSON integer; Meta sends none for `messages` (then 0)."
+    )
     changes: list[NotificationChange]
 
 
