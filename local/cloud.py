@@ -16,6 +16,7 @@ import logging
 import re
 import secrets
 import string
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -91,12 +92,24 @@ def start_moto(port: int = 0) -> MotoHandle:
     return MotoHandle(server=server, endpoint=endpoint)
 
 
+_clients: dict[tuple[str, str, str], Any] = {}
+_clients_made = threading.Lock()
+
+
 def aws_client(service: str, endpoint: str, region: str) -> Any:
-    """A boto3 client of `service` on the local cloud (a session of its own: safe in any thread)."""
-    session = boto3.session.Session(
-        aws_access_key_id=LOCAL_ACCESS_KEY_ID, aws_secret_access_key=LOCAL_SECRET_ACCESS_KEY, region_name=region
-    )
-    return session.client(service, endpoint_url=endpoint)  # type: ignore[call-overload]
+    """The process's boto3 client of `service` on the local cloud at `endpoint`: made once (a client costs a session
+    and its service model, a fifth of a second; the hub's relays, bus and queues and every `make token` made their
+    own), under a lock since sessions are not thread-safe; a client is, so every thread shares it."""
+    key = (service, endpoint, region)
+    with _clients_made:
+        if key not in _clients:
+            session = boto3.session.Session(
+                aws_access_key_id=LOCAL_ACCESS_KEY_ID,
+                aws_secret_access_key=LOCAL_SECRET_ACCESS_KEY,
+                region_name=region,
+            )
+            _clients[key] = session.client(service, endpoint_url=endpoint)  # type: ignore[call-overload]
+        return _clients[key]
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,10 @@
 The portal (`local.portal`): given one, the gateway serves its built files at `/` (a deep link such as `/numbers`
 answers the app's `index.html`) and its settings at `/config.json`; the API keeps `/v1` and `/webhooks`.
 
-Local only: `GET /openapi.json` (the document passed in) and Swagger UI at `GET /docs`. The page is Powertools'
-own (`generate_swagger_html`, the one its `enable_swagger()` serves) with the swagger-ui bundle and stylesheet
-Powertools ships in its package, served from `/docs/…`: it works without any network. Extra local routes
-(`admin`) are mounted under `/_local`.
+Local only: `GET /openapi.json` (the document passed in, built on the first request) and Swagger UI at `GET /docs`.
+The page is Powertools' own (`generate_swagger_html`, the one its `enable_swagger()` serves) with the swagger-ui
+bundle and stylesheet Powertools ships in its package, served from `/docs/…`: it works without any network. Extra
+local routes (`admin`) are mounted under `/_local`.
 
 `serve()` runs the app with uvicorn in a background thread.
 """
@@ -39,6 +39,7 @@ Powertools ships in its package, served from `/docs/…`: it works without any n
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 import re
@@ -402,7 +403,7 @@ def build_gateway(
     routes: Sequence[HttpRoute],
     invoke: Invoker,
     verifier: JwtVerifier,
-    openapi: dict[str, Any],
+    openapi: Callable[[], dict[str, Any]],
     stage: str = "$default",
     admin: Router | Sequence[BaseRoute] | None = None,
     cors: Cors | None = None,
@@ -412,14 +413,15 @@ def build_gateway(
     """The local HTTP API: `routes` invoking functions through `invoke`, plus /openapi.json, /docs and /_local; with
     `portal`, the built portal at `/` (every GET outside `/v1` and `/webhooks`) and its `/config.json`."""
     cors = cors or template_cors()
-    spec = json.dumps(openapi).replace("</", "<\\/")
+    document = functools.cache(openapi)  # two seconds to build from every route: not before someone asks
 
     def openapi_json(request: Request) -> Response:
-        return JSONResponse(openapi)
+        return JSONResponse(document())
 
     def docs(request: Request) -> Response:
         if request.query_params.get("format") == "json":
-            return JSONResponse(openapi)
+            return JSONResponse(document())
+        spec = json.dumps(document()).replace("</", "<\\/")
         page = swagger_ui.generate_swagger_html(
             spec, f"/docs/{SWAGGER_JS}", f"/docs/{SWAGGER_CSS}", "/docs", None, persist_authorization=True
         )

@@ -238,7 +238,7 @@ def start_hub(
         routes=http_routes(template),
         invoke=invoke,
         verifier=verifier,
-        openapi=build_schema(),
+        openapi=build_schema,
         admin=hub.admin_routes(),
         portal=hub.portal,
     )

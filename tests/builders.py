@@ -1341,7 +1341,7 @@ def in_process_hub() -> Iterator[InProcessHub]:
             clock=lambda: TOKEN_NOW,
             keys=InMemoryJwks(jwks()),
         )
-        gateway = build_gateway(routes=http_routes(), invoke=invoke, verifier=verifier, openapi=EMPTY_OPENAPI)
+        gateway = build_gateway(routes=http_routes(), invoke=invoke, verifier=verifier, openapi=lambda: EMPTY_OPENAPI)
         try:
             with TestClient(gateway, raise_server_exceptions=False) as client:
                 hub = InProcessHub(AwsWorld(dynamodb=dynamodb), meta, client)

@@ -36,7 +36,7 @@ def gateway(invoker: Any) -> Starlette:
         clock=lambda: TOKEN_NOW,
         keys=InMemoryJwks(jwks()),
     )
-    return build_gateway(routes=http_routes(), invoke=invoker, verifier=verifier, openapi=EMPTY_OPENAPI)
+    return build_gateway(routes=http_routes(), invoke=invoker, verifier=verifier, openapi=lambda: EMPTY_OPENAPI)
 
 
 @pytest.fixture

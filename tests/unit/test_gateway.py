@@ -81,7 +81,12 @@ def make_client(invoker: RecordingInvoker, keys: InMemoryJwks) -> Iterator[Calla
             "https://jwks.invalid/.well-known/jwks.json", ISSUER, APP_CLIENT_ID, clock=lambda: TOKEN_NOW, keys=keys
         )
         app = build_gateway(
-            routes=ROUTES, invoke=invoker, verifier=verifier, openapi=EMPTY_OPENAPI, clock=lambda: TOKEN_NOW, **options
+            routes=ROUTES,
+            invoke=invoker,
+            verifier=verifier,
+            openapi=lambda: EMPTY_OPENAPI,
+            clock=lambda: TOKEN_NOW,
+            **options,
         )
         client = TestClient(app, client=(SOURCE_IP, 41000))
         clients.append(client)
