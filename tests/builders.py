@@ -1975,7 +1975,7 @@ def menu(page: Page) -> Locator:
 
 @contextlib.contextmanager
 def another_page(browser: Browser, hub: LocalHubUnderTest) -> Iterator[Page]:
-    """A second person's browser (a context of its own, as the `page` fixture's), beside the test's page."""
+    """A person's browser, a context of its own: the `page` fixture's, or a second person's beside it."""
     context = browser.new_context(base_url=hub.api, viewport={"width": 1280, "height": 800}, locale="en-US")
     context.set_default_timeout(BROWSER_TIMEOUT_MS)
     try:

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from local.portal import DIST
-from tests.builders import BROWSER_TIMEOUT_MS, RecordingHub, SecretLedger, chromium, start_local_hub
+from tests.builders import BROWSER_TIMEOUT_MS, RecordingHub, SecretLedger, another_page, chromium, start_local_hub
 
 
 @pytest.fixture(scope="session")
@@ -40,9 +40,5 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, hub: RecordingHub) -> Iterator[Page]:
-    context = browser.new_context(base_url=hub.api, viewport={"width": 1280, "height": 800}, locale="en-US")
-    context.set_default_timeout(BROWSER_TIMEOUT_MS)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with another_page(browser, hub) as first:
+        yield first

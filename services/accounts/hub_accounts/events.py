@@ -94,29 +94,25 @@ class UsernameChanged(DomainEvent):
     actor: Actor
 
 
-class EmailChangeRequested(DomainEvent):
+class _EmailEvent(DomainEvent):
+    SOURCE: ClassVar[str] = SOURCE
+
+    user_id: str
+    client_id: str | None = None
+    previous: str
+    email: str
+    actor: Actor
+
+
+class EmailChangeRequested(_EmailEvent):
     """A user asked to sign in with a new address; Cognito sent a code to it (the old address stays until it is
     confirmed)."""
 
-    SOURCE: ClassVar[str] = SOURCE
     DETAIL_TYPE: ClassVar[str] = "EmailChangeRequested"
 
-    user_id: str
-    client_id: str | None = None
-    previous: str
-    email: str
-    actor: Actor
 
-
-class EmailChanged(DomainEvent):
+class EmailChanged(_EmailEvent):
     """A user confirmed their new address: it is their sign-in name now, their sessions were ended and a password
     reset was started (the code went to the new address)."""
 
-    SOURCE: ClassVar[str] = SOURCE
     DETAIL_TYPE: ClassVar[str] = "EmailChanged"
-
-    user_id: str
-    client_id: str | None = None
-    previous: str
-    email: str
-    actor: Actor

@@ -69,6 +69,17 @@ function text(form: FormData, name: string): string {
   return typeof value === "string" ? value : "";
 }
 
+/** The address the user signs in with (the sign-in and "forgot your password" forms). */
+function EmailField() {
+  return (
+    <TextField name="email" type="email" autoComplete="username" isRequired className="field">
+      <Label>Email</Label>
+      <Input />
+      <FieldError className="field-error" />
+    </TextField>
+  );
+}
+
 function Refusal({ title, message }: { title: string; message: string | null }) {
   if (!message) return null;
   return (
@@ -100,11 +111,7 @@ function SignInForm({ onResetRequired, onForgot }: { onResetRequired: (email: st
 
   return (
     <Form onSubmit={(event) => void submit(event)} className="form">
-      <TextField name="email" type="email" autoComplete="username" isRequired className="field">
-        <Label>Email</Label>
-        <Input />
-        <FieldError className="field-error" />
-      </TextField>
+      <EmailField />
       <TextField name="password" type="password" autoComplete="current-password" isRequired className="field">
         <Label>Password</Label>
         <Input />
@@ -144,11 +151,7 @@ function ForgotForm({ onSent, onBack }: { onSent: (email: string) => void; onBac
   return (
     <Form onSubmit={(event) => void submit(event)} className="form">
       <p>Enter the address you sign in with: we mail you a code to choose a new password with.</p>
-      <TextField name="email" type="email" autoComplete="username" isRequired className="field">
-        <Label>Email</Label>
-        <Input />
-        <FieldError className="field-error" />
-      </TextField>
+      <EmailField />
       <Refusal title="No code sent" message={refusal} />
       <div className="form-actions">
         <BusyButton type="submit" className="button primary" isBusy={pending} busyLabel="Sending…">
