@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from hub_shared.model import HubModel
 
 EXTENSION = "x-hub-access"
 ANY_PARTNER = "*"
 
 
-class AccessRule(BaseModel):
+class AccessRule(HubModel):
     """Who may call an operation (every one needs a Cognito ID token, except `public` ones)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-import boto3
-from boto3.dynamodb.table import BatchWriter
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.session import Session
 
+from hub_shared.attribute_values import deserialize, serialize
 from hub_shared.settings import get_settings
 from hub_shared.singletons import singleton
 
@@ -34,6 +33,10 @@ BATCH_GET_LIMIT = 100
 """Keys per BatchGetItem call (DynamoDB's limit)."""
 BATCH_GET_ROUNDS = 10
 """BatchGetItem calls for one batch of keys before keys DynamoDB keeps leaving unprocessed are an error."""
+BATCH_WRITE_LIMIT = 25
+"""Puts and deletes per BatchWriteItem call (DynamoDB's limit)."""
+BATCH_WRITE_ROUNDS = 10
+"""BatchWriteItem calls for one batch of writes before writes DynamoDB keeps leaving unprocessed are an error."""
 
 Write = dict[str, Any]
 """One TransactWriteItems element: `{"Put": {...}}`, `{"Update": {...}}`, `{"Delete": {...}}` or
@@ -43,8 +46,9 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeou
 
 
 @singleton
-def _session() -> boto3.session.Session:
-    return boto3.session.Session(region_name=get_settings().aws_region)
+def _session() -> Session:
+    """botocore's session: boto3 adds nothing the hub's clients use, and importing it costs s3transfer too."""
+    return Session()
 
 
 _made: dict[tuple[str, str, str | None, str], Any] = {}
@@ -56,7 +60,9 @@ def _client(service: str, config: Config = _CONFIG, variant: str = "") -> Any:
     settings = get_settings()
     key = (service, settings.aws_region, settings.aws_endpoint_url, variant)
     if key not in _made:
-        _made[key] = _session().client(service, endpoint_url=settings.aws_endpoint_url, config=config)  # type: ignore[call-overload]
+        _made[key] = _session().create_client(
+            service, region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url, config=config
+        )
     return _made[key]
 
 
@@ -107,17 +113,13 @@ def sesv2() -> Any:
     return _client("sesv2")
 
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
 def to_item(values: dict[str, Any]) -> dict[str, Any]:
     """A plain dict → DynamoDB attribute values (None values are left out)."""
-    return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
+    return {k: serialize(v) for k, v in values.items() if v is not None}
 
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+    return {k: deserialize(v) for k, v in item.items()}
 
 
 def failed_conditions(error: ClientError) -> frozenset[int]:
@@ -156,6 +158,10 @@ class UnprocessedReads(Exception):
     """BatchGetItem kept leaving keys unprocessed (DynamoDB throttling)."""
 
 
+class UnprocessedWrites(Exception):
+    """BatchWriteItem kept leaving writes unprocessed (DynamoDB throttling)."""
+
+
 def batch_get(
     client: DynamoDBClient,
     table: str,
@@ -183,18 +189,24 @@ def batch_get(
 def batch_write(
     client: DynamoDBClient, table: str, *, puts: Iterable[dict[str, Any]] = (), deletes: Iterable[dict[str, Any]] = ()
 ) -> int:
-    """Items put and keys deleted (DynamoDB's attribute values) with BatchWriteItem, 25 a request, through boto3's
-    BatchWriter (which sends again what DynamoDB leaves unprocessed); answers how many writes were made. Not a
-    transaction: for mirrors that a later write repairs, never for a change and its event."""
-    written = 0
-    with BatchWriter(table, client) as writer:
-        for item in puts:
-            writer.put_item(Item=item)
-            written += 1
-        for key in deletes:
-            writer.delete_item(Key=key)
-            written += 1
-    return written
+    """Items put and keys deleted (DynamoDB's attribute values) with BatchWriteItem, BATCH_WRITE_LIMIT a request; the
+    writes DynamoDB leaves unprocessed are sent again, `BATCH_WRITE_ROUNDS` times at most, then UnprocessedWrites is
+    raised. Answers how many writes were made. Not a transaction: for mirrors that a later write repairs, never for a
+    change and its event."""
+    requests: list[Any] = [{"PutRequest": {"Item": item}} for item in puts]
+    requests += [{"DeleteRequest": {"Key": key}} for key in deletes]
+    for start in range(0, len(requests), BATCH_WRITE_LIMIT):
+        batch = requests[start : start + BATCH_WRITE_LIMIT]
+        for _ in range(BATCH_WRITE_ROUNDS):
+            answer = client.batch_write_item(RequestItems={table: batch})
+            batch = list(answer.get("UnprocessedItems", {}).get(table, []))
+            if not batch:
+                break
+        else:
+            raise UnprocessedWrites(
+                f"{len(batch)} writes to {table} stayed unprocessed after {BATCH_WRITE_ROUNDS} tries"
+            )
+    return len(requests)
 
 
 def write_all(client: DynamoDBClient, writes: Sequence[Write]) -> frozenset[int]:

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_shared import aws
 from hub_shared.auth import Principal, Role
 from hub_shared.clock import UtcDateTime, utc_now
+from hub_shared.model import HubModel
 from hub_shared.observability import correlation_id
 from hub_shared.settings import get_settings
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 MAX_ENTRIES_PER_PUT = 10
 
 
-class EventMetadata(BaseModel):
+class EventMetadata(HubModel):
     model_config = ConfigDict(frozen=True)
 
     event_id: str = Field(
@@ -44,7 +45,7 @@ class EventMetadata(BaseModel):
         return cls(occurred_at=occurred_at)
 
 
-class Actor(BaseModel):
+class Actor(HubModel):
     """Who made a change: the user, their role and the partner they act for (an activity feed shows it)."""
 
     model_config = ConfigDict(frozen=True)
@@ -61,7 +62,7 @@ class Actor(BaseModel):
         )
 
 
-class DomainEvent(BaseModel):
+class DomainEvent(HubModel):
     """Base of every event's `detail`."""
 
     model_config = ConfigDict(frozen=True)

@@ -36,18 +36,23 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Protocol
 
-import httpx
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from hub_shared.deadline import Deadline, DeadlineReached
 from hub_shared.errors import HubError, QuotaExceeded, UpstreamError, UpstreamRejected, UpstreamUnavailable
+from hub_shared.http_clients import http_client
+from hub_shared.model import HubModel
 from hub_shared.secrets import get_secret
 from hub_shared.settings import Settings, get_settings
 from hub_shared.singletons import singleton
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = "client-hub/1.0.0"
 THROTTLING_CODES = frozenset({4, 80007, 80008, 130429})
@@ -58,8 +63,15 @@ DEFAULT_RETRY_AFTER_SECONDS = 60
 """What the hub's callers are told to wait when Meta throttles without saying for how long."""
 MIN_ATTEMPT_SECONDS = 1.0
 """Under a deadline, the least time an attempt is started with: less would time out before Meta's usual answer."""
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-"""Transport errors raised before any byte of the request left: Meta cannot have seen it (httpx's hierarchy)."""
+
+
+def _sent_nothing(error: Exception) -> bool:
+    """Whether `error` is a transport error raised before any byte of the request left: Meta cannot have seen it
+    (httpx's hierarchy)."""
+    import httpx  # noqa: PLC0415 - loaded by the client that raised it (hub_shared.http_clients)
+
+    return isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
 
 _TOKEN_PATTERN = re.compile(r"EAA[A-Za-z0-9]+")
 _REDACTED = "[redacted]"
@@ -162,11 +174,11 @@ class Graph(Protocol):
     def upload(self, session: str, content: bytes, *, offset: int = 0) -> dict[str, Any]: ...
 
 
-class _ErrorData(BaseModel):
+class _ErrorData(HubModel):
     details: str | None = None
 
 
-class _ErrorBody(BaseModel):
+class _ErrorBody(HubModel):
     message: str = ""
     type: str | None = None
     code: int
@@ -178,11 +190,11 @@ class _ErrorBody(BaseModel):
     fbtrace_id: str | None = None
 
 
-class _Envelope(BaseModel):
+class _Envelope(HubModel):
     error: _ErrorBody
 
 
-class _Usage(BaseModel):
+class _Usage(HubModel):
     call_count: float = 0
     total_cputime: float = 0
     total_time: float = 0
@@ -194,7 +206,10 @@ class _Usage(BaseModel):
         return max(self.call_count, self.total_cputime, self.total_time)
 
 
-_business_usage = TypeAdapter(dict[str, list[_Usage]])
+@cache
+def _business_usage() -> TypeAdapter[dict[str, list[_Usage]]]:
+    """The `X-Business-Use-Case-Usage` header's shape, built on the first answer that carries it."""
+    return TypeAdapter(dict[str, list[_Usage]])
 
 
 @dataclass(frozen=True)
@@ -239,7 +254,7 @@ def _usages(headers: httpx.Headers) -> list[_Usage]:
         if "x-app-usage" in headers:
             usages.append(_Usage.model_validate_json(headers["x-app-usage"]))
         if "x-business-use-case-usage" in headers:
-            for entries in _business_usage.validate_json(headers["x-business-use-case-usage"]).values():
+            for entries in _business_usage().validate_json(headers["x-business-use-case-usage"]).values():
                 usages.extend(entries)
     except ValidationError:
         logger.warning("unreadable Graph usage header")
@@ -282,7 +297,7 @@ class GraphClient:
         self._settings = settings or get_settings()
         # httpx logs every URL, query string included (`client_secret`, `code`), at INFO; our lines leave it out.
         logging.getLogger("httpx").setLevel(logging.WARNING)
-        self._http = client or httpx.Client()
+        self._http = client or http_client()
         self._token_provider = token_provider or (lambda: get_secret(self._settings.graph_token_secret))
         self._sleep = sleep
         self._clock = clock
@@ -431,11 +446,13 @@ class GraphClient:
 
     def _attempt(self, request: httpx.Request, token: str, log: dict[str, Any]) -> dict[str, Any] | _Transient:
         started = self._clock()
+        import httpx  # noqa: PLC0415 - loaded by this client (hub_shared.http_clients)
+
         try:
             response = self._http.send(request)
         except httpx.TransportError as exc:
             return _Transient(
-                throttled=False, reason=type(exc).__name__, wait=None, may_have_acted=not isinstance(exc, NOT_SENT)
+                throttled=False, reason=type(exc).__name__, wait=None, may_have_acted=not _sent_nothing(exc)
             )
         usages = _usages(response.headers)
         logger.info(
@@ -469,7 +486,7 @@ class GraphClient:
         Meta saying it did not act; a 5xx or a transient error says nothing about what it did."""
         error = _graph_error(response, token)
         wait = _asked_wait(response.headers, usages)
-        if response.status_code == httpx.codes.TOO_MANY_REQUESTS or (error and error.code in THROTTLING_CODES):
+        if response.status_code == HTTPStatus.TOO_MANY_REQUESTS or (error and error.code in THROTTLING_CODES):
             reason = f"throttled ({error.code if error else 429})"
             return _Transient(throttled=True, reason=reason, wait=wait, may_have_acted=False)
         if error is None:

@@ -1,31 +1,27 @@
 """`Idempotency-Key` (SPEC §4): a mutation with outside effects runs once per (client, key), with Powertools
 idempotency on the idempotency table. A repeat answers the first answer; the same key with another body is refused
-(422); a repeat while the first still runs is refused (409); a first run that failed leaves the key free."""
+(422); a repeat while the first still runs is refused (409); a first run that failed leaves the key free.
+
+Powertools' idempotency utility is loaded on the first keyed request: it imports boto3, which a cold start need not
+pay for."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
-from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from hub_shared import aws
 from hub_shared.errors import StateConflict, ValidationFailed
 from hub_shared.settings import get_settings
 from hub_shared.singletons import singleton
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+    from aws_lambda_powertools.utilities.idempotency.persistence.dynamodb import DynamoDBPersistenceLayer
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 """How long a key's first answer is kept."""
@@ -55,6 +51,15 @@ class Idempotency:
     def run(
         self, key: str, *, operation: str, client_id: str, body: BaseModel, result: type[R], work: Callable[[], R]
     ) -> R:
+        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function  # noqa: PLC0415
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (  # noqa: PLC0415
+            IdempotencyAlreadyInProgressError,
+            IdempotencyValidationError,
+        )
+        from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import (  # noqa: PLC0415
+            PydanticSerializer,
+        )
+
         config = IdempotencyConfig(
             event_key_jmespath="[client_id, key]",
             payload_validation_jmespath="body",
@@ -89,4 +94,6 @@ class Idempotency:
 @singleton
 def idempotency_layer() -> DynamoDBPersistenceLayer:
     """Powertools idempotency records (the idempotency table)."""
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer  # noqa: PLC0415 - see the module
+
     return DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table, boto3_client=aws.dynamodb())

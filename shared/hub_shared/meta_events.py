@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_shared.events import DomainEvent
+from hub_shared.model import HubModel
 
 META_SOURCE = "hub.meta"
 
@@ -44,7 +45,7 @@ class MetaChangeEvent(EventBridgeModel):
     detail: MetaChange
 
 
-class _OpenModel(BaseModel):
+class _OpenModel(HubModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
 

@@ -20,6 +20,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.parser import ValidationError, parse
 from pydantic import BaseModel
 
+from hub_shared.cold_start import initialised
+
 METRICS_NAMESPACE = "ClientHub"
 HTTP_CORRELATION_PATH = correlation_paths.API_GATEWAY_HTTP
 EVENTBRIDGE_CORRELATION_PATH = "detail.metadata.correlation_id"
@@ -53,6 +55,7 @@ class Observability:
             wrapped = self.metrics.log_metrics(with_correlation_id)
             wrapped = self.tracer.capture_lambda_handler(wrapped)
             wrapped = self.logger.inject_lambda_context(correlation_id_path=correlation_id_path)(wrapped)
+            initialised()
             return wrapped  # type: ignore[return-value]
 
         return decorate
@@ -74,7 +77,9 @@ def observability(service: str) -> Observability:
     """The service's Logger/Tracer/Metrics; Powertools shares their state per service name."""
     return Observability(
         logger=Logger(service=service),
-        tracer=Tracer(service=service),
+        # botocore only: patching everything imports every library the X-Ray SDK knows (httpx, sqlite3, requests…)
+        # at a cold start; httpx is patched when its first client is made (hub_shared.http_clients).
+        tracer=Tracer(service=service, auto_patch=True, patch_modules=["botocore"]),
         metrics=Metrics(service=service, namespace=METRICS_NAMESPACE),
     )
 

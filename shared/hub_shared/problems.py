@@ -19,21 +19,22 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from hub_shared.errors import BadRequest, FieldError, HubError, NotFound, ValidationFailed
+from hub_shared.model import HubModel
 from hub_shared.settings import get_settings
 
 PROBLEM_JSON = "application/problem+json"
 logger = Logger(child=True)
 
 
-class ProblemFieldError(BaseModel):
+class ProblemFieldError(HubModel):
     field: str = Field(description="Where: `query.limit`, `path.number_id`, `body.components[0].text`.")
     message: str
 
 
-class Problem(BaseModel):
+class Problem(HubModel):
     """An error answer (RFC 9457 `application/problem+json`)."""
 
     type: str = Field(description="A URI naming the kind of problem.")
@@ -43,7 +44,7 @@ class Problem(BaseModel):
     errors: list[ProblemFieldError] | None = Field(default=None, description="Each invalid field, for 400/422.")
 
 
-class GatewayMessage(BaseModel):
+class GatewayMessage(HubModel):
     """An answer of API Gateway itself, the function never invoked: `{"message": "Unauthorized"}`."""
 
     message: str

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from hub_shared import aws
+from hub_shared.model import HubModel
 from hub_shared.settings import get_settings
 
 CLIENT_INDEX = "ByClient"
@@ -22,7 +23,7 @@ ALL_INDEX = "All"
 ALL_PARTITION = "WABAS"
 
 
-class RegisteredWaba(BaseModel):
+class RegisteredWaba(HubModel):
     """A WABA the hub manages for a client: whose it is (learnt from NumberAdded)."""
 
     model_config = ConfigDict(frozen=True)

@@ -1,4 +1,5 @@
-"""hub_shared.aws: the DynamoDB toolbox every store shares — UpdateExpressions, refused conditions, batch reads."""
+"""hub_shared.aws: the DynamoDB toolbox every store shares — UpdateExpressions, refused conditions, batch reads and
+writes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from hub_shared.aws import UnprocessedReads, batch_get, failed_conditions, update_clause
+from hub_shared.aws import (
+    BATCH_WRITE_ROUNDS,
+    UnprocessedReads,
+    UnprocessedWrites,
+    batch_get,
+    batch_write,
+    failed_conditions,
+    update_clause,
+)
 
 
 def test_update_clause_sets_values_and_removes_the_attributes_given_none() -> None:
@@ -44,7 +53,8 @@ def test_failed_conditions_names_the_refused_writes_and_nothing_else(error: Clie
 
 
 class FakeDynamoDB:
-    """BatchGetItem that leaves `unprocessed` keys of every call unprocessed (DynamoDB throttling)."""
+    """BatchGetItem and BatchWriteItem that leave `unprocessed` keys or writes of every call unprocessed (DynamoDB
+    throttling)."""
 
     def __init__(self, unprocessed: int = 0) -> None:
         self.unprocessed = unprocessed
@@ -59,6 +69,12 @@ class FakeDynamoDB:
         if left:
             answer["UnprocessedKeys"] = {table: {"Keys": left}}
         return answer
+
+    def batch_write_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:  # noqa: N803 - boto3's name
+        self.calls.append(RequestItems)
+        ((table, writes),) = RequestItems.items()
+        left = writes[: self.unprocessed]
+        return {"UnprocessedItems": {table: left} if left else {}}
 
 
 def keys(count: int) -> list[dict[str, Any]]:
@@ -83,3 +99,40 @@ def test_batch_get_reads_unprocessed_keys_again_but_not_forever() -> None:
     with pytest.raises(UnprocessedReads, match="2 keys of t stayed unprocessed after 4 reads"):
         list(batch_get(stuck, "t", keys(3), consistent=True, rounds=4))  # type: ignore[arg-type]
     assert len(stuck.calls) == 4
+
+
+def test_batch_write_sends_25_writes_a_call_puts_then_deletes() -> None:
+    client = FakeDynamoDB()
+
+    written = batch_write(client, "t", puts=keys(40), deletes=keys(20))  # type: ignore[arg-type]
+
+    assert written == 60
+    assert [len(call["t"]) for call in client.calls] == [25, 25, 10]
+    sent = [write for call in client.calls for write in call["t"]]
+    assert sent[:40] == [{"PutRequest": {"Item": key}} for key in keys(40)]
+    assert sent[40:] == [{"DeleteRequest": {"Key": key}} for key in keys(20)]
+
+
+def test_batch_write_sends_unprocessed_writes_again_but_not_forever() -> None:
+    throttled_once = FakeDynamoDB(unprocessed=2)
+    throttled_once.batch_write_item = _throttled_once(throttled_once.batch_write_item)  # type: ignore[method-assign]
+    assert batch_write(throttled_once, "t", puts=keys(3)) == 3  # type: ignore[arg-type]
+    assert [len(call["t"]) for call in throttled_once.calls] == [3, 2]
+    stuck = FakeDynamoDB(unprocessed=2)
+
+    with pytest.raises(UnprocessedWrites, match=f"2 writes to t stayed unprocessed after {BATCH_WRITE_ROUNDS} tries"):
+        batch_write(stuck, "t", deletes=keys(3))  # type: ignore[arg-type]
+    assert len(stuck.calls) == BATCH_WRITE_ROUNDS
+
+
+def _throttled_once(send: Any) -> Any:
+    """`send` leaving writes unprocessed on its first call only."""
+    calls = 0
+
+    def once(RequestItems: dict[str, Any]) -> dict[str, Any]:  # noqa: N803 - boto3's name
+        nonlocal calls
+        calls += 1
+        answer: dict[str, Any] = send(RequestItems)
+        return answer if calls == 1 else {"UnprocessedItems": {}}
+
+    return once

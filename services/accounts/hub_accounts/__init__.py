@@ -1,1 +1,5 @@
 """The accounts service: the caller's account, partner permissions, partner change requests."""
+
+from hub_shared.cold_start import pause_collector
+
+pause_collector()  # until the handler is defined: see hub_shared.cold_start

@@ -1,1 +1,5 @@
 """The billing service: Stripe subscriptions, insights and prepaid funds."""
+
+from hub_shared.cold_start import pause_collector
+
+pause_collector()  # until the handler is defined: see hub_shared.cold_start

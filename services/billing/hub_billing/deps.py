@@ -3,7 +3,6 @@ override Stripe (`payments`), Meta (`meta_graph`) and the clock (`hub_shared.api
 
 from __future__ import annotations
 
-from hub_billing.gateways.stripe import StripePayments, stripe_client
 from hub_billing.settings import billing_settings
 from hub_billing.store.billing import BillingStore
 from hub_billing.usecases.payments import Payments
@@ -47,7 +46,10 @@ def cursor_codec() -> CursorCodec:
 
 @singleton
 def payments() -> Payments:
-    """Stripe through its SDK (the secret key read once per process)."""
+    """Stripe through its SDK (the secret key read once per process), loaded by the first request that pays or
+    asks Stripe: not every request of the billing functions does, and the SDK costs ≈ 100 ms to import."""
+    from hub_billing.gateways.stripe import StripePayments, stripe_client  # noqa: PLC0415 - see above
+
     settings = billing_settings()
     client = stripe_client(
         get_secret(settings.stripe_secret_key_secret),

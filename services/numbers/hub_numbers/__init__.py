@@ -1,1 +1,5 @@
 """The numbers service: WhatsApp Business API phone numbers and their lifecycle."""
+
+from hub_shared.cold_start import pause_collector
+
+pause_collector()  # until the handler is defined: see hub_shared.cold_start

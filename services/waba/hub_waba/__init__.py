@@ -1,1 +1,5 @@
 """The waba service: WABA details, business profile and commerce settings."""
+
+from hub_shared.cold_start import pause_collector
+
+pause_collector()  # until the handler is defined: see hub_shared.cold_start

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from hub_shared.events import Actor, DomainEvent
+from hub_shared.model import HubModel
 
 SOURCE = "hub.waba"
 
 
-class CommerceSettings(BaseModel):
+class CommerceSettings(HubModel):
     is_catalog_visible: bool = Field(description="The catalog shows in the chat's business profile.")
     is_cart_enabled: bool = Field(description="Customers can add products to a cart.")
 

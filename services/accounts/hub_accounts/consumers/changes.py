@@ -6,17 +6,18 @@ from typing import Any, Literal
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_accounts.deps import accounts_store
 from hub_accounts.usecases.changes import complete
 from hub_shared.clock import utc_now
+from hub_shared.model import HubModel
 from hub_shared.observability import EVENTBRIDGE_CORRELATION_PATH, observability
 
 obs = observability("accounts")
 
 
-class AcceptedDetail(BaseModel):
+class AcceptedDetail(HubModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     request_id: str = Field(min_length=1)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_shared.clock import UtcDateTime
 from hub_shared.events import Actor
+from hub_shared.model import HubModel
 
 
 class Area(StrEnum):
@@ -21,7 +22,7 @@ class Area(StrEnum):
     ACCOUNTS = "accounts"
 
 
-class FieldChange(BaseModel):
+class FieldChange(HubModel):
     model_config = ConfigDict(frozen=True)
 
     field: str
@@ -29,7 +30,7 @@ class FieldChange(BaseModel):
     after: str | None = None
 
 
-class ActivityEntry(BaseModel):
+class ActivityEntry(HubModel):
     """One event of the client's activity."""
 
     model_config = ConfigDict(frozen=True)

@@ -7,10 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_shared.clock import UtcDateTime
 from hub_shared.events import Actor
+from hub_shared.model import HubModel
 
 REQUEST_ID_PATTERN = r"^pcr_[0-9a-f]{24}$"
 PARTNER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
@@ -32,7 +33,7 @@ OPEN_STATUSES = frozenset({ChangeStatus.PENDING, ChangeStatus.ACCEPTED})
 """A client has at most one request in these at a time."""
 
 
-class ChangeRequest(BaseModel):
+class ChangeRequest(HubModel):
     """A stored partner change request (`CLIENT#<client_id>` / `CHANGE#<request_id>`)."""
 
     model_config = ConfigDict(frozen=True)
@@ -57,7 +58,7 @@ class ChangeRequest(BaseModel):
     version: int = 1
 
 
-class NewChangeRequest(BaseModel):
+class NewChangeRequest(HubModel):
     model_config = ConfigDict(extra="forbid")
 
     target_partner_id: str = Field(
@@ -66,14 +67,14 @@ class NewChangeRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=1000, description="Why the client wants to change partner.")
 
 
-class Decision(BaseModel):
+class Decision(HubModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["accept", "decline"]
     note: str | None = Field(default=None, max_length=1000, description="A word to the client (a decline's reason).")
 
 
-class ChangeRequestView(BaseModel):
+class ChangeRequestView(HubModel):
     """A partner change request as its client, its target partner and support agents see it."""
 
     request_id: str

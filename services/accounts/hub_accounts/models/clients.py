@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from hub_shared.accounts import BillingModel
+from hub_shared.model import HubModel
 
 
-class ClientEntry(BaseModel):
+class ClientEntry(HubModel):
     """A client the caller may act for, as the client picker lists it."""
 
     client_id: str

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from hub_shared.accounts import BillingModel
 from hub_shared.auth import Role
+from hub_shared.model import HubModel
 
 
-class ClientSummary(BaseModel):
+class ClientSummary(HubModel):
     client_id: str
     name: str
     billing_model: BillingModel
@@ -18,12 +19,12 @@ class ClientSummary(BaseModel):
     prepaid: bool = Field(description="Direct clients with prepaid funds.")
 
 
-class PartnerGrant(BaseModel):
+class PartnerGrant(HubModel):
     client_id: str
     scopes: list[str]
 
 
-class Me(BaseModel):
+class Me(HubModel):
     """Who the caller is, and what that lets the portal show."""
 
     subject: str
@@ -47,7 +48,7 @@ class Me(BaseModel):
 Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
-class MeChange(BaseModel):
+class MeChange(HubModel):
     """What a user changes of their own account."""
 
     model_config = ConfigDict(extra="forbid")
@@ -67,7 +68,7 @@ EmailAddress = Annotated[
 ]
 
 
-class EmailChange(BaseModel):
+class EmailChange(HubModel):
     """A new sign-in address for the caller."""
 
     model_config = ConfigDict(extra="forbid")
@@ -75,7 +76,7 @@ class EmailChange(BaseModel):
     email: EmailAddress = Field(description="The new address (a code is sent to it).", examples=["anna@acme.example"])
 
 
-class UserProfile(BaseModel):
+class UserProfile(HubModel):
     """What the hub keeps of a user beside Cognito: the chosen username and an e-mail change in progress."""
 
     user_id: str

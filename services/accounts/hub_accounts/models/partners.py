@@ -3,11 +3,12 @@ and the API models of partner permissions, partner settings and a partner's clie
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_shared.accounts import BillingModel
 from hub_shared.auth import Scope
 from hub_shared.clock import UtcDateTime
+from hub_shared.model import HubModel
 
 #: What each scope lets a partner do for the client (the portal shows it beside each toggle), in the portal's order.
 SCOPE_MEANINGS: dict[Scope, str] = {
@@ -23,7 +24,7 @@ SCOPE_MEANINGS: dict[Scope, str] = {
 }
 
 
-class Partner(BaseModel):
+class Partner(HubModel):
     """A partner's profile (`PARTNER#<partner_id>` / `PROFILE`)."""
 
     model_config = ConfigDict(frozen=True)
@@ -34,7 +35,7 @@ class Partner(BaseModel):
     version: int = 0
 
 
-class PartnerLink(BaseModel):
+class PartnerLink(HubModel):
     """A client's link to its partner (`PARTNER#<partner_id>` / `CLIENT#<client_id>`, `hub_shared.accounts`): what it
     granted, when that last changed, and the item's version."""
 
@@ -47,18 +48,18 @@ class PartnerLink(BaseModel):
     version: int = 0
 
 
-class PartnerRef(BaseModel):
+class PartnerRef(HubModel):
     partner_id: str
     name: str = Field(description="The partner's name.")
 
 
-class ScopeChoice(BaseModel):
+class ScopeChoice(HubModel):
     scope: Scope
     granted: bool
     meaning: str = Field(description="What the scope lets the partner do.")
 
 
-class PartnerPermissions(BaseModel):
+class PartnerPermissions(HubModel):
     """What a client granted its partner."""
 
     client_id: str
@@ -68,7 +69,7 @@ class PartnerPermissions(BaseModel):
     updated_at: UtcDateTime | None = Field(default=None, description="When the grant last changed.")
 
 
-class PermissionsChange(BaseModel):
+class PermissionsChange(HubModel):
     """The whole set of scopes the client grants its partner from now on (an empty list revokes everything)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -76,19 +77,19 @@ class PermissionsChange(BaseModel):
     scopes: list[Scope] = Field(max_length=len(Scope), description="Each scope at most once.")
 
 
-class PartnerSettings(BaseModel):
+class PartnerSettings(HubModel):
     partner_id: str
     name: str
     auto_approve: bool = Field(description="Accept every partner change request addressed to the partner at once.")
 
 
-class PartnerSettingsChange(BaseModel):
+class PartnerSettingsChange(HubModel):
     model_config = ConfigDict(extra="forbid")
 
     auto_approve: bool = Field(description="Accept every partner change request addressed to the partner at once.")
 
 
-class PartnerClient(BaseModel):
+class PartnerClient(HubModel):
     """A client of the calling partner, with what it granted."""
 
     client_id: str

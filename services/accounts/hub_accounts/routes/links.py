@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from hub_accounts.routes.params import ANYONE
 from hub_accounts.settings import accounts_settings
 from hub_shared.access import declared
 from hub_shared.api import Caller
+from hub_shared.model import HubModel
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()
 
 
-class Links(BaseModel):
+class Links(HubModel):
     documentation: str = Field(description="The API reference and guides.")
     roadmap: str = Field(description="What is planned.")
     status: str = Field(description="The WhatsApp Business API's status page (subscribe to its updates).")

@@ -16,6 +16,7 @@ from stripe.params import InvoiceListParams
 
 from hub_billing.errors import StripeFailed
 from hub_billing.usecases.payments import Card, Charge, Checkout, Invoice, InvoiceEstimate, Subscription
+from hub_shared.http_clients import trace_httpx
 
 MAX_NETWORK_RETRIES = 2
 
@@ -30,7 +31,9 @@ def stripe_client(
     http_client: stripe.HTTPClient | None = None,
     retries: int = MAX_NETWORK_RETRIES,
 ) -> stripe.StripeClient:
-    """The SDK's client on httpx (synchronous), pointed at `api_base` when set (the local sandbox)."""
+    """The SDK's client on httpx (synchronous, traced by X-Ray), pointed at `api_base` when set (the local
+    sandbox)."""
+    trace_httpx()
     return stripe.StripeClient(
         api_key,
         base_addresses={"api": api_base} if api_base else {},

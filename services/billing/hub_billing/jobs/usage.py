@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from hub_billing.deps import (
     accounts_reader,
@@ -27,6 +27,7 @@ from hub_billing.deps import (
 from hub_billing.settings import billing_settings
 from hub_billing.usecases.daily import UsagePorts, run_usage_day
 from hub_shared.clock import UtcDateTime, to_rfc3339, utc_now
+from hub_shared.model import HubModel
 from hub_shared.observability import observability
 
 JOB = "billing-usage"
@@ -34,7 +35,7 @@ JOB = "billing-usage"
 obs = observability("billing")
 
 
-class JobInput(BaseModel):
+class JobInput(HubModel):
     model_config = ConfigDict(extra="forbid")
 
     job: Literal["billing-usage"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from hub_shared.clock import UtcDateTime
+from hub_shared.model import HubModel
 
 
-class CardView(BaseModel):
+class CardView(HubModel):
     """The saved payment method, as much as the portal shows of it (never more)."""
 
     brand: str = Field(examples=["visa"])
@@ -16,21 +17,21 @@ class CardView(BaseModel):
     exp_year: int
 
 
-class PlanView(BaseModel):
+class PlanView(HubModel):
     name: str = Field(description="The licence's name.", examples=["WhatsApp number"])
     unit_amount: int = Field(description="Price of one hosted number a period, in minor units.", examples=[4900])
     currency: str = Field(examples=["eur"])
     interval: str = Field(examples=["month"])
 
 
-class NextInvoiceView(BaseModel):
+class NextInvoiceView(HubModel):
     amount_due: int = Field(description="Minor units, with the prorations of numbers added or deleted since.")
     currency: str
     period_start: UtcDateTime
     period_end: UtcDateTime
 
 
-class BillingView(BaseModel):
+class BillingView(HubModel):
     """The client's billing: the seed's "Billing started" and plan, how many numbers are billed, what comes next."""
 
     client_id: str
@@ -46,11 +47,11 @@ class BillingView(BaseModel):
     payment_method: CardView | None = None
 
 
-class PortalSessionView(BaseModel):
+class PortalSessionView(HubModel):
     url: str = Field(description="Stripe's billing portal for this client; valid for a short while, open it at once.")
 
 
-class InvoiceView(BaseModel):
+class InvoiceView(HubModel):
     invoice_id: str
     number: str | None = Field(description="The invoice number (none while a draft).")
     status: str = Field(description="draft, open, paid, void or uncollectible.")
@@ -64,6 +65,6 @@ class InvoiceView(BaseModel):
     hosted_url: str | None = Field(description="Stripe's page of the invoice, where an open one can be paid.")
 
 
-class InvoicePage(BaseModel):
+class InvoicePage(HubModel):
     items: list[InvoiceView]
     next_cursor: str | None = None

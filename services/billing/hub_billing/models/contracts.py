@@ -11,17 +11,19 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import AwareDatetime, ConfigDict, Field, RootModel
+
+from hub_shared.model import HubModel
 
 
-class Metadata(BaseModel):
+class Metadata(HubModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     event_id: str = Field(min_length=1, description="Unique per event: billing applies each event once.")
     occurred_at: AwareDatetime
 
 
-class NumberAddedDetail(BaseModel):
+class NumberAddedDetail(HubModel):
     """A number was added or imported and runs: billable from `metadata.occurred_at`."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -33,7 +35,7 @@ class NumberAddedDetail(BaseModel):
     phone_number: str = Field(pattern=r"^\+[1-9][0-9]{6,14}$", description="E.164.")
 
 
-class NumberDeletedDetail(BaseModel):
+class NumberDeletedDetail(HubModel):
     """A cancelled number was deleted at the end of its month: not billable from `deleted_at`."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_shared.clock import UtcDateTime
+from hub_shared.model import HubModel
 
 
-class AutoRenewalView(BaseModel):
+class AutoRenewalView(HubModel):
     enabled: bool
     threshold: int = Field(description="Minor units: at or below it, FundsLow, and a renewal when enabled.")
     amount: int = Field(description="Minor units charged to the saved card at each renewal.")
 
 
-class FundsView(BaseModel):
+class FundsView(HubModel):
     number_id: str
     phone_number: str | None = Field(description="E.164.")
     balance: int = Field(description="Minor units; at zero or less outbound messaging counts as paused.")
@@ -24,14 +25,14 @@ class FundsView(BaseModel):
     renewal_pending: bool = Field(description="An auto-renewal charge has started and awaits Stripe's answer.")
 
 
-class FundsOverview(BaseModel):
+class FundsOverview(HubModel):
     client_id: str
     currency: str
     total: int = Field(description="Every number's balance, minor units.")
     numbers: list[FundsView]
 
 
-class LedgerEntryView(BaseModel):
+class LedgerEntryView(HubModel):
     entry_id: str
     at: UtcDateTime
     kind: str = Field(description="top_up, auto_renewal or usage.")
@@ -42,19 +43,19 @@ class LedgerEntryView(BaseModel):
     description: str
 
 
-class LedgerPage(BaseModel):
+class LedgerPage(HubModel):
     items: list[LedgerEntryView]
     next_cursor: str | None = None
 
 
-class TopUpRequest(BaseModel):
+class TopUpRequest(HubModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"amount": 5000, "currency": "eur"}]})
 
     amount: int = Field(gt=0, strict=True, description="Minor units (cents), within the hub's bounds.")
     currency: str = Field(pattern="^[a-z]{3}$", description="The funds' currency (ISO 4217, lower case).")
 
 
-class TopUpView(BaseModel):
+class TopUpView(HubModel):
     top_up_id: str
     number_id: str
     amount: int
@@ -63,7 +64,7 @@ class TopUpView(BaseModel):
     expires_at: UtcDateTime
 
 
-class AutoRenewalRequest(BaseModel):
+class AutoRenewalRequest(HubModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"enabled": True, "threshold": 1000, "amount": 5000}]},
@@ -74,13 +75,13 @@ class AutoRenewalRequest(BaseModel):
     amount: int = Field(gt=0, description="Minor units charged at each renewal; more than the threshold.")
 
 
-class RefundRequest(BaseModel):
+class RefundRequest(HubModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"reason": "We stop using WhatsApp."}]})
 
     reason: str = Field(min_length=1, max_length=1000)
 
 
-class RefundRequestAccepted(BaseModel):
+class RefundRequestAccepted(HubModel):
     request_id: str
     number_id: str
     balance: int

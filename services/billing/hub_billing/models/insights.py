@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from hub_shared.model import HubModel
 
 
-class CategoryCounts(BaseModel):
+class CategoryCounts(HubModel):
     marketing: int = 0
     utility: int = 0
     authentication: int = 0
@@ -18,14 +20,14 @@ class CategoryCharges(CategoryCounts):
     total: int = Field(default=0, description="Every category's charge, in minor units.")
 
 
-class InsightsPoint(BaseModel):
+class InsightsPoint(HubModel):
     period_start: date
     period_end: date = Field(description="The period's last day (inclusive).")
     messages: CategoryCounts = Field(description="Billable messages by pricing category (Meta's pricing analytics).")
     charges: CategoryCharges = Field(description="Approximate charges by category, in minor units: estimates.")
 
 
-class ForecastView(BaseModel):
+class ForecastView(HubModel):
     """The current month's approximate charges carried to its end at the month-to-date daily rate."""
 
     is_estimate: bool = True
@@ -37,7 +39,7 @@ class ForecastView(BaseModel):
     days_in_month: int
 
 
-class InsightsView(BaseModel):
+class InsightsView(HubModel):
     number_id: str
     client_id: str
     currency: str = Field(examples=["eur"])

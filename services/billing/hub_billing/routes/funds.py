@@ -7,7 +7,6 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel
 
 from hub_billing.models.funds import (
     AutoRenewalRequest,
@@ -45,6 +44,7 @@ from hub_billing.usecases.prepaid import (
 from hub_shared.access import declared
 from hub_shared.api import Caller, Now
 from hub_shared.idempotency import Idempotency, idempotency_layer
+from hub_shared.model import HubModel
 from hub_shared.problems import NOT_JSON, problem_responses
 
 router = APIGatewayHttpRouter()
@@ -52,7 +52,7 @@ PATH = "/v1/billing/funds/<number_id>"
 NOT_PREPAID = "The client does not use prepaid funds (`funds-not-enabled`)."
 
 
-class _TopUpAsked(BaseModel):
+class _TopUpAsked(HubModel):
     """What a top-up's Idempotency-Key stands for."""
 
     number_id: str

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Depends, Request
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from hub_billing.deps import funds_policy, webhook_secret
 from hub_billing.errors import StripeSignatureInvalid
@@ -20,6 +20,7 @@ from hub_billing.usecases.stripe_events import apply_stripe_event
 from hub_shared.access import AccessRule, declared
 from hub_shared.api import Now
 from hub_shared.errors import BadRequest
+from hub_shared.model import HubModel
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()
@@ -35,7 +36,7 @@ def _problems(*codes: int, **descriptions: str) -> dict[int, OpenAPIResponse]:
     return {code: every[code] for code in codes}
 
 
-class StripeReceipt(BaseModel):
+class StripeReceipt(HubModel):
     received: bool = True
     event_id: str
     outcome: str = Field(description="applied, duplicate (applied before: nothing changed) or ignored (not used).")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from hub_billing.errors import ClientUsersOnly, PartnerPaid
 from hub_billing.models.billing import (
@@ -31,6 +31,7 @@ from hub_shared.accounts import BillingModel, ClientAccount, ClientAccounts
 from hub_shared.auth import Principal, Role
 from hub_shared.clock import UtcDateTime
 from hub_shared.errors import NotFound
+from hub_shared.model import HubModel
 from hub_shared.pagination import CursorCodec, fingerprint
 
 MAX_SYNC_ROUNDS = 3
@@ -38,7 +39,7 @@ MAX_SYNC_ROUNDS = 3
 logger = Logger(child=True)
 
 
-class BillingAccount(BaseModel):
+class BillingAccount(HubModel):
     """What the billing table keeps of a client's Stripe account."""
 
     model_config = ConfigDict(frozen=True)

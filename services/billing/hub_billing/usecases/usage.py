@@ -23,9 +23,10 @@ from importlib import resources
 from typing import Any, Protocol
 
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_shared.graph import Graph
+from hub_shared.model import HubModel
 
 CATEGORIES = ("marketing", "utility", "authentication", "service")
 FALLBACK_MARKET = "*"
@@ -80,7 +81,7 @@ class DayUsage:
         return found
 
 
-class RateCard(BaseModel):
+class RateCard(HubModel):
     """Per-message rates by market and category, in `currency` (major units, as decimal strings)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")

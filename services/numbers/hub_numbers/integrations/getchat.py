@@ -8,14 +8,20 @@ get.chat provisions one inbox per phone number id, so asking again is safe.
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
+from typing import TYPE_CHECKING
 
-import httpx
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ConfigDict, ValidationError
 
 from hub_numbers.settings import numbers_settings
 from hub_shared.errors import UpstreamError, UpstreamUnavailable
+from hub_shared.http_clients import http_client
+from hub_shared.model import HubModel
 from hub_shared.secrets import get_secret
+
+if TYPE_CHECKING:
+    import httpx
 
 TIMEOUT_SECONDS = 5.0
 UNAVAILABLE = "get.chat is unavailable; try again in a few minutes."
@@ -23,7 +29,7 @@ UNAVAILABLE = "get.chat is unavailable; try again in a few minutes."
 logger = Logger(child=True)
 
 
-class Inbox(BaseModel):
+class Inbox(HubModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     id: str
@@ -40,7 +46,7 @@ class GetChatInboxes:
     ):
         self._base_url = (base_url or numbers_settings().getchat_api_base_url).rstrip("/")
         self._api_key = api_key or (lambda: get_secret(numbers_settings().getchat_api_key_secret))
-        self._http = client or httpx.Client(timeout=TIMEOUT_SECONDS)
+        self._http = client or http_client(timeout=TIMEOUT_SECONDS)
 
     def provision(self, *, phone_number_id: str, waba_id: str, client_id: str, display_name: str) -> Inbox:
         """The number's inbox. Raises UpstreamUnavailable (503) when get.chat cannot be reached, times out or
@@ -51,6 +57,8 @@ class GetChatInboxes:
             "client_id": client_id,
             "display_name": display_name,
         }
+        import httpx  # noqa: PLC0415 - loaded by this client (hub_shared.http_clients)
+
         try:
             response = self._http.post(
                 f"{self._base_url}/api/v1/inboxes",
@@ -62,7 +70,7 @@ class GetChatInboxes:
             logger.warning("get.chat not reached", extra={"error": type(error).__name__})
             raise UpstreamUnavailable(UNAVAILABLE) from error
         log = {"status": response.status_code, "phone_number_id": phone_number_id}
-        if response.is_server_error or response.status_code == httpx.codes.TOO_MANY_REQUESTS:
+        if response.is_server_error or response.status_code == HTTPStatus.TOO_MANY_REQUESTS:
             logger.warning("get.chat failed", extra=log)
             raise UpstreamUnavailable(UNAVAILABLE)
         if not response.is_success:

@@ -19,7 +19,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from hub_numbers.deps import numbers_store
 from hub_numbers.settings import numbers_settings
@@ -27,6 +27,7 @@ from hub_numbers.usecases.deletion import MAX_QUEUE_DELAY_SECONDS, Failure, Numb
 from hub_shared import aws
 from hub_shared.clock import UtcDateTime, to_rfc3339, utc_now
 from hub_shared.graph import graph_client
+from hub_shared.model import HubModel
 from hub_shared.observability import observability
 from hub_shared.singletons import singleton
 
@@ -40,7 +41,7 @@ CLOCK_STAGES = frozenset({"local", "test"})
 obs = observability("numbers")
 
 
-class JobInput(BaseModel):
+class JobInput(HubModel):
     """What the schedules send (their `Input`), plus an optional `now` for a run by hand."""
 
     model_config = ConfigDict(extra="forbid")

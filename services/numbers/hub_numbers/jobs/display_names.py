@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from hub_numbers.deps import display_names_store
 from hub_numbers.store.display_names import PENDING_SHARDS
@@ -19,6 +19,7 @@ from hub_numbers.usecases.display_names.decisions import Outcome
 from hub_numbers.usecases.display_names.polling import DisplayNamePolling
 from hub_shared.clock import to_rfc3339, utc_now
 from hub_shared.graph import graph_client
+from hub_shared.model import HubModel
 from hub_shared.observability import observability
 from hub_shared.singletons import singleton
 
@@ -27,7 +28,7 @@ JOB = "display-name-polling"
 obs = observability("numbers")
 
 
-class JobInput(BaseModel):
+class JobInput(HubModel):
     model_config = ConfigDict(extra="forbid")
 
     job: Literal["display-name-polling"]

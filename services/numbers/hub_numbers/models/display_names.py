@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_numbers.models.numbers import AccountStatus
 from hub_shared.clock import UtcDateTime
 from hub_shared.events import Actor
+from hub_shared.model import HubModel
 
 MAX_CHANGES_PER_WINDOW = 10
 """Meta allows 10 display-name changes per number in 30 days."""
@@ -65,7 +66,7 @@ class DecisionSource(StrEnum):
     HUB = "hub"
 
 
-class DisplayNameRequest(BaseModel):
+class DisplayNameRequest(HubModel):
     """A change request as the numbers table stores it."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -89,7 +90,7 @@ class DisplayNameRequest(BaseModel):
     send_attempts: int = Field(default=0, description="Times the hub sent it to Meta.")
 
 
-class RequestDecision(BaseModel):
+class RequestDecision(HubModel):
     """What to write on a request: its new status and what Meta said (None leaves an attribute as it is)."""
 
     model_config = ConfigDict(frozen=True)
@@ -103,7 +104,7 @@ class RequestDecision(BaseModel):
     failure: str | None = None
 
 
-class DisplayNameChange(BaseModel):
+class DisplayNameChange(HubModel):
     """Body of `POST /v1/numbers/{number_id}/display-name`."""
 
     model_config = ConfigDict(extra="forbid")
@@ -119,7 +120,7 @@ class DisplayNameChange(BaseModel):
     )
 
 
-class DisplayNameRequestView(BaseModel):
+class DisplayNameRequestView(HubModel):
     request_id: str
     display_name: str = Field(description="The requested name.")
     previous_name: str | None = None
@@ -135,7 +136,7 @@ class DisplayNameRequestView(BaseModel):
     failure: str | None = Field(default=None, description="Why it failed or expired.")
 
 
-class EditAvailability(BaseModel):
+class EditAvailability(HubModel):
     available: bool
     reason: str | None = Field(default=None, description="Why editing is not available now.")
     retry_after: UtcDateTime | None = Field(
@@ -143,7 +144,7 @@ class EditAvailability(BaseModel):
     )
 
 
-class DisplayNameView(BaseModel):
+class DisplayNameView(HubModel):
     """`GET /v1/numbers/{number_id}/display-name`."""
 
     number_id: str

@@ -6,10 +6,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_shared.clock import UtcDateTime
 from hub_shared.events import Actor
+from hub_shared.model import HubModel
 
 NUMBER_ID_PATTERN = r"^[0-9]{1,20}$"
 DELETION_SHARDS = 16
@@ -69,7 +70,7 @@ class InboxStatus(StrEnum):
     FAILED = "failed"
 
 
-class Number(BaseModel):
+class Number(HubModel):
     """A number as the numbers table stores it."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -128,7 +129,7 @@ class MetaAspect(StrEnum):
     QUALITY = "quality_event_time"
 
 
-class MetaNumberUpdate(BaseModel):
+class MetaNumberUpdate(HubModel):
     """What one Meta change does to one number, decided from the number as it was read."""
 
     model_config = ConfigDict(frozen=True)
@@ -151,13 +152,13 @@ class MetaNumberUpdate(BaseModel):
 ActionName = Literal["manage", "cancel", "withdraw_cancellation", "activate_inbox", "edit_display_name", "signals"]
 
 
-class NumberAction(BaseModel):
+class NumberAction(HubModel):
     name: ActionName
     available: bool
     reason: str | None = Field(default=None, description="Why the action is not available now.")
 
 
-class Cancellation(BaseModel):
+class Cancellation(HubModel):
     """A number's cancellation: it keeps messaging until `deletion_at`, then the deletion job deletes it."""
 
     number_id: str = Field(description="Meta's phone number id.", examples=["106540352242922"])
@@ -169,14 +170,14 @@ class Cancellation(BaseModel):
     cancelled_at: UtcDateTime = Field(description="When the client cancelled it.")
 
 
-class WithdrawnCancellation(BaseModel):
+class WithdrawnCancellation(HubModel):
     """A cancellation withdrawn before `deletion_at`: the number is back in the status it had."""
 
     number_id: str = Field(description="Meta's phone number id.", examples=["106540352242922"])
     status: AccountStatus = Field(description="The status the number returned to, e.g. running.")
 
 
-class PhoneNumberView(BaseModel):
+class PhoneNumberView(HubModel):
     """A phone number as the Numbers page shows it."""
 
     number_id: str = Field(description="Meta's phone number id.", examples=["106540352242922"])

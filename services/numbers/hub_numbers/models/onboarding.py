@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_numbers.models.numbers import NUMBER_ID_PATTERN, InboxStatus, OnboardingStep, PhoneNumberView
 from hub_shared.clock import UtcDateTime
 from hub_shared.events import Actor
+from hub_shared.model import HubModel
 
 E164_PATTERN = r"^\+[1-9]\d{6,14}$"
 WABA_ID_PATTERN = r"^[0-9]{1,20}$"
@@ -31,7 +32,7 @@ class WabaType(StrEnum):
     """Owned by the BSP on behalf of the client."""
 
 
-class Waba(BaseModel):
+class Waba(HubModel):
     """A WABA of the registry: which client it belongs to."""
 
     model_config = ConfigDict(frozen=True)
@@ -58,7 +59,7 @@ class CodeMethod(StrEnum):
     VOICE = "VOICE"
 
 
-class NumberImport(BaseModel):
+class NumberImport(HubModel):
     """A migration of a number from another BSP into one of the client's WABAs."""
 
     model_config = ConfigDict(frozen=True)
@@ -82,7 +83,7 @@ class NumberImport(BaseModel):
 # ---------------------------------------------------------------- API models
 
 
-class AddNumberRequest(BaseModel):
+class AddNumberRequest(HubModel):
     """What Meta's Embedded Signup handed the front end."""
 
     model_config = ConfigDict(extra="forbid")
@@ -99,7 +100,7 @@ class AddedNumberView(PhoneNumberView):
     onboarding_error: str | None = Field(default=None, description="Why the last attempt at that step failed.")
 
 
-class StartImportRequest(BaseModel):
+class StartImportRequest(HubModel):
     model_config = ConfigDict(extra="forbid")
 
     phone_number: str = Field(
@@ -112,19 +113,19 @@ class StartImportRequest(BaseModel):
     )
 
 
-class ResendCodeRequest(BaseModel):
+class ResendCodeRequest(HubModel):
     model_config = ConfigDict(extra="forbid")
 
     method: CodeMethod | None = Field(default=None, description="SMS or VOICE; the import's method when left out.")
 
 
-class VerifyImportRequest(BaseModel):
+class VerifyImportRequest(HubModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(pattern=VERIFICATION_CODE_PATTERN, description="The 6-digit code Meta sent.")
 
 
-class ImportView(BaseModel):
+class ImportView(HubModel):
     import_id: str
     phone_number: str = Field(description="E.164.")
     waba_id: str
@@ -139,7 +140,7 @@ class ImportView(BaseModel):
     updated_at: UtcDateTime
 
 
-class InboxView(BaseModel):
+class InboxView(HubModel):
     number_id: str
     status: InboxStatus
     inbox_id: str | None = None

@@ -37,7 +37,7 @@ from functools import partial
 from typing import Protocol
 
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from hub_numbers.events import NumberDeleted
 from hub_numbers.models.numbers import DELETION_SHARDS, AccountStatus, Number
@@ -45,6 +45,7 @@ from hub_shared.errors import QuotaExceeded, UpstreamError
 from hub_shared.events import DomainEvent, EventMetadata
 from hub_shared.fan_out import fan_out
 from hub_shared.graph import DEFAULT_RETRY_AFTER_SECONDS, Graph, MetaRefused
+from hub_shared.model import HubModel
 
 DEFAULT_CONCURRENCY = 16
 """Deregistrations in flight at once: 16 × Meta's latency (~50-300 ms) keeps a 100,000-number month end within a
@@ -77,7 +78,7 @@ class Failure:
     delay_seconds: int = 0
 
 
-class RetryMessage(BaseModel):
+class RetryMessage(HubModel):
     """A retry queue message."""
 
     number_id: str = Field(pattern=r"^[0-9]{1,20}$")

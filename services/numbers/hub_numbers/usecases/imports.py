@@ -22,7 +22,6 @@ from datetime import datetime
 from typing import Protocol
 
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel
 
 from hub_numbers.errors import (
     ChangedConcurrently,
@@ -65,6 +64,7 @@ from hub_shared.errors import StateConflict, UpstreamError, WabaNotFound
 from hub_shared.events import Actor, EventMetadata
 from hub_shared.graph import Graph, MetaRefused
 from hub_shared.idempotency import Idempotency
+from hub_shared.model import HubModel
 
 CODE_LANGUAGE = "en_US"
 WRONG_CODE_CODES = frozenset({100, 136025})
@@ -99,7 +99,7 @@ class ImportDeps:
     idempotency: Idempotency
 
 
-class ImportProgress(BaseModel):
+class ImportProgress(HubModel):
     """An answer about an import: 201 started now, 202 stopped by the request's deadline (its step and
     `last_error` say where; sending the request again continues), 200 otherwise."""
 

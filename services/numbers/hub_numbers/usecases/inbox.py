@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Protocol
 
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel
 
 from hub_numbers.errors import ChangedConcurrently, ClientUsersOnly, InboxForDirectClientsOnly, NumberNotFound
 from hub_numbers.models.numbers import AccountStatus, InboxStatus, Number
@@ -22,6 +21,7 @@ from hub_shared.accounts import BillingModel, ClientAccounts
 from hub_shared.auth import Action, Principal, Role, authorize
 from hub_shared.clock import advanced
 from hub_shared.errors import NotFound, StateConflict, UpstreamError
+from hub_shared.model import HubModel
 
 logger = Logger(child=True)
 
@@ -53,7 +53,7 @@ class InboxDeps:
     accounts: ClientAccounts
 
 
-class ActivatedInbox(BaseModel):
+class ActivatedInbox(HubModel):
     created: bool
     view: InboxView
 

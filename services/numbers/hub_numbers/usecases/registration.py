@@ -8,12 +8,13 @@ import secrets
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from hub_numbers.errors import ClientUsersOnly, PartnersCannotAddNumbers
 from hub_shared.auth import Action, Principal, Role
 from hub_shared.errors import Forbidden, HubError, QuotaExceeded, UpstreamError, UpstreamRejected, UpstreamUnavailable
 from hub_shared.graph import Graph, GraphError, MetaCredentialsRejected, MetaRefused, OutcomeUnknown
+from hub_shared.model import HubModel
 
 PHONE_FIELDS = (
     "display_phone_number,verified_name,name_status,quality_rating,messaging_limit_tier,platform_type,status,"
@@ -56,7 +57,7 @@ class Pins(Protocol):
         ...
 
 
-class PhoneDetails(BaseModel):
+class PhoneDetails(HubModel):
     """Meta's view of a phone number (the fields of PHONE_FIELDS)."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)

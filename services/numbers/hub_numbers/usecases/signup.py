@@ -27,7 +27,6 @@ from datetime import datetime
 from typing import Protocol
 
 from aws_lambda_powertools import Logger
-from pydantic import BaseModel
 
 from hub_numbers.errors import (
     ChangedConcurrently,
@@ -59,6 +58,7 @@ from hub_shared.errors import HubError, UpstreamError, WabaNotFound
 from hub_shared.events import Actor, EventMetadata
 from hub_shared.graph import Graph, MetaCredentialsRejected, MetaRefused
 from hub_shared.idempotency import Idempotency
+from hub_shared.model import HubModel
 
 DOING = {
     OnboardingStep.EXCHANGE_CODE: "exchanging the signup code",
@@ -109,7 +109,7 @@ class SignupDeps:
     idempotency: Idempotency
 
 
-class AddedNumber(BaseModel):
+class AddedNumber(HubModel):
     """The answer: the number, and whether this request created it (201) or found it set up (200)."""
 
     created: bool

@@ -10,19 +10,20 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import AwareDatetime, ConfigDict, Field, RootModel
 
 from hub_shared.auth import Role
+from hub_shared.model import HubModel
 
 
-class Metadata(BaseModel):
+class Metadata(HubModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     event_id: str = Field(min_length=1, description="Unique per event: one ticket per event.")
     occurred_at: AwareDatetime
 
 
-class RequestActor(BaseModel):
+class RequestActor(HubModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     user_id: str = Field(min_length=1)
@@ -30,14 +31,14 @@ class RequestActor(BaseModel):
     partner_id: str | None = None
 
 
-class Settings(BaseModel):
+class Settings(HubModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     is_catalog_visible: bool
     is_cart_enabled: bool
 
 
-class CommerceSupportDetail(BaseModel):
+class CommerceSupportDetail(HubModel):
     """A client asks support to change an OBO number's commerce settings (the BSP's WABA: support changes them)."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -53,7 +54,7 @@ class CommerceSupportDetail(BaseModel):
     note: str | None = None
 
 
-class FundsRefundDetail(BaseModel):
+class FundsRefundDetail(HubModel):
     """A client asks for a number's remaining prepaid funds back."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from hub_shared.auth import Role
 from hub_shared.clock import UtcDateTime
 from hub_shared.events import Actor
+from hub_shared.model import HubModel
 
 TICKET_ID_PATTERN = r"^tkt_[0-9a-f]{24}$"
 ATTACHMENT_ID_PATTERN = r"^att_[0-9a-f]{24}$"
@@ -62,7 +63,7 @@ Subject = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX)]
 
 
-class TicketAuthor(BaseModel):
+class TicketAuthor(HubModel):
     """Who wrote or changed something: the actor of the events, and the address the answer's e-mail goes to."""
 
     model_config = ConfigDict(frozen=True)
@@ -80,7 +81,7 @@ class TicketAuthor(BaseModel):
         return self.role is Role.SUPPORT
 
 
-class Ticket(BaseModel):
+class Ticket(HubModel):
     """A ticket as the support table keeps it (`TICKET#<id>` / `TICKET`)."""
 
     ticket_id: str
@@ -112,7 +113,7 @@ class Ticket(BaseModel):
         return int((self.first_response_at - self.created_at).total_seconds())
 
 
-class Message(BaseModel):
+class Message(HubModel):
     """One message of a ticket's thread (`TICKET#<id>` / `MESSAGE#<at>#<id>`)."""
 
     message_id: str
@@ -123,7 +124,7 @@ class Message(BaseModel):
     at: UtcDateTime
 
 
-class Attachment(BaseModel):
+class Attachment(HubModel):
     """A file of a ticket (`TICKET#<id>` / `ATTACHMENT#<id>`), uploaded by its author straight to S3."""
 
     attachment_id: str
@@ -139,7 +140,7 @@ class Attachment(BaseModel):
 # ---------------------------------------------------------------- what the routes take
 
 
-class NewTicket(BaseModel):
+class NewTicket(HubModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -166,7 +167,7 @@ class NewTicket(BaseModel):
     )
 
 
-class NewTicketMessage(BaseModel):
+class NewTicketMessage(HubModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"body": "It works again, thanks."}]})
 
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=BODY_MAX)]
@@ -175,7 +176,7 @@ class NewTicketMessage(BaseModel):
     )
 
 
-class TicketChange(BaseModel):
+class TicketChange(HubModel):
     """What an agent changes: the assignee (null: nobody) and the priority."""
 
     model_config = ConfigDict(
@@ -188,7 +189,7 @@ class TicketChange(BaseModel):
     priority: TicketPriority | None = None
 
 
-class NewTicketAttachment(BaseModel):
+class NewTicketAttachment(HubModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"filename": "error.png", "content_type": "image/png", "size": 48213}]},
@@ -202,7 +203,7 @@ class NewTicketAttachment(BaseModel):
 # ---------------------------------------------------------------- what the routes answer
 
 
-class TicketView(BaseModel):
+class TicketView(HubModel):
     ticket_id: str
     client_id: str
     subject: str
@@ -223,12 +224,12 @@ class TicketView(BaseModel):
     reopen_until: UtcDateTime | None = Field(description="A solved or closed ticket may be reopened until then.")
 
 
-class TicketPage(BaseModel):
+class TicketPage(HubModel):
     items: list[TicketView]
     next_cursor: str | None = None
 
 
-class TicketMessage(BaseModel):
+class TicketMessage(HubModel):
     message_id: str
     author: TicketAuthor
     body: str
@@ -236,7 +237,7 @@ class TicketMessage(BaseModel):
     at: UtcDateTime
 
 
-class TicketAttachment(BaseModel):
+class TicketAttachment(HubModel):
     attachment_id: str
     filename: str
     content_type: str
@@ -255,24 +256,24 @@ class TicketDetail(TicketView):
     attachments: list[TicketAttachment]
 
 
-class AttachmentUploadForm(BaseModel):
+class AttachmentUploadForm(HubModel):
     url: str = Field(description="Where to POST the form (multipart/form-data), `file` last.")
     fields: dict[str, str] = Field(description="The form's fields, each sent as it is.")
     expires_at: UtcDateTime
 
 
-class AttachmentUpload(BaseModel):
+class AttachmentUpload(HubModel):
     attachment_id: str
     upload: AttachmentUploadForm
 
 
-class TicketCounts(BaseModel):
+class TicketCounts(HubModel):
     status: TicketStatus
     category: TicketCategory
     tickets: int
 
 
-class SupportFigures(BaseModel):
+class SupportFigures(HubModel):
     """What agents watch: tickets not closed, by status and category, and how fast support first answers."""
 
     counts: list[TicketCounts]

@@ -10,9 +10,10 @@ from typing import Any, Literal
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from hub_shared.clock import to_rfc3339, utc_now
+from hub_shared.model import HubModel
 from hub_shared.observability import observability
 from hub_templates.deps import meta_graph, sync_page_size, sync_workers, templates_store, waba_registry
 from hub_templates.usecases.sync import sync_every_waba
@@ -22,7 +23,7 @@ JOB = "templates-sync"
 obs = observability("templates")
 
 
-class JobInput(BaseModel):
+class JobInput(HubModel):
     model_config = ConfigDict(extra="forbid")
 
     job: Literal["templates-sync"]

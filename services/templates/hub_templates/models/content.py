@@ -15,9 +15,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import BeforeValidator, ConfigDict, Discriminator, Field, Tag
 from pydantic.config import JsonDict
 
+from hub_shared.model import HubModel
 from hub_templates.rules.languages import normalise_language
 
 
@@ -84,7 +85,7 @@ class FlowAction(StrEnum):
     DATA_EXCHANGE = "data_exchange"
 
 
-class _Content(BaseModel):
+class _Content(HubModel):
     model_config = ConfigDict(extra="forbid")
 
 

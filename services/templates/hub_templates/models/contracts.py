@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Literal
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from hub_shared.model import HubModel
 
 
-class AddedNumber(BaseModel):
+class AddedNumber(HubModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     number_id: str = Field(min_length=1)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from hub_shared.clock import UtcDateTime
+from hub_shared.model import HubModel
 from hub_templates.models.content import Category, Component, Normalised, ParameterFormat, TemplateContent, Upper
 
 NAME_PATTERN = r"^[a-z0-9_]{1,512}$"
@@ -32,7 +33,7 @@ class TemplateStatus(StrEnum):
     ARCHIVED = "ARCHIVED"
 
 
-class Template(BaseModel):
+class Template(HubModel):
     """A template of a WABA in one language, as the mirror keeps it."""
 
     model_config = ConfigDict(frozen=True)
@@ -78,7 +79,7 @@ EDITED_BY_META = ("category", "components", "message_send_ttl_seconds")
 """What Meta's edit call changes: an edit gives at least one of them."""
 
 
-class TemplateEdit(BaseModel):
+class TemplateEdit(HubModel):
     """What `PATCH …/templates/{name}/{language}` takes: what changes (Meta replaces the components as a whole)."""
 
     model_config = ConfigDict(
@@ -124,7 +125,7 @@ class TemplateEdit(BaseModel):
         return self
 
 
-class TemplateCopy(BaseModel):
+class TemplateCopy(HubModel):
     """What `POST …/templates/{name}/{language}/copy` takes: where the copy goes (the source is untouched)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"language": "es", "submit": False}]})
@@ -139,7 +140,7 @@ class TemplateCopy(BaseModel):
     submit: bool = Field(default=True, description="Send the copy to Meta's review now; false keeps it as a DRAFT.")
 
 
-class NewLanguage(BaseModel):
+class NewLanguage(HubModel):
     """What `POST …/templates/{name}/languages` takes: the name's content in another language (same category)."""
 
     model_config = ConfigDict(
@@ -167,7 +168,7 @@ class NewLanguage(BaseModel):
     submit: bool = Field(default=True, description="Send it to Meta's review now; false keeps it as a DRAFT.")
 
 
-class TemplateGroup(BaseModel):
+class TemplateGroup(HubModel):
     """Every language of a template name."""
 
     waba_id: str
@@ -175,7 +176,7 @@ class TemplateGroup(BaseModel):
     languages: list[Template]
 
 
-class SyncCounts(BaseModel):
+class SyncCounts(HubModel):
     """What a sync changed in the mirror."""
 
     waba_id: str

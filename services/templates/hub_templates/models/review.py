@@ -3,14 +3,15 @@ often objects to (warnings), and how its customer would see it."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from hub_shared.model import HubModel
 from hub_shared.problems import ProblemFieldError
 from hub_templates.rules.preview import Preview
 from hub_templates.rules.warnings import Warning
 
 
-class TemplateReview(BaseModel):
+class TemplateReview(HubModel):
     valid: bool = Field(description="No errors: Meta's rules that the hub checks are kept.")
     errors: list[ProblemFieldError] = Field(
         description="Each rule of Meta's the template breaks, on its field (`components[1].text`)."

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from hub_shared.model import HubModel
 from hub_templates.models.content import (
     MEDIA_FORMATS,
     Body,
@@ -44,20 +45,20 @@ OTP_LABELS = {OtpType.COPY_CODE: "Copy code", OtpType.ONE_TAP: "Autofill", OtpTy
 """Meta's labels of an OTP button given none (ONE_TAP: `autofill_text`; the others: `text`)."""
 
 
-class PreviewHeader(BaseModel):
+class PreviewHeader(HubModel):
     format: HeaderFormat
     text: str | None = Field(default=None, description="TEXT: with its example in place of its variable.")
     media_handle: str | None = Field(default=None, description="IMAGE, VIDEO, GIF, DOCUMENT: the sample's handle.")
 
 
-class PreviewButton(BaseModel):
+class PreviewButton(HubModel):
     type: ButtonType
     text: str = Field(description="The label the customer sees.")
     url: str | None = Field(default=None, description="URL: with its example in place of its {{1}}.")
     phone_number: str | None = None
 
 
-class Preview(BaseModel):
+class Preview(HubModel):
     """A template as its customer would see it."""
 
     header: PreviewHeader | None = None

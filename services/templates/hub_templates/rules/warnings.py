@@ -18,8 +18,9 @@ import re
 from collections.abc import Iterator
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from hub_shared.model import HubModel
 from hub_templates.models.content import Body, Buttons, Category, Footer, Header, TemplateContent, UrlButton
 from hub_templates.rules.checks import VARIABLE, counted, variables
 
@@ -61,7 +62,7 @@ class WarningCode(StrEnum):
     STRAY_BRACES = "STRAY_BRACES"
 
 
-class Warning(BaseModel):
+class Warning(HubModel):
     """What Meta's review may object to, on its field, and why."""
 
     model_config = ConfigDict(frozen=True)

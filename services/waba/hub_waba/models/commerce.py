@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from hub_shared.model import HubModel
 from hub_waba.events import CommerceSettings
 from hub_waba.models.wabas import Freshness, WabaType
 
@@ -32,7 +33,7 @@ class CommerceSupportRequest(CommerceSettings):
     note: str | None = Field(default=None, min_length=1, max_length=1000, description="A word to support.")
 
 
-class CommerceSupportRequestAccepted(BaseModel):
+class CommerceSupportRequestAccepted(HubModel):
     request_id: str
     number_id: str
     status: str = Field(default="requested", description="Support opens a ticket from it.")

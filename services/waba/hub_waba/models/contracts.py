@@ -11,17 +11,19 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import AwareDatetime, ConfigDict, Field, RootModel
+
+from hub_shared.model import HubModel
 
 
-class Metadata(BaseModel):
+class Metadata(HubModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     event_id: str = Field(min_length=1)
     occurred_at: AwareDatetime = Field(description="Orders the events of a number: an older one never wins.")
 
 
-class NumberDetail(BaseModel):
+class NumberDetail(HubModel):
     """A number of a WABA: added (running) or deleted."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
+from hub_shared.model import HubModel
 from hub_waba.models.wabas import Freshness
 
 
@@ -81,7 +82,7 @@ class BusinessProfile(Freshness):
     profile_picture_url: str | None = None
 
 
-class ProfileChange(BaseModel):
+class ProfileChange(HubModel):
     """PATCH's body: only the fields sent change; an empty text (or `[]`, `""` for vertical) clears a field but
     `about`, which Meta requires."""
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from hub_shared.clock import UtcDateTime
+from hub_shared.model import HubModel
 from hub_shared.wabas import RegisteredWaba
 
 __all__ = ["RegisteredWaba"]
@@ -24,7 +25,7 @@ class WabaType(StrEnum):
     """Owned by the BSP on behalf of the client."""
 
 
-class RegisteredNumber(BaseModel):
+class RegisteredNumber(HubModel):
     """A number of a WABA the hub manages (learnt from NumberAdded; `deleted` from NumberDeleted)."""
 
     model_config = ConfigDict(frozen=True)
@@ -38,13 +39,13 @@ class RegisteredNumber(BaseModel):
 # ---------------------------------------------------------------- Meta's health_status
 
 
-class HealthError(BaseModel):
+class HealthError(HubModel):
     error_code: int | None = None
     error_description: str | None = None
     possible_solution: str | None = None
 
 
-class HealthEntity(BaseModel):
+class HealthEntity(HubModel):
     entity_type: str = Field(description="PHONE_NUMBER, WABA, BUSINESS or APP.")
     id: str
     can_send_message: str = Field(description="AVAILABLE, LIMITED or BLOCKED.")
@@ -52,7 +53,7 @@ class HealthEntity(BaseModel):
     errors: list[HealthError] = Field(default_factory=list, description="Meta's errors, with its possible solutions.")
 
 
-class Health(BaseModel):
+class Health(HubModel):
     """Meta's `health_status`: can the WABA, and each of its entities, send messages now."""
 
     can_send_message: str = Field(description="AVAILABLE, LIMITED or BLOCKED: the least of its entities'.")
@@ -62,7 +63,7 @@ class Health(BaseModel):
 # ---------------------------------------------------------------- details
 
 
-class WabaNumberSummary(BaseModel):
+class WabaNumberSummary(HubModel):
     number_id: str
     phone_number: str | None = Field(default=None, description="As Meta displays it.")
     display_name: str | None = None
@@ -70,7 +71,7 @@ class WabaNumberSummary(BaseModel):
     status: str | None = Field(default=None, description="Meta's connection status, e.g. CONNECTED.")
 
 
-class WabaDetails(BaseModel):
+class WabaDetails(HubModel):
     """A WABA as Meta described it at `fetched_at`."""
 
     waba_id: str
@@ -99,14 +100,14 @@ class KeptDetails:
     outdated: bool = False
 
 
-class KeptCopy(BaseModel):
+class KeptCopy(HubModel):
     """What Meta last answered for one of a number's settings (its profile, its commerce settings), and when."""
 
     data: dict[str, Any]
     fetched_at: UtcDateTime
 
 
-class Freshness(BaseModel):
+class Freshness(HubModel):
     """How old an answer read from Meta is: the fields of every view the hub keeps a copy of."""
 
     fetched_at: UtcDateTime | None = Field(default=None, description="When this was read from Meta.")
@@ -123,7 +124,7 @@ class WabaView(WabaDetails):
     )
 
 
-class WabaSummary(BaseModel):
+class WabaSummary(HubModel):
     """A WABA in `GET /v1/wabas`: what the hub kept of it (name, type and numbers once its details were read)."""
 
     waba_id: str

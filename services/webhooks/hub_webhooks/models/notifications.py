@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictInt
+
+from hub_shared.model import HubModel
 
 
-class _Envelope(BaseModel):
+class _Envelope(HubModel):
     """Meta adds keys over time: unknown ones are ignored, never refused."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -49,7 +51,7 @@ class StoredChange:
     correlation_id: str | None = None
 
 
-class Receipt(BaseModel):
+class Receipt(HubModel):
     """What a notification POST did: how many changes it held, stored now, and had been stored before."""
 
     received: int = Field(description="Changes in the body.")
