@@ -12,7 +12,7 @@ EXAMPLES ?= 200
 unexport PYTHONDONTWRITEBYTECODE
 STAMP := $(VENV)/.synced-$(shell cat requirements/dev.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: help setup gates test lint typecheck cfn-lint openapi openapi-check events events-check reliability-check fuzz unit integration e2e browser bench run token job mail lock clean web web-check chromium
+.PHONY: help setup package gates test lint typecheck cfn-lint openapi openapi-check events events-check reliability-check fuzz unit integration e2e browser bench run token job mail lock clean web web-check chromium
 
 # The portal (web/): `npm ci` again only when package-lock.json changes (a stamp, like the virtual environment's).
 WEB_STAMP := web/node_modules/.installed-$(shell cat web/package-lock.json web/package.json 2>/dev/null | cksum | cut -d' ' -f1)
@@ -105,7 +105,10 @@ fuzz: setup ## Run the generated suites, fuzzing EXAMPLES per operation (200), p
 browser: setup web chromium ## Browser tests: the portal in Chromium (Playwright) against the local hub
 	$(PY) -m pytest tests/browser --no-cov
 
-bench: setup ## Benchmarks, reported as ratios against a baseline measured in the same run
+package: setup ## Build the deployment packages (layer and functions) into build/lambda as sam build does, with sizes
+	$(PY) -m tools.package
+
+bench: setup ## Benchmarks as ratios to baselines measured in the same run: one table, bench/report.json (≈ 12 min)
 	$(PY) -m bench
 
 run: setup web ## Start the whole hub and the portal locally (no AWS account, no Docker), seeded; Ctrl-C stops it
@@ -118,5 +121,5 @@ token: setup ## Print an ID token of a seeded user of the running local hub: mak
 job: setup ## Run one scheduled job now against the running local hub: make job NAME=<job> [NOW=<RFC 3339>] (no NAME: list)
 	@$(PY) -m local.jobs $(NAME) $(if $(NOW),--now $(NOW))
 
-clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov web/node_modules web/dist test-artifacts
+clean: ## Remove the virtual environment, the packages built and the caches
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov web/node_modules web/dist test-artifacts

@@ -28,7 +28,7 @@ from local.cloud import aws_client
 from local.functions import Invoker
 from local.functions import invoke as invoke_locally
 from local.loop import BackgroundLoop
-from local.template import load_template, resources
+from local.template import load_template, referenced_function, resources
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +86,7 @@ def _get_att(value: Any) -> str | None:
 
 
 def _function_of(mapping_id: str, name: Any) -> str:
-    if isinstance(name, dict) and "Ref" in name:
-        return str(name["Ref"])
-    raise ValueError(f"{mapping_id}: FunctionName must be !Ref <Function> locally")
+    return referenced_function(name, mapping_id)
 
 
 def queue_name(logical_id: str, template: dict[str, Any], stack: str = "hub") -> str:

@@ -33,7 +33,7 @@ from local.cloud import aws_client
 from local.functions import Invoker
 from local.functions import invoke as invoke_locally
 from local.loop import BackgroundLoop
-from local.template import load_template, resources, table_name
+from local.template import load_template, referenced_function, resources, table_name
 
 if TYPE_CHECKING:
     from moto.events.utils import EventMessageType
@@ -93,9 +93,7 @@ def stream_sources(
 
 
 def _function_of(mapping_id: str, name: Any) -> str:
-    if isinstance(name, dict) and "Ref" in name:
-        return str(name["Ref"])
-    raise ValueError(f"{mapping_id}: FunctionName must be !Ref <Function> locally")
+    return referenced_function(name, mapping_id)
 
 
 def _source(

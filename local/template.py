@@ -132,6 +132,18 @@ def http_routes(template: dict[str, Any] | None = None) -> list[HttpRoute]:
     return out
 
 
+ALIAS_SUFFIX = ".Alias"
+"""SAM's name for a function's published alias (`!Ref NumbersOutboxFunction.Alias`, AutoPublishAlias)."""
+
+
+def referenced_function(name: Any, where: str) -> str:
+    """The function logical id a `FunctionName` names: `!Ref <Function>`, or `!Ref <Function>.Alias` — the alias
+    the deployed stack invokes (every function publishes versions behind one); locally both are the function."""
+    if isinstance(name, dict) and isinstance(name.get("Ref"), str):
+        return str(name["Ref"]).removesuffix(ALIAS_SUFFIX)
+    raise ValueError(f"{where}: FunctionName must be !Ref <Function> (or <Function>.Alias) locally")
+
+
 def function_handlers(template: dict[str, Any] | None = None) -> dict[str, str]:
     """Function logical id → handler (`hub_numbers.app.handler`)."""
     return {name: fn["Properties"]["Handler"] for name, fn in resources("AWS::Serverless::Function", template).items()}

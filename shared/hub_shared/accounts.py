@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from hub_shared import aws
 from hub_shared.settings import get_settings
+from hub_shared.singletons import singleton
 
 DIRECTORY_INDEX = "ByName"
 DIRECTORY_PARTITION = "DIRECTORY"
@@ -143,3 +144,9 @@ def client_account(values: dict[str, object]) -> ClientAccount:
         partner_id=str(values["partner_id"]) if values.get("partner_id") else None,
         prepaid=bool(values.get("prepaid", False)),
     )
+
+
+@singleton
+def accounts_reader() -> AccountsReader:
+    """The process's reader of the accounts table (every service's functions, its routes through Depends)."""
+    return AccountsReader()

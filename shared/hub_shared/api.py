@@ -9,12 +9,11 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Depends, Request
 
-from hub_shared.accounts import AccountsReader
+from hub_shared.accounts import accounts_reader
 from hub_shared.auth import Principal, principal_from_claims
 from hub_shared.clock import utc_now
 from hub_shared.deadline import Deadline
 from hub_shared.problems import register_problem_handlers
-from hub_shared.singletons import singleton
 
 REQUEST_BUDGET_SECONDS = 25.0
 """API Gateway answers 504 after 29 s; 4 s are left for the table writes and the answer after the outside calls."""
@@ -25,11 +24,6 @@ def build_resolver() -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver(enable_validation=True)
     register_problem_handlers(app)
     return app
-
-
-@singleton
-def accounts_reader() -> AccountsReader:
-    return AccountsReader()
 
 
 def current_principal(request: Request) -> Principal:

@@ -66,6 +66,14 @@ def _client(service: str, config: Config = _CONFIG, variant: str = "") -> Any:
     return _made[key]
 
 
+def forget_clients() -> None:
+    """Close and forget every client made: after a SnapStart restore (hub_shared.snapstart) their connections and
+    credentials are the snapshot's."""
+    for client in _made.values():
+        client.close()
+    _made.clear()
+
+
 @singleton
 def dynamodb() -> DynamoDBClient:
     client: DynamoDBClient = _client("dynamodb")

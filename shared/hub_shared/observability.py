@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.parser import ValidationError, parse
 from pydantic import BaseModel
 
 from hub_shared.cold_start import initialised
+from hub_shared.snapstart import install as install_snapstart_hooks
 
 METRICS_NAMESPACE = "ClientHub"
 HTTP_CORRELATION_PATH = correlation_paths.API_GATEWAY_HTTP
@@ -74,7 +75,9 @@ class Observability:
 
 @cache
 def observability(service: str) -> Observability:
-    """The service's Logger/Tracer/Metrics; Powertools shares their state per service name."""
+    """The service's Logger/Tracer/Metrics; Powertools shares their state per service name. Every handler module
+    calls it, so it also registers the SnapStart restore hooks (hub_shared.snapstart)."""
+    install_snapstart_hooks()
     return Observability(
         logger=Logger(service=service),
         # botocore only: patching everything imports every library the X-Ray SDK knows (httpx, sqlite3, requests…)

@@ -56,14 +56,7 @@ def after_restore() -> None:
 def _forget_aws_clients() -> None:
     from hub_shared import aws  # noqa: PLC0415 - loaded with every handler; here only when a snapshot is restored
 
-    forget: Callable[[], None] | None = getattr(aws, "forget_clients", None)
-    if forget is not None:
-        forget()
-        return
-    # Until hub_shared.aws has forget_clients(): the same, on its client cache.
-    for client in list(aws._made.values()):
-        client.close()
-    aws._made.clear()
+    aws.forget_clients()
 
 
 def _register_after_restore() -> Callable[..., object] | None:

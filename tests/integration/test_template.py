@@ -7,6 +7,7 @@ import importlib
 import json
 import os
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -132,17 +133,22 @@ def _packaged(template: dict[str, Any]) -> dict[str, Any]:
     return packaged
 
 
-@pytest.fixture(scope="module")
-def cfn() -> dict[str, Any]:
-    """The template after the SAM transform, run offline: no AWS call, managed policies not looked up."""
+def _transformed(template: dict[str, Any]) -> dict[str, Any]:
+    """`template` (packaged) after the SAM transform, run offline: no AWS call, managed policies not looked up."""
     loader = mock.create_autospec(ManagedPolicyLoader, instance=True)
     loader.load.return_value = {}
     with (
         mock.patch.dict(os.environ, {"AWS_DEFAULT_REGION": REGION}),
         mock.patch("boto3.session.Session.client", side_effect=AssertionError("the transform called AWS")),
     ):
-        transformed: dict[str, Any] = transform(_packaged(load_template()), {}, loader)
+        transformed: dict[str, Any] = transform(template, {}, loader)
     return transformed
+
+
+@pytest.fixture(scope="module")
+def cfn() -> dict[str, Any]:
+    """The template after the SAM transform."""
+    return _transformed(_packaged(load_template()))
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -272,6 +278,169 @@ def test_every_deployed_function_has_the_shared_layer_python312_arm64(cfn: dict[
         assert props["Runtime"] == "python3.12"
         assert props["Architectures"] == ["arm64"]
         assert props["Layers"] == [{"Ref": layer}]
+
+
+# ---------------------------------------------------------------- the build, versions, SnapStart
+
+ALIAS = "live"
+# Where a function may be named itself instead of through its alias: its versions, the alias, and the alias's
+# asynchronous invocation settings (an EventInvokeConfig qualified with the alias).
+NAMING_THE_FUNCTION = frozenset({"AWS::Lambda::Version", "AWS::Lambda::Alias", "AWS::Lambda::EventInvokeConfig"})
+# The kinds of resource that invoke (or let invoke) a function in this template: each must name the alias.
+CALLERS = frozenset(
+    {
+        "AWS::ApiGatewayV2::Api",  # the HTTP API's integrations
+        "AWS::Lambda::Permission",  # API Gateway's and EventBridge rules' right to invoke
+        "AWS::Lambda::EventSourceMapping",  # streams and queues
+        "AWS::Events::Rule",  # the hub bus's rules
+        "AWS::Scheduler::Schedule",  # the jobs
+        "AWS::IAM::Role",  # the schedules' roles (lambda:InvokeFunction)
+    }
+)
+
+
+def _clean_make_environment(**extra: str) -> dict[str, str]:
+    """The environment for a make of our own: not the flags of a make this test may run under (`make test`)."""
+    return {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}} | extra
+
+
+def test_the_layer_and_every_function_are_built_by_their_makefiles() -> None:
+    template = load_template()
+    built = resources("AWS::Serverless::Function", template) | resources("AWS::Serverless::LayerVersion", template)
+
+    assert {name: r.get("Metadata", {}).get("BuildMethod") for name, r in built.items()} == dict.fromkeys(
+        built, "makefile"
+    )
+
+
+@pytest.mark.parametrize("resource", [*sorted(function_handlers()), "SharedLayer"])
+def test_each_build_target_runs_the_packaging_tool(resource: str, tmp_path: Path) -> None:
+    """sam build runs `make --makefile <CodeUri>/Makefile build-<LogicalId>` in a scratch folder, ARTIFACTS_DIR set:
+    the target exists and packages the function's service (or the layer) with tools/package.py."""
+    props = load_template()["Resources"][resource]["Properties"]
+    folder = (TEMPLATE.parent / (props.get("CodeUri") or props["ContentUri"])).resolve()
+    artifacts = tmp_path / "artifacts"
+    done = subprocess.run(  # noqa: S603 - make, with the template's own names
+        ["make", "--dry-run", "--makefile", str(folder / "Makefile"), f"build-{resource}"],  # noqa: S607 - make
+        cwd=tmp_path,
+        env=_clean_make_environment(ARTIFACTS_DIR=str(artifacts)),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    packaged = "layer" if "ContentUri" in props else f"function {folder.name}"
+    assert f'-m tools.package {packaged} --artifacts "{artifacts}"' in done.stdout
+
+
+def test_every_function_runs_published_versions_behind_one_alias_with_snapstart(cfn: dict[str, Any]) -> None:
+    template = load_template()
+    globals_ = template["Globals"]["Function"]
+    snapstart = {"ApplyOn": {"Fn::If": ["SnapStartEnabled", "PublishedVersions", "None"]}}
+    functions = resources("AWS::Lambda::Function", cfn)
+    versions = {
+        v["Properties"]["FunctionName"]["Ref"]: (n, v) for n, v in resources("AWS::Lambda::Version", cfn).items()
+    }
+
+    assert (globals_["AutoPublishAlias"], globals_["SnapStart"], globals_["VersionDeletionPolicy"]) == (
+        ALIAS,
+        snapstart,
+        "Delete",
+    )
+    assert template["Conditions"]["SnapStartEnabled"] == {"Fn::Equals": [{"Ref": "SnapStart"}, "Enabled"]}
+    assert template["Parameters"]["SnapStart"]["AllowedValues"] == ["Enabled", "Disabled"]
+    # a version is published when any property of a function changes (AllProperties, which SAM's schema allows on
+    # functions only) or the layer does: SAM's default hashes the code, environment and memory only, so a new layer
+    # alone, or SnapStart switched in the template, would never reach the alias
+    assert {
+        n: f["Properties"].get("AutoPublishAliasAllProperties")
+        for n, f in resources("AWS::Serverless::Function").items()
+    } == dict.fromkeys(function_handlers(), True)
+    assert resources("AWS::Serverless::LayerVersion")["SharedLayer"]["Properties"]["PublishLambdaVersion"] is True
+    assert set(versions) == set(functions)
+    for function, resource in functions.items():
+        version, version_resource = versions[function]
+        alias = cfn["Resources"][f"{function}Alias{ALIAS}"]
+        assert resource["Properties"]["SnapStart"] == snapstart
+        assert version_resource["DeletionPolicy"] == "Delete"  # its snapshot goes with it
+        assert alias["Properties"]["Name"] == ALIAS
+        assert alias["Properties"]["FunctionVersion"] == {"Fn::GetAtt": [version, "Version"]}
+
+
+def _invocations(cfn: dict[str, Any]) -> tuple[list[str], dict[str, int]]:
+    """The resources naming a function itself where they should name its alias, and how many resources of each kind
+    name an alias."""
+    functions = set(resources("AWS::Lambda::Function", cfn))
+    aliases = {f"{function}Alias{ALIAS}" for function in functions}
+    bare: list[str] = []
+    callers: dict[str, int] = {}
+    for name, resource in cfn["Resources"].items():
+        kind, props = resource["Type"], resource.get("Properties", {})
+        named = _references(props)
+        qualified = kind != "AWS::Lambda::EventInvokeConfig" or props.get("Qualifier") == ALIAS
+        bare += [
+            f"{name} ({kind}) names {function}"
+            for function in sorted(named & functions - {name})
+            if kind not in NAMING_THE_FUNCTION or not qualified
+        ]
+        if named & aliases:
+            callers[kind] = callers.get(kind, 0) + 1
+    return bare, callers
+
+
+def test_nothing_invokes_a_function_but_through_its_alias(cfn: dict[str, Any]) -> None:
+    """SnapStart applies to published versions only: a route, rule, schedule, event source or permission naming the
+    function itself would invoke $LATEST, initialised from scratch at every cold start."""
+    bare, callers = _invocations(cfn)
+
+    assert bare == []
+    assert set(callers) >= CALLERS, sorted(callers)
+    assert callers["AWS::Lambda::EventSourceMapping"] == len(resources("AWS::Lambda::EventSourceMapping", cfn))
+
+
+def test_an_event_source_naming_the_function_itself_is_reported() -> None:
+    template = copy.deepcopy(load_template())
+    template["Resources"]["NumbersOutboxStream"]["Properties"]["FunctionName"] = {"Ref": "NumbersOutboxFunction"}
+    config = template["Resources"]["NumbersMetaEventsFunction"]["Properties"]
+    config["AutoPublishAlias"] = ""  # no alias: its rule, permission and invoke settings name $LATEST
+
+    bare, _ = _invocations(_transformed(_packaged(template)))
+
+    assert "NumbersOutboxStream (AWS::Lambda::EventSourceMapping) names NumbersOutboxFunction" in bare
+    assert {line.split(" ", 1)[1] for line in bare if "NumbersMetaEventsFunction" in line} >= {
+        "(AWS::Events::Rule) names NumbersMetaEventsFunction",
+        "(AWS::Lambda::Permission) names NumbersMetaEventsFunction",
+        "(AWS::Lambda::EventInvokeConfig) names NumbersMetaEventsFunction",
+    }
+
+
+def test_a_new_layer_alone_publishes_a_new_version_of_every_function() -> None:
+    """A change of shared/ only (a new layer, the functions' code unchanged) reaches every alias."""
+    template = _packaged(load_template())
+    template["Resources"] = {  # the layer and the functions suffice, and transform in a fraction of the time
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource["Type"] in {"AWS::Serverless::Function", "AWS::Serverless::LayerVersion"}
+    }
+    for function in resources("AWS::Serverless::Function", template).values():
+        function["Properties"].pop("Events", None)
+        function["Properties"].pop("Policies", None)
+        function["Properties"].pop("EventInvokeConfig", None)
+    changed = copy.deepcopy(template)
+    changed["Resources"]["SharedLayer"]["Properties"]["ContentUri"] = "s3://artifacts/SharedLayer-changed.zip"
+
+    before, after = (
+        {
+            v["Properties"]["FunctionName"]["Ref"]: n
+            for n, v in resources("AWS::Lambda::Version", _transformed(t)).items()
+        }
+        for t in (copy.deepcopy(template), changed)
+    )
+
+    assert set(before) == set(after) == set(function_handlers())
+    assert {f for f in before if before[f] == after[f]} == set()
 
 
 # ---------------------------------------------------------------- least privilege

@@ -7,7 +7,7 @@ from hub_accounts.integrations.cognito import CognitoUsers
 from hub_accounts.settings import accounts_settings
 from hub_accounts.store.accounts import AccountsStore
 from hub_accounts.store.directory import ClientDirectory
-from hub_shared.api import accounts_reader
+from hub_shared.accounts import accounts_reader
 from hub_shared.pagination import CursorCodec
 from hub_shared.secrets import get_secret
 from hub_shared.singletons import singleton

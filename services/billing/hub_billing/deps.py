@@ -8,7 +8,7 @@ from hub_billing.store.billing import BillingStore
 from hub_billing.usecases.payments import Payments
 from hub_billing.usecases.prepaid import FundsPolicy
 from hub_billing.usecases.usage import RateCard, load_rate_card
-from hub_shared.api import accounts_reader
+from hub_shared.accounts import accounts_reader
 from hub_shared.graph import GraphClient, graph_client
 from hub_shared.pagination import CursorCodec
 from hub_shared.secrets import get_secret

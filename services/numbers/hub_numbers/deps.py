@@ -11,7 +11,7 @@ from hub_numbers.store.display_names import DisplayNamesStore
 from hub_numbers.store.numbers import NumbersStore
 from hub_numbers.store.onboarding import OnboardingStore
 from hub_numbers.usecases.signup import MetaApp
-from hub_shared.api import accounts_reader
+from hub_shared.accounts import accounts_reader
 from hub_shared.graph import GraphClient, graph_client
 from hub_shared.pagination import CursorCodec
 from hub_shared.secrets import get_secret

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from hub_shared import aws
-from hub_shared.api import accounts_reader
+from hub_shared.accounts import accounts_reader
 from hub_shared.pagination import CursorCodec
 from hub_shared.secrets import get_secret
 from hub_shared.singletons import singleton

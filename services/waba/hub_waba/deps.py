@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hub_shared.api import accounts_reader
+from hub_shared.accounts import accounts_reader
 from hub_shared.graph import GraphClient, graph_client
 from hub_shared.pagination import CursorCodec
 from hub_shared.secrets import get_secret

@@ -13,8 +13,7 @@ from hub_accounts.deps import accounts_store, cursor_codec
 from hub_accounts.models.changes import REQUEST_ID_PATTERN
 from hub_accounts.store.accounts import AccountsStore
 from hub_shared.access import ANY_PARTNER, AccessRule
-from hub_shared.accounts import AccountsReader
-from hub_shared.api import accounts_reader
+from hub_shared.accounts import AccountsReader, accounts_reader
 from hub_shared.auth import ID_PATTERN
 from hub_shared.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT, CursorCodec
 

@@ -110,6 +110,19 @@ class AccountsStore(aws.TableStore):
         values = self._get(partner_link_key(partner_id, client_id))
         return PartnerLink.model_validate(values) if values else None
 
+    def partner_and_link(self, partner_id: str, client_id: str) -> tuple[Partner | None, PartnerLink | None]:
+        """The partner's profile and what `client_id` granted it (one partition): one BatchGetItem, consistent."""
+        keys = [partner_key(partner_id), partner_link_key(partner_id, client_id)]
+        found = {
+            item["sk"]["S"]: aws.from_item(item)
+            for item in aws.batch_get(self._client, self._table, keys, consistent=True)
+        }
+        partner, link = found.get("PROFILE"), found.get(f"CLIENT#{client_id}")
+        return (
+            Partner.model_validate(partner) if partner else None,
+            PartnerLink.model_validate(link) if link else None,
+        )
+
     def links_of_partner(self, partner_id: str) -> list[PartnerLink]:
         """Every client of the partner (with what it granted), in client id order, read consistently."""
         query = {

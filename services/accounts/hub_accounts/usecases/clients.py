@@ -36,8 +36,8 @@ def find_clients(
     if principal.role is Role.SUPPORT:
         return _search_directory(search, state, query_id, directory=directory, accounts=accounts, cursors=cursors)
     if principal.role is Role.PARTNER:
-        granted = accounts.grants_of_partner(principal.own_partner_id)
-        candidates = [c for c in granted if principal.scopes_for(c)]
+        granted = accounts.grants_of_partner(principal.own_partner_id)  # consistent: what `scopes_for` would read
+        candidates = [client_id for client_id, scopes in granted.items() if scopes]
     else:
         candidates = [principal.own_client_id]
     found = sorted(

@@ -39,7 +39,7 @@ class PartnerStore(Protocol):
 
     def partner(self, partner_id: str) -> Partner | None: ...
 
-    def link(self, partner_id: str, client_id: str) -> PartnerLink | None: ...
+    def partner_and_link(self, partner_id: str, client_id: str) -> tuple[Partner | None, PartnerLink | None]: ...
 
     def links_of_partner(self, partner_id: str) -> list[PartnerLink]: ...
 
@@ -97,7 +97,7 @@ def partner_permissions(client_id: str, principal: Principal, *, store: PartnerS
     account = client_for(principal, client_id, Action.PARTNERS_READ, store)
     if account.partner_id is None:
         return _permissions(account, None, None)
-    return _permissions(account, store.partner(account.partner_id), store.link(account.partner_id, client_id))
+    return _permissions(account, *store.partner_and_link(account.partner_id, client_id))
 
 
 def set_partner_permissions(
@@ -109,12 +109,11 @@ def set_partner_permissions(
         account = client_for(principal, client_id, Action.PARTNERS_MANAGE, store)
         if account.partner_id is None:
             raise StateConflict("The client works without a partner: there is nobody to grant permissions to.")
-        link = store.link(account.partner_id, client_id)
+        partner, link = store.partner_and_link(account.partner_id, client_id)
         if link is None:  # the client is between partners (a change completing): its profile moves with the link
             continue
         if link.scopes == wanted:
-            return _permissions(account, store.partner(account.partner_id), link)
-        partner = store.partner(account.partner_id)
+            return _permissions(account, partner, link)
         event = PartnerPermissionsChanged(
             metadata=EventMetadata.at(now),
             client_id=client_id,

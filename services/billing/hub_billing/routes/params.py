@@ -22,8 +22,7 @@ from hub_billing.usecases.payments import Payments
 from hub_billing.usecases.prepaid import FundsPolicy
 from hub_billing.usecases.usage import RateCard
 from hub_shared.access import AccessRule
-from hub_shared.accounts import AccountsReader
-from hub_shared.api import accounts_reader
+from hub_shared.accounts import AccountsReader, accounts_reader
 from hub_shared.graph import GraphClient
 from hub_shared.pagination import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, CursorCodec
 

@@ -81,15 +81,6 @@ class BillingStore(aws.TableStore):
         values = self._get(client_key(client_id, f"NUMBER#{number_id}"))
         return _billable(values) if values else None
 
-    def billable_numbers(self, client_id: str) -> list[BillableNumber]:
-        """Every number of the client billing has heard of, in id order (one Query a page)."""
-        query = {
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :number)",
-            "ExpressionAttributeValues": {":pk": {"S": f"CLIENT#{client_id}"}, ":number": {"S": "NUMBER#"}},
-            "ConsistentRead": True,
-        }
-        return [_billable(item) for item in self._query_all(query)]
-
     def number_record(self, number_id: str) -> NumberRecord | None:
         values = self._get({"pk": {"S": f"NUMBER#{number_id}"}, "sk": {"S": "NUMBER"}})
         return _number_record(values) if values else None
@@ -202,13 +193,26 @@ class BillingStore(aws.TableStore):
         values = self._get(client_key(client_id, f"FUNDS#{number_id}"))
         return _funds(values) if values else None
 
-    def every_funds(self, client_id: str) -> list[Funds]:
+    def numbers_and_funds(self, client_id: str) -> tuple[list[BillableNumber], list[Funds]]:
+        """Every number of the client billing has heard of and every funds item it holds, each in id order: one
+        Query a page over the client's partition from `FUNDS#` to the last `NUMBER#` (nothing else sorts between)."""
         query = {
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :funds)",
-            "ExpressionAttributeValues": {":pk": {"S": f"CLIENT#{client_id}"}, ":funds": {"S": "FUNDS#"}},
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :funds AND :numbers_end",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": f"CLIENT#{client_id}"},
+                ":funds": {"S": "FUNDS#"},
+                ":numbers_end": {"S": "NUMBER$"},  # `$` sorts right after `#`: past every NUMBER#<id>
+            },
             "ConsistentRead": True,
         }
-        return [_funds(item) for item in self._query_all(query)]
+        numbers: list[BillableNumber] = []
+        funds: list[Funds] = []
+        for item in self._query_all(query):
+            if item["sk"].startswith("NUMBER#"):
+                numbers.append(_billable(item))
+            elif item["sk"].startswith("FUNDS#"):
+                funds.append(_funds(item))
+        return numbers, funds
 
     def apply(
         self,

@@ -65,9 +65,7 @@ class FundsStore(FundsLedger, Accounts, Protocol):
 
     def billable_number(self, client_id: str, number_id: str) -> BillableNumber | None: ...
 
-    def billable_numbers(self, client_id: str) -> list[BillableNumber]: ...
-
-    def every_funds(self, client_id: str) -> list[Funds]: ...
+    def numbers_and_funds(self, client_id: str) -> tuple[list[BillableNumber], list[Funds]]: ...
 
     def ledger_page(
         self, client_id: str, number_id: str, *, limit: int, start_key: dict[str, Any] | None
@@ -122,11 +120,14 @@ def funds_overview(
 ) -> FundsOverview:
     """Every billable number's balance (and any other number that still holds funds), and their total."""
     client = prepaid_client(principal, accounts)
-    held = {funds.number_id: funds for funds in store.every_funds(client.client_id)}
+    numbers, every_funds = store.numbers_and_funds(client.client_id)
+    held = {funds.number_id: funds for funds in every_funds}
     views = []
-    for number in store.billable_numbers(client.client_id):
+    for number in numbers:
         if number.billable or number.number_id in held:
-            funds = held.get(number.number_id) or _funds(client, number.number_id, store, policy)
+            funds = held.get(number.number_id) or empty_funds(
+                client.client_id, number.number_id, currency=policy.currency, threshold=policy.default_threshold
+            )
             views.append(funds_view(funds, number.phone_number, now))
     return FundsOverview(
         client_id=client.client_id, currency=policy.currency, total=sum(v.balance for v in views), numbers=views

@@ -13,7 +13,8 @@ from hub_numbers.models.onboarding import InboxView
 from hub_numbers.routes.params import NumberId
 from hub_numbers.usecases.inbox import InboxDeps, activate_inbox, get_inbox
 from hub_shared.access import AccessRule, declared
-from hub_shared.api import Caller, Now, accounts_reader
+from hub_shared.accounts import accounts_reader
+from hub_shared.api import Caller, Now
 from hub_shared.problems import problem_responses
 
 router = APIGatewayHttpRouter()

@@ -13,7 +13,8 @@ from hub_numbers.models.onboarding import AddedNumberView, AddNumberRequest
 from hub_numbers.routes.params import IdempotencyKey
 from hub_numbers.usecases.signup import SignupDeps, add_number
 from hub_shared.access import AccessRule, declared
-from hub_shared.api import Budget, Caller, Now, accounts_reader
+from hub_shared.accounts import accounts_reader
+from hub_shared.api import Budget, Caller, Now
 from hub_shared.graph import GraphClient
 from hub_shared.idempotency import Idempotency, idempotency_layer
 from hub_shared.problems import NOT_JSON, problem_responses

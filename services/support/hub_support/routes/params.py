@@ -9,8 +9,7 @@ from aws_lambda_powertools.event_handler import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from hub_shared.access import AccessRule
-from hub_shared.accounts import AccountsReader
-from hub_shared.api import accounts_reader
+from hub_shared.accounts import AccountsReader, accounts_reader
 from hub_shared.pagination import CursorCodec
 from hub_shared.wabas import WabaRegistry
 from hub_support.deps import attachment_policy, cursor_codec, files, support_store, ticket_policy, waba_registry

@@ -67,6 +67,21 @@ class WabaStore(aws.TableStore):
             return None
         return KeptCopy.model_validate(aws.from_item(item))
 
+    def details_and_kept(self, waba_id: str, number_id: str, kind: str) -> tuple[KeptDetails | None, KeptCopy | None]:
+        """`details(waba_id)` and `kept(number_id, kind)` in one BatchGetItem (eventually consistent, as each is)."""
+        keys = [waba_key(waba_id, "DETAILS"), {"pk": {"S": f"NUMBER#{number_id}"}, "sk": {"S": f"KEPT#{kind}"}}]
+        found = {
+            item["pk"]["S"]: aws.from_item(item)
+            for item in aws.batch_get(self._client, self._table, keys, consistent=False)
+        }
+        details, copy = found.get(f"WABA#{waba_id}"), found.get(f"NUMBER#{number_id}")
+        return (
+            KeptDetails(WabaDetails.model_validate(details), outdated=bool(details.get("outdated", False)))
+            if details
+            else None,
+            KeptCopy.model_validate(copy) if copy else None,
+        )
+
     def many_details(self, waba_ids: list[str]) -> dict[str, WabaDetails]:
         keys = [waba_key(w, "DETAILS") for w in sorted(set(waba_ids))]
         found = aws.batch_get(self._client, self._table, keys, consistent=False)

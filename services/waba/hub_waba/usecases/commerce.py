@@ -19,7 +19,7 @@ from hub_waba.models.commerce import (
     CommerceSupportRequest,
     CommerceSupportRequestAccepted,
 )
-from hub_waba.models.wabas import Freshness, RegisteredNumber, RegisteredWaba, WabaType
+from hub_waba.models.wabas import Freshness, KeptCopy, KeptDetails, RegisteredNumber, RegisteredWaba, WabaType
 from hub_waba.usecases.details import WabaRepository, details_of
 from hub_waba.usecases.kept import KeptCopies, kept, read_through
 from hub_waba.usecases.numbers import NumberRegistry, registered_number
@@ -36,6 +36,10 @@ KIND = "COMMERCE"
 class CommerceRepository(WabaRepository, NumberRegistry, KeptCopies, Protocol):
     def record(self, event: DomainEvent, *, number_id: str) -> None: ...
 
+    def details_and_kept(self, waba_id: str, number_id: str, kind: str) -> tuple[KeptDetails | None, KeptCopy | None]:
+        """`details(waba_id)` and `kept(number_id, kind)` in one request."""
+        ...
+
 
 def get_commerce(
     number_id: str,
@@ -49,11 +53,13 @@ def get_commerce(
 ) -> CommerceSettingsView:
     """The settings: the kept copy while it is fresh, else Meta's (kept), else the kept copy stale."""
     number = registered_number(number_id, principal, wabas, sees=SEES, reads=(Action.WABA_READ, Action.COMMERCE_WRITE))
-    waba_type = _waba_type(number, wabas, graph, now, cache)
+    details, copy = wabas.details_and_kept(number.waba_id, number_id, KIND)
+    waba_type = _waba_type(number, details, wabas, graph, now, cache)
     data, freshness = read_through(
         number_id,
         KIND,
         lambda: _current(number, graph).model_dump(),
+        found=copy,
         copies=wabas,
         now=now,
         cache=cache,
@@ -73,7 +79,7 @@ def set_commerce(
     cache: timedelta,
 ) -> CommerceSettingsView:
     number = registered_number(number_id, principal, wabas, sees=SEES, action=Action.COMMERCE_WRITE)
-    if _waba_type(number, wabas, graph, now, cache) is WabaType.OBO:
+    if _waba_type(number, wabas.details(number.waba_id), wabas, graph, now, cache) is WabaType.OBO:
         raise CommerceManagedBySupport(number_id, number.waba_id)
     before = _current(number, graph)
     after = CommerceSettings(is_catalog_visible=change.is_catalog_visible, is_cart_enabled=change.is_cart_enabled)
@@ -104,7 +110,7 @@ def request_commerce_support(
     new_id: Callable[[], str],
 ) -> CommerceSupportRequestAccepted:
     number = registered_number(number_id, principal, wabas, sees=SEES, action=Action.COMMERCE_WRITE)
-    if _waba_type(number, wabas, graph, now, cache) is WabaType.SHARED:
+    if _waba_type(number, wabas.details(number.waba_id), wabas, graph, now, cache) is WabaType.SHARED:
         raise CommerceSelfService(number_id)
     try:
         current: CommerceSettings | None = _current(number, graph)
@@ -126,10 +132,16 @@ def request_commerce_support(
 
 
 def _waba_type(
-    number: RegisteredNumber, wabas: CommerceRepository, graph: Graph, now: datetime, cache: timedelta
+    number: RegisteredNumber,
+    found: KeptDetails | None,
+    wabas: CommerceRepository,
+    graph: Graph,
+    now: datetime,
+    cache: timedelta,
 ) -> WabaType:
+    """SHARED or OBO, from the WABA's details (`found`: the kept ones, `wabas.details`)."""
     registered = RegisteredWaba(waba_id=number.waba_id, client_id=number.client_id)
-    return details_of(registered, wabas=wabas, graph=graph, now=now, cache=cache).type
+    return details_of(registered, found, wabas=wabas, graph=graph, now=now, cache=cache).type
 
 
 def _current(number: RegisteredNumber, graph: Graph) -> CommerceSettings:

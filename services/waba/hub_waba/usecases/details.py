@@ -70,11 +70,13 @@ def get_waba(
     registered = authorize(
         principal, wabas.waba(waba_id), missing=WabaNotFound(waba_id), via=SEES, action=Action.WABA_READ
     )
-    return details_of(registered, wabas=wabas, graph=graph, now=now, cache=cache, refresh=refresh)
+    found = wabas.details(registered.waba_id)
+    return details_of(registered, found, wabas=wabas, graph=graph, now=now, cache=cache, refresh=refresh)
 
 
 def details_of(
     registered: RegisteredWaba,
+    found: KeptDetails | None,
     *,
     wabas: WabaRepository,
     graph: Graph,
@@ -82,8 +84,8 @@ def details_of(
     cache: timedelta,
     refresh: bool = False,
 ) -> WabaView:
-    """The WABA's details: the kept copy while it is fresh, else Meta's answer (kept), else the kept copy stale."""
-    found = wabas.details(registered.waba_id)
+    """The WABA's details: the kept copy `found` (`wabas.details`, read by the caller: with what else it reads,
+    maybe) while it is fresh, else Meta's answer (kept), else the kept copy stale."""
     if found is not None and not (refresh or found.outdated) and now - found.details.fetched_at < cache:
         return WabaView(**found.details.model_dump())
     try:

@@ -26,13 +26,14 @@ def read_through(
     kind: str,
     read: Callable[[], dict[str, Any]],
     *,
+    found: KeptCopy | None,
     copies: KeptCopies,
     now: datetime,
     cache: timedelta,
     refresh: bool,
 ) -> tuple[dict[str, Any], Freshness]:
-    """Meta's answer of `read` (kept), or the kept copy while it is fresh, or the kept copy stale when Meta fails."""
-    found = copies.kept(number_id, kind)
+    """Meta's answer of `read` (kept), or the kept copy `found` (`copies.kept`, read by the caller: with what else it
+    reads, maybe) while it is fresh, or the kept copy stale when Meta fails."""
     if found is not None and not refresh and now - found.fetched_at < cache:
         return found.data, Freshness(fetched_at=found.fetched_at)
     try:

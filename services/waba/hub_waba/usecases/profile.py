@@ -51,7 +51,14 @@ def get_profile(
     """The profile: the kept copy while it is fresh, else Meta's (kept), else the kept copy stale."""
     number = registered_number(number_id, principal, wabas, sees=SEES, reads=(Action.WABA_READ, Action.PROFILE_WRITE))
     data, freshness = read_through(
-        number_id, KIND, lambda: _data(_read(number, graph)), copies=wabas, now=now, cache=cache, refresh=refresh
+        number_id,
+        KIND,
+        lambda: _data(_read(number, graph)),
+        found=wabas.kept(number_id, KIND),
+        copies=wabas,
+        now=now,
+        cache=cache,
+        refresh=refresh,
     )
     return BusinessProfile.model_validate({**data, **freshness.model_dump()})
 
