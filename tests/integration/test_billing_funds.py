@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,7 +22,7 @@ from hub_billing.jobs import usage as usage_job
 from hub_billing.store.billing import BillingStore
 from hub_billing.usecases.daily import UsagePorts, run_usage_day
 from hub_billing.usecases.funds import Change, EntryKind, FundsChangedConcurrently, apply_change, empty_funds
-from hub_billing.usecases.usage import load_rate_card
+from hub_billing.usecases.usage import DayUsage, load_rate_card
 from hub_numbers.events import NumberAdded, NumberDeleted
 from hub_shared.accounts import AccountsReader
 from hub_shared.events import EventMetadata
@@ -429,6 +429,28 @@ def test_the_scheduled_usage_job_debits_the_day_before_now_once(
     (_credit, debit), _ = store.ledger_page("acme", NUMBER, limit=10, start_key=None)
     assert (debit.kind, debit.reference, debit.balance_after) == (EntryKind.USAGE, "usage:2026-11-19", balance(store))
     assert [event["balance"] for event in outbox(aws, "FundsDepleted")] == [balance(store)]
+
+
+def test_the_usage_job_asks_meta_for_a_day_kept_only_while_it_was_current(
+    stripe_sandbox: InProcessStripe,
+    store: BillingStore,
+    aws: AwsWorld,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    aws.register_number("acme", WABA, NUMBER)
+    day = date(2026, 11, 19)
+    seen_on_the_day = DayUsage(day=day, volumes={("4915112345001", "DE", "MARKETING"): 1_000_000})
+    store.keep_analytics(WABA, [seen_on_the_day], clock(), closed=False)
+    meta = InProcessMeta(clock)
+    monkeypatch.setattr(usage_job, "payments", lambda: stripe_sandbox.payments)
+    monkeypatch.setattr(usage_job, "meta_graph", lambda: meta.graph)
+
+    usage_job.handler({"job": "billing-usage", "now": "2026-11-20T02:00:00Z"}, context("BillingUsageJobFunction"))
+
+    assert [path for method, path in meta.calls if method == "GET"] == [WABA]  # the day's final analytics
+    kept = store.analytics_days(WABA, day, day)[day]
+    assert kept.closed and kept.usage != seen_on_the_day
 
 
 def test_the_usage_job_refuses_input_it_does_not_know(stripe_sandbox: InProcessStripe) -> None:

@@ -1,6 +1,7 @@
 """A number's insights: billable messages by category from Meta's pricing analytics (the Meta sandbox through the
-hub's Graph client), approximate charges from the rate card, the month's forecast; closed days kept, so a second
-view asks Meta only for today; periods Meta cannot answer refused, each naming its field."""
+hub's Graph client), approximate charges from the rate card, the month's forecast; closed days kept, and the current
+day for a few minutes, so a second view asks Meta nothing; periods Meta cannot answer refused, each naming its
+field."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 
 from hub_billing.store.billing import BillingStore
 from hub_billing.usecases.billable import BillableNumber
-from hub_billing.usecases.usage import load_rate_card
+from hub_billing.usecases.usage import TODAY_KEPT_SECONDS, load_rate_card
 from tests.builders import (
     CLIENT_ACME,
     CLIENT_GLOBEX,
@@ -101,18 +102,42 @@ def test_charges_follow_the_rate_card_of_each_market(meta: InProcessMeta, clock:
         assert charges[category] == int((Decimal(amount) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def test_closed_days_are_kept_so_a_second_view_asks_meta_only_for_today(
+def test_closed_days_are_kept_and_today_for_minutes_so_a_second_view_asks_meta_nothing(
     meta: InProcessMeta, clock: FrozenClock
 ) -> None:
     today = clock().date()
     start = (today - timedelta(days=40)).isoformat()
 
-    insights(start=start, end=today.isoformat(), granularity="MONTH")
+    first_status, first_view = insights(start=start, end=today.isoformat(), granularity="MONTH")
     first = analytics_calls(meta)
-    insights(start=start, end=today.isoformat(), granularity="MONTH")
+    clock.advance(TODAY_KEPT_SECONDS - 1)
+    again_status, again_view = insights(start=start, end=today.isoformat(), granularity="MONTH")
 
+    assert (first_status, again_status) == (200, 200)
     assert first == 2  # the closed days at once, then today
-    assert analytics_calls(meta) - first == 1
+    assert analytics_calls(meta) == first
+    assert again_view["series"] == first_view["series"]
+
+    clock.advance(1)  # today's answer is TODAY_KEPT_SECONDS old: Meta is asked for today again, for today only
+    insights(start=start, end=today.isoformat(), granularity="MONTH")
+    assert analytics_calls(meta) == first + 1
+
+
+def test_a_day_kept_while_it_was_current_is_asked_again_once_it_is_closed(
+    meta: InProcessMeta, clock: FrozenClock, aws: AwsWorld
+) -> None:
+    today = clock().date()
+    insights(start=today.isoformat(), end=today.isoformat())  # the month to date too (the forecast), then today
+    before = analytics_calls(meta)
+    kept = BillingStore("hub-billing", aws.dynamodb).analytics_days(WABA, today, today)
+    assert [(day, one.closed) for day, one in kept.items()] == [(today, False)]
+
+    clock.advance(24 * 3600)  # the day is closed: what Meta said while it was open is not its final word
+    insights(start=today.isoformat(), end=today.isoformat())
+
+    assert analytics_calls(meta) - before == 2  # the day that closed (all other closed days are kept), the new today
+    kept = BillingStore("hub-billing", aws.dynamodb).analytics_days(WABA, today, today)
+    assert [(day, one.closed) for day, one in kept.items()] == [(today, True)]
 
 
 def test_the_forecast_carries_the_month_to_date_to_its_end(meta: InProcessMeta, clock: FrozenClock) -> None:

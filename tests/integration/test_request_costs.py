@@ -142,7 +142,7 @@ COSTS: dict[str, Cost] = {
     ),
     "GET /v1/billing/invoices": Cost({"GetItem": 2}),
     "POST /v1/billing/portal-session": Cost({"GetItem": 2, "TransactWriteItems": 1}, stripe=2),
-    "GET /v1/insights": Cost({"GetItem": 1, "Query": 1}, graph=1),
+    "GET /v1/insights": Cost({"GetItem": 1, "Query": 1}),
     "POST /webhooks/stripe": Cost({"GetItem": 1, "TransactWriteItems": 1}),
     # numbers
     "GET /v1/numbers": Cost({"BatchGetItem": 1, "Query": 1}),
@@ -230,9 +230,6 @@ READ_EXCEPTIONS: dict[str, str] = {
     "numbers:read, after the partner's links and the clients' profiles: 2 + N requests (N = 1 here). Fix: an index "
     "of the numbers table by partner (infra/template.yaml; the client's partner kept on its numbers, moved by "
     "PartnerChangeCompleted), so one Query reads every client's numbers.",
-    "GET /v1/insights": "the current day's pricing analytics are asked of Meta on every read (closed days are kept "
-    "in the billing table, today is not). Fix: keep today's answer as the waba service keeps Meta's (with its "
-    "fetched_at, served for a few minutes: Meta's analytics lag by hours), so a warm read asks Meta nothing.",
 }
 
 

@@ -27,7 +27,7 @@ from hub_billing.usecases.accounts import BillingAccount
 from hub_billing.usecases.billable import BillableNumber, NumberRecord
 from hub_billing.usecases.billable import Written as NumberWritten
 from hub_billing.usecases.funds import EntryKind, Funds, LedgerEntry, Written
-from hub_billing.usecases.usage import DayUsage
+from hub_billing.usecases.usage import TODAY_KEPT_SECONDS, DayUsage, KeptDay
 from hub_shared import aws
 from hub_shared.clock import to_rfc3339
 from hub_shared.events import DomainEvent
@@ -300,10 +300,10 @@ class BillingStore(aws.TableStore):
             if start is None:
                 return total
 
-    # ------------------------------------------------------------ pricing analytics of closed days
+    # ------------------------------------------------------------ pricing analytics: closed days and the current one
 
-    def analytics_days(self, waba_id: str, first: date, last: date) -> dict[date, DayUsage]:
-        """The kept days of the WABA from `first` to `last` (inclusive)."""
+    def analytics_days(self, waba_id: str, first: date, last: date) -> dict[date, KeptDay]:
+        """The kept days of the WABA from `first` to `last` (inclusive), closed or as they were while current."""
         query = {
             "KeyConditionExpression": "pk = :pk AND sk BETWEEN :first AND :last",
             "ExpressionAttributeValues": {
@@ -313,13 +313,22 @@ class BillingStore(aws.TableStore):
             },
         }
         days = (
-            DayUsage.from_counts(date.fromisoformat(item["sk"][4:]), item.get("counts", {}))
+            KeptDay(
+                usage=DayUsage.from_counts(date.fromisoformat(item["sk"][4:]), item.get("counts", {})),
+                fetched_at=datetime.fromisoformat(item["fetched_at"]),
+                closed=item.get("closed", True),
+            )
             for item in self._query_all(query, page_size=400)
         )
-        return {day.day: day for day in days}
+        return {day.usage.day: day for day in days}
 
-    def keep_analytics(self, waba_id: str, days: Sequence[DayUsage], now: datetime) -> None:
-        expires = int((now + timedelta(days=billing_settings().analytics_cache_days)).timestamp())
+    def keep_analytics(self, waba_id: str, days: Sequence[DayUsage], now: datetime, *, closed: bool = True) -> None:
+        """`days` as Meta answered them at `now`: closed days for `analytics_cache_days`; the current day
+        (`closed=False`), which a closed day's answer replaces, until TODAY_KEPT_SECONDS have passed."""
+        kept_for = (
+            timedelta(days=billing_settings().analytics_cache_days) if closed else timedelta(seconds=TODAY_KEPT_SECONDS)
+        )
+        expires = int((now + kept_for).timestamp())
         puts = (
             aws.to_item(
                 {
@@ -327,6 +336,7 @@ class BillingStore(aws.TableStore):
                     "sk": f"DAY#{day.day.isoformat()}",
                     "counts": day.counts(),
                     "fetched_at": to_rfc3339(now),
+                    "closed": closed,
                     "expires_at": expires,
                 }
             )

@@ -77,7 +77,8 @@ def run_usage_day(day: date, wabas: Iterable[str], ports: UsagePorts, *, now: da
 
 def _waba_day(waba_id: str, day: date, ports: UsagePorts, now: datetime) -> WabaDay:
     store = ports.store
-    usage = store.analytics_days(waba_id, day, day).get(day)
+    kept = store.analytics_days(waba_id, day, day).get(day)
+    usage = kept.usage if kept is not None and kept.closed else None  # what Meta said while the day was open: not final
     if usage is None:
         try:
             usage = fetch_days(ports.graph, waba_id, day, day)[0]

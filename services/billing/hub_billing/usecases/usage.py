@@ -110,10 +110,24 @@ def minor_units(amount: Decimal) -> int:
     return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-class AnalyticsCache(Protocol):
-    def analytics_days(self, waba_id: str, first: date, last: date) -> dict[date, DayUsage]: ...
+TODAY_KEPT_SECONDS = 300
+"""How long the current day's analytics, still changing, are served from the cache before Meta is asked again:
+Meta's analytics lag by hours, so a page opened twice within minutes gains nothing from asking twice."""
 
-    def keep_analytics(self, waba_id: str, days: list[DayUsage], now: datetime) -> None: ...
+
+@dataclass(frozen=True)
+class KeptDay:
+    """A day of the analytics cache: a closed day (final), or the current day as Meta answered at `fetched_at`."""
+
+    usage: DayUsage
+    fetched_at: datetime
+    closed: bool
+
+
+class AnalyticsCache(Protocol):
+    def analytics_days(self, waba_id: str, first: date, last: date) -> dict[date, KeptDay]: ...
+
+    def keep_analytics(self, waba_id: str, days: list[DayUsage], now: datetime, *, closed: bool = True) -> None: ...
 
 
 def _unix(day: date) -> int:
@@ -142,12 +156,13 @@ def fetch_days(graph: Graph, waba_id: str, first: date, last: date) -> list[DayU
 def usage_days(
     waba_id: str, first: date, last: date, *, today: date, cache: AnalyticsCache, graph: Graph, now: datetime
 ) -> dict[date, DayUsage]:
-    """Every day from `first` to `last`: closed days from the cache (the missing ones fetched in one call and
-    kept), the current day from Meta."""
+    """Every day from `first` to `last`, read from the cache in one request: closed days from it (the missing ones
+    fetched in one call and kept), the current day from it when Meta answered it less than TODAY_KEPT_SECONDS ago,
+    otherwise from Meta (and kept as the current day: a closed day is never taken from it)."""
     closed_last = min(last, today - timedelta(days=1))
-    days: dict[date, DayUsage] = {}
+    kept = cache.analytics_days(waba_id, first, min(last, today)) if first <= min(last, today) else {}
+    days = {day: one.usage for day, one in kept.items() if one.closed and day <= closed_last}
     if first <= closed_last:
-        days = cache.analytics_days(waba_id, first, closed_last)
         missing = [first + timedelta(days=n) for n in range((closed_last - first).days + 1)]
         missing = [day for day in missing if day not in days]
         if missing:
@@ -155,7 +170,12 @@ def usage_days(
             cache.keep_analytics(waba_id, [day for day in fetched if day.day in set(missing)], now)
             days |= {day.day: day for day in fetched}
     if first <= today <= last:
-        days[today] = fetch_days(graph, waba_id, today, today)[0]
+        current = kept.get(today)
+        if current is not None and now - current.fetched_at < timedelta(seconds=TODAY_KEPT_SECONDS):
+            days[today] = current.usage
+        else:
+            days[today] = fetch_days(graph, waba_id, today, today)[0]
+            cache.keep_analytics(waba_id, [days[today]], now, closed=False)
     return days
 
 
