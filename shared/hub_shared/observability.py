@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.parser import ValidationError, parse
 from pydantic import BaseModel
 
 from hub_shared.cold_start import initialised
@@ -64,6 +63,8 @@ class Observability:
     def received(self, event: dict[str, Any], model: type[Model], what: str) -> Model:
         """A bus event parsed as `model` (Powertools Parser); one not shaped like it is logged as a malformed `what`
         and raised, for EventBridge to retry it and then dead-letter it."""
+        from aws_lambda_powertools.utilities.parser import ValidationError, parse  # noqa: PLC0415 - consumers only
+
         try:
             return parse(event=event, model=model)
         except ValidationError:

@@ -404,20 +404,24 @@ def test_a_refund_of_nothing_is_refused(stripe_sandbox: InProcessStripe, aws: Aw
     assert outbox(aws, "FundsRefundRequested") == []
 
 
-def test_the_scheduled_usage_job_debits_the_day_before_now_once(
-    stripe_sandbox: InProcessStripe,
-    store: BillingStore,
-    aws: AwsWorld,
-    clock: FrozenClock,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def job_meta(
+    stripe_sandbox: InProcessStripe, aws: AwsWorld, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> InProcessMeta:
+    """The usage job's outside systems (Stripe's and Meta's sandboxes), for acme's number."""
     aws.register_number("acme", WABA, NUMBER)
-    credit = Change(100, EntryKind.TOP_UP, "pi_test", "Top-up", ("payment:pi_test",))
-    new = empty_funds("acme", NUMBER, currency="eur", threshold=1000)
-    apply_change(credit, new, ledger=store, now=clock(), new_id=lambda: "entry_credit")
     meta = InProcessMeta(clock)
     monkeypatch.setattr(usage_job, "payments", lambda: stripe_sandbox.payments)
     monkeypatch.setattr(usage_job, "meta_graph", lambda: meta.graph)
+    return meta
+
+
+def test_the_scheduled_usage_job_debits_the_day_before_now_once(
+    job_meta: InProcessMeta, store: BillingStore, aws: AwsWorld, clock: FrozenClock
+) -> None:
+    credit = Change(100, EntryKind.TOP_UP, "pi_test", "Top-up", ("payment:pi_test",))
+    new = empty_funds("acme", NUMBER, currency="eur", threshold=1000)
+    apply_change(credit, new, ledger=store, now=clock(), new_id=lambda: "entry_credit")
     asked = {"job": "billing-usage", "now": "2026-11-20T02:00:00Z"}
 
     first = usage_job.handler(asked, context("BillingUsageJobFunction"))
@@ -432,23 +436,15 @@ def test_the_scheduled_usage_job_debits_the_day_before_now_once(
 
 
 def test_the_usage_job_asks_meta_for_a_day_kept_only_while_it_was_current(
-    stripe_sandbox: InProcessStripe,
-    store: BillingStore,
-    aws: AwsWorld,
-    clock: FrozenClock,
-    monkeypatch: pytest.MonkeyPatch,
+    job_meta: InProcessMeta, store: BillingStore, clock: FrozenClock
 ) -> None:
-    aws.register_number("acme", WABA, NUMBER)
     day = date(2026, 11, 19)
     seen_on_the_day = DayUsage(day=day, volumes={("4915112345001", "DE", "MARKETING"): 1_000_000})
     store.keep_analytics(WABA, [seen_on_the_day], clock(), closed=False)
-    meta = InProcessMeta(clock)
-    monkeypatch.setattr(usage_job, "payments", lambda: stripe_sandbox.payments)
-    monkeypatch.setattr(usage_job, "meta_graph", lambda: meta.graph)
 
     usage_job.handler({"job": "billing-usage", "now": "2026-11-20T02:00:00Z"}, context("BillingUsageJobFunction"))
 
-    assert [path for method, path in meta.calls if method == "GET"] == [WABA]  # the day's final analytics
+    assert [path for method, path in job_meta.calls if method == "GET"] == [WABA]  # the day's final analytics
     kept = store.analytics_days(WABA, day, day)[day]
     assert kept.closed and kept.usage != seen_on_the_day
 

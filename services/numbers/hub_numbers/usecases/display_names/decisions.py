@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
@@ -31,7 +31,9 @@ from hub_numbers.usecases.display_names.ports import NameRequests, NumberNames
 from hub_numbers.usecases.lookup import reread
 from hub_shared.clock import to_rfc3339
 from hub_shared.events import DomainEvent, EventMetadata
-from hub_shared.meta_events import MetaChange, PhoneNumberNameUpdate
+
+if TYPE_CHECKING:
+    from hub_shared.meta_events import MetaChange, PhoneNumberNameUpdate
 
 logger = Logger(child=True)
 
