@@ -1,25 +1,24 @@
 """The end-of-month deletion job over 100,000 due numbers, against the Meta sandbox with 50 ms injected latency.
 
     python -m bench deletion                                  # as `make bench` runs it
-    python -m bench.deletion --numbers 20000 --sample 300     # smaller, faster
+    python -m bench.deletion --numbers 20000 --sample 200     # smaller, faster
 
-Set-up (not timed): DynamoDB is moto in this process (`mock_aws`; the numbers table from the template, without its
-stream, which the job does not read); the Meta sandbox (local/sandboxes/meta) runs in a child process on loopback
-with the numbers registered, and its fault API adds `--latency-ms` to every Graph call.
+Set-up (not timed; see bench/jobs.py): DynamoDB is moto's server in a child process (the numbers table from the
+template, without its stream, which the job does not read); the Meta sandbox (local/sandboxes/meta) runs in another,
+with the numbers registered, and adds `--latency-ms` to every Graph call. The job talks to both over HTTP on
+loopback with the hub's own clients, as in Lambda, so its workers wait on sockets rather than on moto's CPU.
 
 Two sides, the same job code (`NumberDeletion`: index pages → BatchGetItem → deregister at Meta → conditional
 transaction with the outbox event):
 - baseline: the job with one worker — a sequential loop — over a sample of `--sample` numbers, run first, on a
-  table holding only them. A sequential pass over 100,000 × 50 ms would take over 80 minutes, so it is measured on
+  table holding only them. A sequential pass over 100,000 × 50 ms would take over 90 minutes, so it is measured on
   the sample and scaled linearly to `--numbers` (an extrapolation, and said so in the report);
 - subject: the job as deployed (DEFAULT_CONCURRENCY workers) over `--numbers` numbers.
-The report gives the time ratio, DynamoDB requests per deleted number (botocore calls, counted with an event hook),
-and what the time went to: the latency floor (numbers × latency / workers), this process's CPU time (the job,
-botocore and moto share one GIL), and the time inside DynamoDB and Graph calls.
-
-moto's TransactWriteItems runs without its whole-table snapshot (see bench/jobs.py; the bench checks every number
-ends deleted with one event); moto's Query also walks the whole table for each page of an index, which the report
-shows as its share of the run.
+The report gives the time ratio, DynamoDB requests per deleted number (botocore calls, counted with an event hook on
+the job's client), and what the time went to: the latency floor, the CPU of each of the three processes (the job's
+is what a Lambda's CPU must cover: the report says which memory size that takes).
+Afterwards every number of both sides must be deleted and deregistered, with exactly one NumberDeleted in the outbox
+(checked in moto's table; exit 1 otherwise).
 """
 
 from __future__ import annotations
@@ -28,133 +27,131 @@ import dataclasses
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from bench.jobs import (
-    BUS,
-    TABLE,
+    LINE,
     Calls,
     Cloud,
-    TimedGraph,
+    JobResult,
+    Run,
+    as_dict,
     cli,
-    cloud,
-    create_numbers_table,
-    numbers_table,
-    run_bench,
-    serve_meta,
+    hub_cloud,
+    job_result,
+    measured,
+    moto_table,
+    print_run_report,
+    put_items,
 )
+from hub_numbers.deps import numbers_store
 from hub_numbers.models.numbers import AccountStatus, Number, RegistrationStatus
-from hub_numbers.store.numbers import NumbersStore, number_item
-from hub_numbers.usecases.deletion import DEFAULT_CONCURRENCY, NumberDeletion, Outcome, RetryMessage
+from hub_numbers.store.numbers import number_item
+from hub_numbers.usecases.deletion import DEFAULT_CONCURRENCY, Failure, NumberDeletion, Outcome, RetryMessage
+from local.sandboxes.meta import MetaState
 
 NUMBERS = 100_000
-SAMPLE = 500
+SAMPLE = 300
 LATENCY_MS = 50
+TARGET = 20.0
 FIRST_ID = 1_900_000_000_000_000
 WABA_ID = "102290129340398"
 SAMPLE_DUE = datetime(2026, 10, 31, 23, 59, 59, 999999, tzinfo=UTC)
 NUMBERS_DUE = datetime(2026, 11, 30, 23, 59, 59, 999999, tzinfo=UTC)
 AFTER_SAMPLE, AFTER_ALL = datetime(2026, 11, 1, 0, 15, tzinfo=UTC), datetime(2026, 12, 1, 0, 15, tzinfo=UTC)
+SEED_BATCH = 10_000
+"""Numbers seeded per call into the stand-in."""
 
 
-class NoRetries:
+class Retries:
+    """The retry queue: what the run hands it is retried at once after the run (as the queue's consumer would, by
+    `NumberDeletion.retry`), within the time measured."""
+
+    def __init__(self) -> None:
+        self.sent: list[RetryMessage] = []
+
     def send(self, message: RetryMessage, delay_seconds: int) -> None:
-        raise SystemExit(f"deletion benchmark: number {message.number_id} failed and would be retried")
+        self.sent.append(message)
 
 
-@dataclass(frozen=True)
-class Run:
-    numbers: int
-    seconds: float
-    cpu_seconds: float
-    outcomes: Counter[Outcome]
-    dynamodb: Calls
-    meta: Calls
+def deletion(runs: int) -> dict[str, Any]:
+    """`make bench`'s run (`python -m bench deletion`), at the defaults: prints the report, answers the result (a
+    `bench.jobs.JobResult`). The job over 100,000 numbers is itself the repetition: `runs` is not used."""
+    return as_dict(run(NUMBERS, SAMPLE, LATENCY_MS))
 
 
-def deletion(runs: int) -> None:
-    """`python -m bench` entry: one run at the defaults (the job over 100,000 numbers is itself the repetition)."""
-    run_bench(measure, report, (NUMBERS, SAMPLE, LATENCY_MS))
-
-
-def measure(numbers: int, sample: int, latency_ms: int) -> tuple[Run, Run]:
-    """(baseline over the sample, subject over `numbers`)."""
-    ids = [str(FIRST_ID + n) for n in range(sample + numbers)]
-    with cloud("bench.deletion", FIRST_ID, len(ids), latency_ms) as hub:
-        create_numbers_table(hub.dynamodb)
+def run(numbers: int, sample: int, latency_ms: int, workers: int = DEFAULT_CONCURRENCY) -> JobResult:
+    """Baseline over `sample` numbers, subject over `numbers` with `workers`; both checked, reported, answered."""
+    started = time.perf_counter()
+    with hub_cloud(["NumbersTable"], meta_state, (FIRST_ID, sample + numbers), latency_ms) as hub:
         print(f"  seeding {sample:,} sample numbers …", flush=True)
-        _seed(ids[:sample], SAMPLE_DUE)
+        _seed(hub, FIRST_ID, sample, SAMPLE_DUE)
         baseline = _run(hub, 1, AFTER_SAMPLE, sample)
         print(f"  baseline done: {baseline.seconds:,.1f} s; seeding {numbers:,} numbers …", flush=True)
-        _seed(ids[sample:], NUMBERS_DUE)
-        print(f"  the job over {numbers:,} numbers …", flush=True)
-        subject = _run(hub, DEFAULT_CONCURRENCY, AFTER_ALL, numbers)
-        _check_deleted_once(ids[sample:])
-    return baseline, subject
+        _seed(hub, FIRST_ID + sample, numbers, NUMBERS_DUE)
+        print(f"  the job over {numbers:,} numbers with {workers} workers …", flush=True)
+        subject = _run(hub, workers, AFTER_ALL, numbers)
+        problems = hub.aws.call(check_deleted, FIRST_ID, sample + numbers)
+        if problems:
+            hub.fail("deletion benchmark: " + "; ".join(problems))
+        result = job_result(
+            "deletion",
+            "due number",
+            baseline=baseline,
+            subject=subject,
+            deployed=DEFAULT_CONCURRENCY,
+            target=TARGET,
+            latency_ms=latency_ms,
+            started=started,
+        )
+        _report(result, baseline, subject, hub, latency_ms)
+    print(f"  (the whole benchmark, set-up and checks included, took {time.perf_counter() - started:,.0f} s)")
+    return result
+
+
+def _seed(hub: Cloud, first_id: int, count: int, deletion_at: datetime) -> None:
+    for start in range(first_id, first_id + count, SEED_BATCH):
+        hub.aws.call(seed_cancelled, start, min(SEED_BATCH, first_id + count - start), deletion_at)
 
 
 def _run(hub: Cloud, workers: int, now: datetime, numbers: int) -> Run:
     meta = Calls()
-    store = NumbersStore(TABLE, hub.dynamodb, BUS)
-    job = NumberDeletion(store, TimedGraph(hub.graph, meta), NoRetries(), concurrency=workers)
-    hub.dynamodb_calls.clear()
-    cpu, started = time.process_time(), time.perf_counter()
-    outcomes = job.run(now)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    retries = Retries()
+    job = NumberDeletion(numbers_store(), hub.graph(meta), retries, concurrency=workers)
+
+    def deletion() -> Counter[Outcome | Failure]:
+        outcomes: Counter[Outcome | Failure] = Counter(job.run(now))
+        for message in retries.sent:  # the retry queue's consumer, at once
+            outcomes[Outcome.RETRIED] -= 1
+            outcomes[job.retry(message, now)] += 1
+        return +outcomes
+
+    run, outcomes = measured(hub, workers, numbers, meta, deletion)
     if outcomes != Counter({Outcome.DELETED: numbers}):
-        raise SystemExit(f"deletion benchmark: expected {numbers} deleted, got {dict(outcomes)}")
-    return Run(numbers, seconds, cpu, outcomes, hub.dynamodb_calls.snapshot(), meta)
+        hub.fail(f"deletion benchmark: expected {numbers} deleted, got {dict(outcomes)}")
+    if meta.count["POST"] < numbers or set(meta.count) != {"POST"}:
+        hub.fail(f"deletion benchmark: expected {numbers} deregistrations at Meta, made {dict(meta.count)}")
+    if retries.sent:
+        reasons = "; ".join(line for line in hub.logs.lines if "deregistered" in line or "Graph" in line)
+        print(f"  {len(retries.sent)} numbers went through the retry queue: {reasons[:300]}")
+    return run
 
 
-def report(runs: tuple[Run, Run], numbers: int, sample: int, latency_ms: int) -> None:
-    baseline, subject = runs
-    per_number = baseline.seconds / baseline.numbers
-    scaled = per_number * numbers
-    requests = sum(subject.dynamodb.count.values())
-    # One worker, DynamoDB in this process: time inside a call is the call's own cost (botocore + moto).
-    dynamodb_ms = sum(baseline.dynamodb.seconds.values()) / baseline.numbers * 1000
-    graph_ms = baseline.meta.seconds["POST"] / baseline.numbers * 1000
-    wall_ms, cpu_ms = subject.seconds / numbers * 1000, subject.cpu_seconds / numbers * 1000
-    floor_ms = latency_ms / DEFAULT_CONCURRENCY
-    line = "  {:<62}{:>12}"
+def _report(result: JobResult, baseline: Run, subject: Run, hub: Cloud, latency_ms: int) -> None:
+    numbers = result["items"]
     print(f"deletion — the end-of-month job over {numbers:,} due numbers, Meta sandbox with {latency_ms} ms latency")
-    print(line.format("baseline  one worker (a sequential loop), measured on a sample", f"{sample:,} numbers"))
-    print(line.format("          per number", f"{per_number * 1000:,.1f} ms"))
-    print(line.format(f"          scaled linearly to {numbers:,} numbers (extrapolated)", f"{scaled:,.0f} s"))
-    print(line.format(f"subject   {DEFAULT_CONCURRENCY} workers (as deployed), measured", f"{subject.seconds:,.1f} s"))
-    print(line.format("          numbers deleted per second", f"{numbers / subject.seconds:,.0f}"))
-    print(line.format("time ratio  baseline (scaled) / subject", f"{scaled / subject.seconds:,.1f} ×"))
-    print(line.format("DynamoDB requests per deleted number", f"{requests / numbers:,.3f}"))
-    for operation, count in sorted(subject.dynamodb.count.items()):
-        print(line.format(f"          {operation}", f"{count:,}"))
-    print("  where the time goes, per number")
-    print(line.format("  sequential: inside DynamoDB calls (botocore + moto, in process)", f"{dynamodb_ms:,.2f} ms"))
-    print(line.format(f"  sequential: inside the Graph call ({latency_ms} ms of it latency)", f"{graph_ms:,.2f} ms"))
-    print(line.format(f"  subject: wall time ({DEFAULT_CONCURRENCY} workers)", f"{wall_ms:,.2f} ms"))
-    print(
-        line.format(
-            f"  subject: latency floor ({latency_ms} ms / {DEFAULT_CONCURRENCY} workers)", f"{floor_ms:,.2f} ms"
-        )
-    )
-    print(line.format("  subject: CPU time of this process (one GIL for all)", f"{cpu_ms:,.2f} ms"))
-    query_s = subject.dynamodb.seconds["Query"]
-    print(line.format("  subject: index Queries in all (moto walks the whole table)", f"{query_s:,.1f} s"))
-    if cpu_ms > floor_ms:
-        share = min(dynamodb_ms / cpu_ms, 1.0)
-        print(
-            f"  dominates: CPU in this process, not Meta's latency: the workers wait for the GIL; about {share:.0%} of"
-            " that CPU is DynamoDB through botocore and moto (real DynamoDB costs this process only botocore's part)"
-        )
-    else:
-        print("  dominates: Meta's latency (the workers are busy waiting on Meta)")
+    print_run_report(result, baseline, subject, what="numbers deleted", stand_in=hub.aws)
+    pages = subject.dynamodb.count["Query"]
+    print(LINE.format("  DueForDeletion index pages (1 MB of keys each, as DynamoDB's)", f"{pages:,}"))
 
 
-def _seed(ids: list[str], deletion_at: datetime) -> None:
-    """Put the cancelled numbers straight into moto's table (not timed; botocore's round trip would only slow it)."""
-    table = numbers_table()
-    for number_id in ids:
-        table.put_item(number_item(_cancelled(number_id, deletion_at)))
+# ---------------------------------------------------------------- in the stand-in's process (hub.aws.call)
+
+
+def seed_cancelled(first_id: int, count: int, deletion_at: datetime) -> None:
+    """Numbers first_id … first_id+count-1 cancelled, due at `deletion_at`, put straight into moto's table."""
+    put_items("hub-numbers", [number_item(_cancelled(str(first_id + n), deletion_at)) for n in range(count)])
 
 
 def _cancelled(number_id: str, deletion_at: datetime) -> Number:
@@ -174,41 +171,56 @@ def _cancelled(number_id: str, deletion_at: datetime) -> Number:
     )
 
 
-def _check_deleted_once(ids: list[str]) -> None:
-    """Every number deleted, with exactly one NumberDeleted in the outbox (read in moto's table, not timed)."""
-    status: dict[str, str] = {}
+def check_deleted(first_id: int, count: int) -> list[str]:
+    """What is wrong with numbers first_id … first_id+count-1 (nothing: []): each must be deleted, deregistered and
+    out of the index, with exactly one NumberDeleted in the outbox naming it."""
+    numbers: dict[str, dict[str, Any]] = {}
     events: Counter[str] = Counter()
-    for item in numbers_table().all_items():
-        attrs = {name: value.value for name, value in item.attrs.items()}
-        if attrs["pk"].startswith("NUMBER#"):
-            status[attrs["number_id"]] = attrs["account_status"]
-        elif attrs.get("detail_type") == "NumberDeleted":
-            events[json.loads(attrs["detail"])["number_id"]] += 1
-    if any(status.get(number_id) != AccountStatus.DELETED.value or events[number_id] != 1 for number_id in ids):
-        raise SystemExit("deletion benchmark: a number is not deleted, or has not exactly one NumberDeleted")
+    for item in moto_table("hub-numbers").all_items():
+        attributes = {name: value.value for name, value in item.attrs.items()}
+        if attributes["pk"].startswith("NUMBER#"):
+            numbers[attributes["number_id"]] = attributes
+        elif attributes.get("detail_type") == "NumberDeleted":
+            events[json.loads(attributes["detail"])["number_id"]] += 1
+    wanted = {str(first_id + n) for n in range(count)}
+    problems = []
+    if set(numbers) != wanted:
+        problems.append(f"{len(set(numbers) ^ wanted)} numbers missing or unexpected in the table")
+    for number_id, number in numbers.items():
+        deleted = number["account_status"] == AccountStatus.DELETED.value
+        deregistered = number["registration_status"] == RegistrationStatus.DEREGISTERED.value
+        if not deleted or not deregistered or "deletion_shard" in number or "deleted_at" not in number:
+            problems.append(f"number {number_id} is not deleted and deregistered, out of the index")
+        if events[number_id] != 1:
+            problems.append(f"number {number_id} has {events[number_id]} NumberDeleted events, not 1")
+        if len(problems) > 10:
+            break
+    if sum(events.values()) != count:
+        problems.append(f"{sum(events.values())} NumberDeleted events for {count} numbers")
+    return problems
 
 
-def serve_meta_numbers(port: int, first_id: int, count: int) -> None:
-    """The child: the sandbox's story plus `count` registered numbers from `first_id`, served until terminated."""
-    from local.sandboxes.meta import MetaState  # noqa: PLC0415 - the child's own import
+# ---------------------------------------------------------------- in the Meta sandbox's process
 
+
+def meta_state(first_id: int, count: int) -> MetaState:
+    """The sandbox's story plus `count` registered numbers from `first_id`."""
     state = MetaState.from_story()
     model = state.numbers["106540352242922"]
     for number_id in range(first_id, first_id + count):
         state.numbers[str(number_id)] = dataclasses.replace(model, id=str(number_id), registration_calls=[])
-    serve_meta(state, port)
+    return state
 
 
 def main(argv: list[str] | None = None) -> int:
     return cli(
         argv,
         prog="python -m bench.deletion",
-        doc=__doc__,
+        doc=__doc__ or "",
         what="due numbers",
         defaults=(NUMBERS, SAMPLE, LATENCY_MS),
-        measure=measure,
-        report=report,
-        serve_meta_numbers=serve_meta_numbers,
+        workers=DEFAULT_CONCURRENCY,
+        run=run,
     )
 
 

@@ -3,28 +3,27 @@
     python -m bench display_names                                  # as `make bench` runs it
     python -m bench.display_names --numbers 2000 --sample 200      # smaller, faster
 
-Set-up (not timed): DynamoDB is moto in this process (`mock_aws`; the numbers table from the template, without its
-stream); each number has one open request (`pending_review`) and points at it. The Meta sandbox runs in a child
-process on loopback and knows each number with the requested name under review; its fault API adds `--latency-ms`
-to every Graph call. Meta's word repeats every 20 numbers: 3 APPROVED (the job approves the request, names the
-number and writes DisplayNameApproved, in one transaction), 1 EXPIRED (the request expires) and 16 still
-PENDING_REVIEW (left as they are), the same mix on both sides.
+Set-up (not timed; see bench/jobs.py): DynamoDB is moto's server in a child process (the numbers table from the
+template, without its stream); each number has one open request (`pending_review`) and points at it. The Meta
+sandbox runs in another child process and knows each number with the requested name under review; its fault API
+adds `--latency-ms` to every Graph call. The job talks to both over HTTP on loopback with the hub's own clients, as
+in Lambda. Meta's word repeats every 20 numbers: 3 APPROVED (the job approves the request, names the number and
+writes DisplayNameApproved, in one transaction), 1 EXPIRED (the request expires) and 16 still PENDING_REVIEW (left
+as they are), the same mix on both sides.
 
 Two sides, the same job code (`DisplayNamePolling`: the PendingDisplayName index shard by shard → BatchGetItem →
 GET the number at Meta → a conditional transaction for a decision):
 - baseline: the job with one worker — a sequential loop — over the first `--sample` numbers, on a table holding
   only them. A sequential pass over 10,000 × 50 ms would take about 9 minutes, so it is measured on the sample
-  and scaled linearly to `--numbers` (an extrapolation, and said so in the report);
+  and scaled linearly to `--numbers` (an extrapolation, and said so in the report; the sample's table is smaller,
+  so its reads are cheaper: if anything, the scaled baseline is too short);
 - subject: the job as deployed (PENDING_SHARDS shards, DEFAULT_CONCURRENCY workers) over `--numbers` numbers, on
   a fresh table.
 The report gives the time ratio, requests polled per second, DynamoDB requests per polled request (botocore calls,
-counted with an event hook) and what the time went to: the time inside DynamoDB and Graph calls, and the latency
-floor (requests × latency / workers) against this process's CPU time (the job, httpx, botocore and moto share one
-GIL), of which the page reads (index Query, BatchGetItem; read while the workers poll, and moto's Query walks the
-whole table). The sample's table is smaller than the
-subject's, so its reads are cheaper: if anything, the scaled baseline is too short.
-Afterwards each side's table is checked against the mix (exit 1 otherwise): every approved request approved, its
-number named and announced exactly once; every expired one expired; every other request and number untouched.
+counted with an event hook on the job's client) and what the time went to (the latency floor, the CPU of each
+process). Afterwards each side's table is checked against the mix (exit 1 otherwise): every approved request
+approved, its number named and announced exactly once; every expired one expired; every other request and number
+untouched.
 """
 
 from __future__ import annotations
@@ -33,34 +32,38 @@ import dataclasses
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.jobs import (
-    BUS,
-    TABLE,
     Calls,
     Cloud,
-    TimedGraph,
+    JobResult,
+    Run,
+    as_dict,
     cli,
-    cloud,
-    create_numbers_table,
-    numbers_table,
-    run_bench,
-    serve_meta,
+    create_tables,
+    hub_cloud,
+    job_result,
+    measured,
+    moto_table,
+    print_run_report,
 )
+from hub_numbers.deps import display_names_store
 from hub_numbers.models.display_names import DecisionSource, DisplayNameRequest, RequestStatus
 from hub_numbers.models.numbers import AccountStatus, Number, RegistrationStatus
-from hub_numbers.store.display_names import PENDING_SHARDS, DisplayNamesStore, request_item
+from hub_numbers.store.display_names import PENDING_SHARDS, request_item
 from hub_numbers.store.numbers import number_item
 from hub_numbers.usecases.display_names.decisions import Outcome as PollOutcome
 from hub_numbers.usecases.display_names.polling import DEFAULT_CONCURRENCY, DisplayNamePolling
 from hub_numbers.usecases.display_names.rules import request_id_at
+from local.sandboxes.meta import MetaState
 
 NUMBERS = 10_000
-SAMPLE = 500
+SAMPLE = 300
 LATENCY_MS = 50
+TARGET = 20.0
+TABLE = "hub-numbers"
 FIRST_ID = 1_800_000_000_000_000
 WABA_ID = "102290129340398"
 SUBMITTED_AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -82,120 +85,85 @@ def new_name(number_id: str) -> str:
     return f"Lucky Shrub Garden {number_id[-6:]}"
 
 
-@dataclass(frozen=True)
-class Run:
-    requests: int
-    seconds: float
-    cpu_seconds: float
-    dynamodb: Calls
-    meta: Calls
+def display_names(runs: int) -> dict[str, Any]:
+    """`make bench`'s run (`python -m bench display_names`), at the defaults: prints the report, answers the result (a
+    `bench.jobs.JobResult`). The job over 10,000 requests is itself the repetition: `runs` is not used."""
+    return as_dict(run(NUMBERS, SAMPLE, LATENCY_MS))
 
 
-def display_names(runs: int) -> None:
-    """`python -m bench` entry: one run at the defaults (the job over 10,000 requests is itself the repetition)."""
-    run_bench(measure, report, (NUMBERS, SAMPLE, LATENCY_MS))
-
-
-def measure(numbers: int, sample: int, latency_ms: int) -> tuple[Run, Run]:
-    """(baseline over the first `sample` numbers, subject over `numbers`)."""
-    ids = [str(FIRST_ID + n) for n in range(max(numbers, sample))]
-    with cloud("bench.display_names", FIRST_ID, len(ids), latency_ms) as hub:
+def run(numbers: int, sample: int, latency_ms: int, workers: int = DEFAULT_CONCURRENCY) -> JobResult:
+    """Baseline over the first `sample` numbers, subject over `numbers` with `workers`; checked, reported, answered."""
+    started = time.perf_counter()
+    with hub_cloud(["NumbersTable"], meta_state, (FIRST_ID, max(numbers, sample)), latency_ms) as hub:
         print(f"  seeding {sample:,} sample requests …", flush=True)
-        baseline = _run(hub, ids[:sample], 1)
+        baseline = _run(hub, sample, 1)
         print(f"  baseline done: {baseline.seconds:,.1f} s; seeding {numbers:,} requests …", flush=True)
-        subject = _run(hub, ids[:numbers], DEFAULT_CONCURRENCY)
-    return baseline, subject
+        subject = _run(hub, numbers, workers)
+        result = job_result(
+            "display_names",
+            "pending request",
+            baseline=baseline,
+            subject=subject,
+            deployed=DEFAULT_CONCURRENCY,
+            target=TARGET,
+            latency_ms=latency_ms,
+            started=started,
+        )
+        _report(result, baseline, subject, hub, latency_ms)
+    print(f"  (the whole benchmark, set-up and checks included, took {time.perf_counter() - started:,.0f} s)")
+    return result
 
 
-def _run(hub: Cloud, ids: list[str], workers: int) -> Run:
-    """The job with `workers` over a fresh table holding the open requests of `ids`, checked afterwards."""
-    create_numbers_table(hub.dynamodb)
-    seeded = _seed(ids)
-    meta = Calls()
-    store = DisplayNamesStore(TABLE, hub.dynamodb, BUS)
-    shards = [str(shard) for shard in range(PENDING_SHARDS)]
-    job = DisplayNamePolling(store, TimedGraph(hub.graph, meta), shards=shards, concurrency=workers)
-    hub.dynamodb_calls.clear()
-    cpu, started = time.process_time(), time.perf_counter()
-    outcomes = job.run(POLLED_AT)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    dynamodb = hub.dynamodb_calls.snapshot()
-    expected = Counter(EXPECTED[meta_word(number_id)] for number_id in ids)
-    if outcomes != expected:
-        raise SystemExit(f"display-name benchmark: expected {dict(expected)}, got {dict(outcomes)}")
-    if meta.count["POST"]:  # every polled request is known to Meta: none may be sent again
-        raise SystemExit(f"display-name benchmark: the job sent {meta.count['POST']} requests to Meta again")
-    _check(seeded)
+def _run(hub: Cloud, count: int, workers: int) -> Run:
+    """The job with `workers` over a fresh table holding the open requests of the first `count` numbers, checked."""
     hub.dynamodb.delete_table(TableName=TABLE)
-    return Run(len(ids), seconds, cpu, dynamodb, meta)
+    create_tables(hub.dynamodb, ["NumbersTable"])
+    hub.aws.call(seed_requests, FIRST_ID, count)
+    meta = Calls()
+    shards = [str(shard) for shard in range(PENDING_SHARDS)]
+    job = DisplayNamePolling(display_names_store(), hub.graph(meta), shards=shards, concurrency=workers)
+    run, outcomes = measured(hub, workers, count, meta, lambda: job.run(POLLED_AT))
+    expected = Counter(EXPECTED[meta_word(str(FIRST_ID + n))] for n in range(count))
+    if outcomes != expected:
+        hub.fail(f"display-name benchmark: expected {dict(expected)}, got {dict(outcomes)}")
+    if meta.count != Counter({"GET": count}):  # every request polled once; none sent to Meta again
+        hub.fail(f"display-name benchmark: expected {count} GETs at Meta, made {dict(meta.count)}")
+    if problems := hub.aws.call(check_polled):
+        hub.fail("display-name benchmark: " + "; ".join(problems))
+    return run
 
 
-def report(runs: tuple[Run, Run], numbers: int, sample: int, latency_ms: int) -> None:
-    baseline, subject = runs
-    per_request = baseline.seconds / baseline.requests
-    scaled = per_request * numbers
-    calls = sum(subject.dynamodb.count.values())
-    # One worker, DynamoDB in this process: time inside a call is the call's own cost (botocore + moto).
-    dynamodb_ms = sum(baseline.dynamodb.seconds.values()) / baseline.requests * 1000
-    graph_ms = baseline.meta.seconds["GET"] / baseline.requests * 1000
-    wall_ms, cpu_ms = subject.seconds / numbers * 1000, subject.cpu_seconds / numbers * 1000
-    floor_ms = latency_ms / DEFAULT_CONCURRENCY
-    # The job reads the next pages while its workers poll; in process, those reads are CPU under the same GIL.
-    reads_ms = (subject.dynamodb.seconds["Query"] + subject.dynamodb.seconds["BatchGetItem"]) / numbers * 1000
+def _report(result: JobResult, baseline: Run, subject: Run, hub: Cloud, latency_ms: int) -> None:
+    numbers = result["items"]
     mix = Counter(meta_word(str(FIRST_ID + n)) for n in range(numbers))
-    line = "  {:<62}{:>14}"
     print(
         f"display_names — the polling job over {numbers:,} pending requests, Meta sandbox with {latency_ms} ms latency"
     )
-    print(line.format("baseline  one worker (a sequential loop), measured on a sample", f"{sample:,} requests"))
-    print(line.format("          per request", f"{per_request * 1000:,.1f} ms"))
-    print(line.format(f"          scaled linearly to {numbers:,} requests (extrapolated)", f"{scaled:,.0f} s"))
-    print(line.format(f"subject   {DEFAULT_CONCURRENCY} workers (as deployed), measured", f"{subject.seconds:,.1f} s"))
-    print(line.format("          requests polled per second", f"{numbers / subject.seconds:,.0f}"))
-    print(line.format("time ratio  baseline (scaled) / subject", f"{scaled / subject.seconds:,.1f} ×"))
-    print("  outcomes, as seeded (checked in the table)")
-    print(line.format("          approved (decided, one transaction each)", f"{mix['APPROVED']:,}"))
-    print(line.format("          expired (decided, one transaction each)", f"{mix['EXPIRED']:,}"))
-    print(line.format("          still pending review (unchanged)", f"{mix['PENDING_REVIEW']:,}"))
-    print(line.format("DynamoDB requests per polled request", f"{calls / numbers:,.3f}"))
-    for operation, count in sorted(subject.dynamodb.count.items()):
-        inside = subject.dynamodb.seconds[operation]
-        print(line.format(f"          {operation} ({inside:,.1f} s inside the calls)", f"{count:,}"))
-    print("  where the time goes, per request")
-    print(line.format("  sequential: inside DynamoDB calls (botocore + moto, in process)", f"{dynamodb_ms:,.2f} ms"))
-    print(line.format(f"  sequential: inside the Graph call ({latency_ms} ms of it latency)", f"{graph_ms:,.2f} ms"))
-    print(line.format(f"  subject: wall time ({DEFAULT_CONCURRENCY} workers)", f"{wall_ms:,.2f} ms"))
     print(
-        line.format(
-            f"  subject: latency floor ({latency_ms} ms / {DEFAULT_CONCURRENCY} workers)", f"{floor_ms:,.2f} ms"
-        )
+        f"  outcomes, as seeded and checked in the table: {mix['APPROVED']:,} approved and {mix['EXPIRED']:,} expired"
+        f" (a transaction each), {mix['PENDING_REVIEW']:,} still under review (unchanged)"
     )
-    print(line.format("  subject: CPU time of this process (one GIL for all)", f"{cpu_ms:,.2f} ms"))
-    print(line.format("    of it, page reads (Query, BatchGetItem: botocore + moto)", f"{reads_ms:,.2f} ms"))
-    if cpu_ms > floor_ms:
-        dominant = (
-            "CPU in this process, not Meta's latency: the workers wait for the GIL (the job, httpx, botocore and moto"
-            " share it; real DynamoDB would cost this process only botocore's part)"
-        )
-    else:
-        dominant = "Meta's latency (the workers are busy waiting on Meta)"
-    print(f"  dominates: {dominant}")
+    print_run_report(result, baseline, subject, what="requests polled", stand_in=hub.aws)
 
+
+# ---------------------------------------------------------------- in the stand-in's process (hub.aws.call)
 
 Seeded = dict[str, tuple[dict[str, Any], dict[str, Any]]]
 """number id → (its number's item, its request's item), as seeded."""
+_seeded: Seeded = {}
 
 
-def _seed(ids: list[str]) -> Seeded:
-    """Each number pointing at its open request, put straight into moto's table (not timed)."""
-    table = numbers_table()
-    seeded: Seeded = {}
-    for number_id in ids:
+def seed_requests(first_id: int, count: int) -> None:
+    """Numbers first_id … first_id+count-1, each pointing at its open request, put straight into moto's table (and
+    kept here, to check the table against them)."""
+    table = moto_table(TABLE)
+    _seeded.clear()
+    for n in range(first_id, first_id + count):
+        number_id = str(n)
         request = _request(number_id)
-        seeded[number_id] = number_item(_number(number_id, request.request_id)), request_item(request)
-        for item in seeded[number_id]:
+        _seeded[number_id] = number_item(_number(number_id, request.request_id)), request_item(request)
+        for item in _seeded[number_id]:
             table.put_item(item)
-    return seeded
 
 
 def _number(number_id: str, request_id: str) -> Number:
@@ -231,24 +199,26 @@ def _request(number_id: str) -> DisplayNameRequest:
     )
 
 
-def _check(seeded: Seeded) -> None:
-    """The table holds what Meta's word says (read in moto's table, not timed); exit 1 otherwise."""
+def check_polled() -> list[str]:
+    """What is wrong with the table against the seeded requests and Meta's word (nothing: [])."""
     stored: dict[tuple[str, str], dict[str, Any]] = {}
     announced: Counter[tuple[str, str]] = Counter()
-    for item in numbers_table().all_items():
+    for item in moto_table(TABLE).all_items():
         attributes = item.to_json()["Attributes"]
         if attributes["pk"]["S"].startswith("OUTBOX#"):
             announced[attributes["detail_type"]["S"], json.loads(attributes["detail"]["S"])["number_id"]] += 1
         else:
             stored[_key(attributes)] = attributes
-    if announced != Counter({("DisplayNameApproved", n): 1 for n in seeded if meta_word(n) == "APPROVED"}):
-        raise SystemExit(
-            "display-name benchmark: the outbox does not hold exactly one DisplayNameApproved per approval"
-        )
-    for number_id, items in seeded.items():
+    problems = []
+    if announced != Counter({("DisplayNameApproved", n): 1 for n in _seeded if meta_word(n) == "APPROVED"}):
+        problems.append("the outbox does not hold exactly one DisplayNameApproved per approval")
+    for number_id, items in _seeded.items():
         number, request = (stored.get(_key(item), {}) for item in items)
         if not _as_polled(number_id, number, request, items):
-            raise SystemExit(f"display-name benchmark: number {number_id} or its request is not as Meta's word says")
+            problems.append(f"number {number_id} or its request is not as Meta's word says")
+            if len(problems) > 10:
+                break
+    return problems
 
 
 def _key(item: dict[str, Any]) -> tuple[str, str]:
@@ -270,11 +240,12 @@ def _as_polled(
     return released and decided and kept and request.get("status") == {"S": RequestStatus.EXPIRED.value}
 
 
-def serve_meta_numbers(port: int, first_id: int, count: int) -> None:
-    """The child: the sandbox's story plus `count` numbers from `first_id`, each with its requested name under
-    Meta's word (`meta_word`), served until terminated."""
-    from local.sandboxes.meta import MetaState  # noqa: PLC0415 - the child's own import
+# ---------------------------------------------------------------- in the Meta sandbox's process
 
+
+def meta_state(first_id: int, count: int) -> MetaState:
+    """The sandbox's story plus `count` numbers from `first_id`, each with its requested name under Meta's word
+    (`meta_word`)."""
     state = MetaState.from_story()
     model = state.numbers["106540352242922"]
     for n in range(first_id, first_id + count):
@@ -289,19 +260,18 @@ def serve_meta_numbers(port: int, first_id: int, count: int) -> None:
             new_name_status=word,
             registration_calls=[],
         )
-    serve_meta(state, port)
+    return state
 
 
 def main(argv: list[str] | None = None) -> int:
     return cli(
         argv,
         prog="python -m bench.display_names",
-        doc=__doc__,
+        doc=__doc__ or "",
         what="pending requests",
         defaults=(NUMBERS, SAMPLE, LATENCY_MS),
-        measure=measure,
-        report=report,
-        serve_meta_numbers=serve_meta_numbers,
+        workers=DEFAULT_CONCURRENCY,
+        run=run,
     )
 
 

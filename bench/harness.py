@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import httpx
 from starlette.testclient import TestClient
@@ -34,6 +35,12 @@ class Samples:
 
     def median_ms(self) -> tuple[float, float]:
         return statistics.median(self.code) * 1000, statistics.median(self.process) * 1000
+
+
+def row(benchmark: str, measure: str, result: str, target: str = "", met: bool | None = None) -> dict[str, Any]:
+    """One line of `make bench`'s table (bench/__main__.py): what was measured, its result, the target and whether
+    it was met (None: no target)."""
+    return {"benchmark": benchmark, "measure": measure, "result": result, "target": target, "met": met}
 
 
 def child_environment() -> dict[str, str]:

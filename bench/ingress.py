@@ -31,7 +31,7 @@ from unittest import mock
 import boto3
 from moto import mock_aws
 
-from bench.harness import REGION, child_environment
+from bench.harness import REGION, child_environment, row
 from hub_shared.singletons import reset_all
 from local.functions import LocalLambdaContext
 from local.template import create_tables, table_environment
@@ -96,7 +96,7 @@ def api_event(raw: bytes, signature: str) -> dict[str, Any]:
     }
 
 
-def ingress(runs: int) -> None:
+def ingress(runs: int) -> dict[str, Any]:
     with mock.patch.dict(os.environ, {**child_environment(), **ENVIRONMENT}):
         seconds = _measure(runs)
     changes = BODIES * CHANGES
@@ -108,6 +108,13 @@ def ingress(runs: int) -> None:
     print(f"  {'subject / baseline':<58}{subject / base:>14.5f}")
     print(f"  {'subject / floor (the hub code on top of storing)':<58}{subject / floor:>14.2f}")
     print(f"  {'per change: subject − floor':<58}{(1 / subject - 1 / floor) * 1e6:>14,.1f} µs")
+    return {
+        "changes_per_second": {"baseline": round(base), "floor": round(floor), "subject": round(subject)},
+        "rows": [
+            row("ingress", "webhook changes/s: handler / boto3 puts alone", f"{subject:,.0f} / {floor:,.0f}"),
+            row("ingress", "handler / boto3 puts alone", f"{subject / floor:.2f}×"),
+        ],
+    }
 
 
 def _measure(runs: int) -> dict[str, list[float]]:

@@ -30,7 +30,7 @@ from unittest import mock
 import boto3
 from moto import mock_aws
 
-from bench.harness import REGION, CountingMeta, child_environment
+from bench.harness import REGION, CountingMeta, child_environment, row
 from hub_shared import aws
 from hub_shared.accounts import BillingModel, ClientAccount, client_profile_item
 from hub_shared.api import request_time
@@ -98,7 +98,7 @@ def api_event(route: str, path: str, parameters: dict[str, str]) -> dict[str, An
     }
 
 
-def waba_page(runs: int) -> None:
+def waba_page(runs: int) -> dict[str, Any]:
     with mock.patch.dict(os.environ, {**child_environment(), **ENVIRONMENT}):
         calls, seconds = _measure(runs)
     cold, warm = statistics.median(seconds["cold"]), statistics.median(seconds["warm"])
@@ -112,6 +112,14 @@ def waba_page(runs: int) -> None:
     print(f"  {'subject / baseline (time)':<58}{warm / cold:>28.3f}")
     if calls["warm"] != 0:
         raise SystemExit(f"a warm page view made {calls['warm']} Graph calls; it must make none")
+    return {
+        "graph_calls": calls,
+        "ms": {"cold": round(cold * 1000, 1), "warm": round(warm * 1000, 1)},
+        "rows": [
+            row("waba_page", "Graph calls per view, cold / warm", f"{calls['cold']} / {calls['warm']}", "warm 0", True),
+            row("waba_page", "view time warm / cold", f"{warm / cold:.2f}×"),
+        ],
+    }
 
 
 def _measure(runs: int) -> tuple[dict[str, int], dict[str, list[float]]]:

@@ -42,7 +42,16 @@ Write = dict[str, Any]
 """One TransactWriteItems element: `{"Put": {...}}`, `{"Update": {...}}`, `{"Delete": {...}}` or
 `{"ConditionCheck": {...}}`, each naming its table."""
 
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
+MAX_POOL_CONNECTIONS = 72
+"""Connections a client keeps to its service: more than the jobs' workers in flight at once (the deletion and
+display-name polling jobs' DEFAULT_CONCURRENCY, 64) and the thread that reads their index pages; with botocore's
+default, 10, every other request would open a connection and discard it."""
+_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 3},
+    connect_timeout=2,
+    read_timeout=5,
+    max_pool_connections=MAX_POOL_CONNECTIONS,
+)
 
 
 @singleton

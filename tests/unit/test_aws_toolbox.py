@@ -10,10 +10,12 @@ from botocore.exceptions import ClientError
 
 from hub_shared.aws import (
     BATCH_WRITE_ROUNDS,
+    MAX_POOL_CONNECTIONS,
     UnprocessedReads,
     UnprocessedWrites,
     batch_get,
     batch_write,
+    dynamodb,
     failed_conditions,
     update_clause,
 )
@@ -136,3 +138,13 @@ def _throttled_once(send: Any) -> Any:
         return answer if calls == 1 else {"UnprocessedItems": {}}
 
     return once
+
+
+def test_a_client_keeps_a_connection_for_every_worker_of_the_jobs() -> None:
+    """A worker beyond the pool's size would wait for another's connection instead of for DynamoDB."""
+    from hub_numbers.usecases import deletion  # noqa: PLC0415 - the jobs' settings, read here only
+    from hub_numbers.usecases.display_names import polling  # noqa: PLC0415
+
+    config: Any = dynamodb().meta.config  # botocore's Config: its stubs name no pool size
+    assert config.max_pool_connections == MAX_POOL_CONNECTIONS
+    assert max(deletion.DEFAULT_CONCURRENCY, polling.DEFAULT_CONCURRENCY) < MAX_POOL_CONNECTIONS  # + the reader
