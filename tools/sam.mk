@@ -13,3 +13,11 @@ HUB_PYTHON ?= $(firstword $(wildcard $(HUB_ROOT)/.venv/bin/python) python3)
 HUB_PACKAGE = $(if $(ARTIFACTS_DIR),,$(error ARTIFACTS_DIR is not set: sam build sets it))cd "$(HUB_ROOT)" && \
 	"$(HUB_PYTHON)" -m tools.package
 HUB_PACKAGE_OPTIONS = --artifacts "$(ARTIFACTS_DIR)"$(if $(filter no,$(BYTECODE)), --no-bytecode)
+
+# A service's Makefile sets SERVICE (its folder's name: sam build's scratch copy has another) and FUNCTIONS (its
+# functions' logical ids) before including this file: each build-<LogicalId> packages the service's function.
+ifdef SERVICE
+.PHONY: $(addprefix build-,$(FUNCTIONS))
+$(addprefix build-,$(FUNCTIONS)):
+	$(HUB_PACKAGE) function $(SERVICE) $(HUB_PACKAGE_OPTIONS)
+endif
