@@ -94,10 +94,12 @@ def funds_client(number_id: str, principal: Principal, accounts: ClientAccounts,
 
 
 def _funds(client: ClientAccount, number_id: str, store: FundsStore, policy: FundsPolicy) -> Funds:
-    stored = store.funds(client.client_id, number_id)
-    return stored or empty_funds(
-        client.client_id, number_id, currency=policy.currency, threshold=policy.default_threshold
-    )
+    return store.funds(client.client_id, number_id) or _no_funds(client, number_id, policy)
+
+
+def _no_funds(client: ClientAccount, number_id: str, policy: FundsPolicy) -> Funds:
+    """The funds of a number that never held any: empty, in the policy's currency and default threshold."""
+    return empty_funds(client.client_id, number_id, currency=policy.currency, threshold=policy.default_threshold)
 
 
 def funds_view(funds: Funds, phone_number: str | None, now: datetime) -> FundsView:
@@ -125,9 +127,7 @@ def funds_overview(
     views = []
     for number in numbers:
         if number.billable or number.number_id in held:
-            funds = held.get(number.number_id) or empty_funds(
-                client.client_id, number.number_id, currency=policy.currency, threshold=policy.default_threshold
-            )
+            funds = held.get(number.number_id) or _no_funds(client, number.number_id, policy)
             views.append(funds_view(funds, number.phone_number, now))
     return FundsOverview(
         client_id=client.client_id, currency=policy.currency, total=sum(v.balance for v in views), numbers=views
