@@ -1984,6 +1984,56 @@ def another_page(browser: Browser, hub: LocalHubUnderTest) -> Iterator[Page]:
         context.close()
 
 
+class BrowserWatch:
+    """What a page met while a test drove it — console errors, failed and unanswered requests — told with what it
+    shows and the hub's last log lines when the test fails (`tests/browser/conftest.py`), so a failure in CI says
+    whether the portal was waiting, showed an error, or drew something else."""
+
+    LOG_LINES = 40
+    TEXT_CHARS = 3_000
+
+    def __init__(self, page: Page, log: Path) -> None:
+        self.page = page
+        self.log = log
+        self.events: list[str] = []
+        self.pending: dict[object, tuple[float, str]] = {}
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self._note(f"page error: {error}"))
+        page.on("request", lambda request: self.pending.update({request: (time.monotonic(), request.url)}))
+        page.on("requestfinished", self._finished)
+        page.on("requestfailed", lambda request: self._finished(request, failed=request.failure or "failed"))
+
+    def _note(self, event: str) -> None:
+        self.events.append(f"{datetime.now(UTC):%H:%M:%S.%f}"[:-3] + f" {event}")
+
+    def _console(self, message: Any) -> None:
+        if message.type in ("error", "warning"):
+            self._note(f"console {message.type}: {message.text}")
+
+    def _finished(self, request: Any, failed: str | None = None) -> None:
+        started, url = self.pending.pop(request, (time.monotonic(), request.url))
+        took = f"{time.monotonic() - started:.2f} s"
+        if failed is not None:
+            self._note(f"{request.method} {url} failed after {took}: {failed}")
+            return
+        response = request.response()
+        if response is not None and response.status >= 400:
+            self._note(f"{request.method} {url} → {response.status} after {took}: {response.text()[:500]}")
+
+    def describe(self) -> str:
+        """The page's address and text, what it met, the requests still unanswered and the hub's last log lines."""
+        now = time.monotonic()
+        lines = [f"address: {self.page.url}", *self.events]
+        lines += [f"unanswered after {now - started:.2f} s: {url}" for started, url in self.pending.values()]
+        try:
+            text = self.page.inner_text("body", timeout=2_000)[: self.TEXT_CHARS]
+        except Exception as error:  # a closed or crashed page still gets its report
+            text = f"(unreadable: {error})"
+        written = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
+        log = [line for line in written if not line.startswith('{"_aws"')][-self.LOG_LINES :]  # metrics left out
+        return "\n".join([*lines, "— the page's text —", text, "— the hub's last log lines —", *log])
+
+
 def screen(page: Page, name: str) -> None:
     """Check the screen with axe-core (no serious or critical violation) and keep a screenshot of it."""
     ARTIFACTS.mkdir(exist_ok=True)

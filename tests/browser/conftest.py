@@ -6,13 +6,21 @@ shows is checked with axe-core and saved as a screenshot under test-artifacts/ (
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from local.portal import DIST
-from tests.builders import BROWSER_TIMEOUT_MS, RecordingHub, SecretLedger, another_page, chromium, start_local_hub
+from tests.builders import (
+    BROWSER_TIMEOUT_MS,
+    BrowserWatch,
+    RecordingHub,
+    SecretLedger,
+    another_page,
+    chromium,
+    start_local_hub,
+)
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +46,23 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
+WATCH = pytest.StashKey[BrowserWatch]()
+
+
 @pytest.fixture
-def page(browser: Browser, hub: RecordingHub) -> Iterator[Page]:
+def page(browser: Browser, hub: RecordingHub, request: pytest.FixtureRequest) -> Iterator[Page]:
     with another_page(browser, hub) as first:
+        request.node.stash[WATCH] = BrowserWatch(first, hub.log)
         yield first
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed browser test's report tells what the page showed and met, and the hub's last log lines."""
+    report: pytest.TestReport = yield
+    watch = item.stash.get(WATCH, None)
+    if report.when == "call" and report.failed and watch is not None:
+        report.sections.append(("what the browser saw", watch.describe()))
+    return report
