@@ -1,7 +1,8 @@
 """What the job benchmarks share: AWS and Meta each in a child process of its own, reached over HTTP on loopback as
 a Lambda reaches DynamoDB and Meta, the hub's own clients on them, call counts, and the command line.
 
-- `AwsStandIn`: moto's server (`ThreadedMotoServer`) in a child process (multiprocessing, spawned), holding the
+- `AwsStandIn`: moto's application (served by uvicorn with keep-alive connections, as DynamoDB keeps them: moto's
+  own server closes each after one answer) in a child process (multiprocessing, spawned), holding the
   tables the job uses (the template's, without their streams: the jobs read none) and the Meta token's secret. Its
   `call(function, *args)` runs a function of a bench module inside that child, on moto's own tables: that is how
   the benchmarks seed thousands of items in seconds and check every one afterwards, neither timed.
@@ -259,14 +260,9 @@ def aws_stand_in() -> Iterator[AwsStandIn]:
 def _serve_aws(commands: Connection) -> None:
     """The child: moto's server, patched (`_patch_moto`), then the parent's calls until it says stop."""
     try:
-        from moto.server import ThreadedMotoServer  # noqa: PLC0415 - the child's own imports
-
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         _patch_moto()
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        commands.send(("ok", f"http://{host}:{port}"))
+        server = _MotoServer()
+        commands.send(("ok", server.start()))
     except BaseException:  # whatever it is, the parent reports it
         commands.send(("error", traceback.format_exc()))
         return
@@ -283,6 +279,43 @@ def _serve_aws(commands: Connection) -> None:
         except BaseException:  # reported to the parent, which exits
             commands.send(("error", traceback.format_exc()))
     server.stop()
+
+
+class _MotoServer:
+    """moto's application served with keep-alive connections, as DynamoDB serves them: moto's own server (werkzeug's)
+    closes every connection after one answer, so each request would cost the job a connect and the stand-in a
+    thread, neither of which a Lambda pays against DynamoDB."""
+
+    def start(self) -> str:
+        """Serve on a free port of 127.0.0.1, in a thread; answers the endpoint."""
+        import uvicorn  # noqa: PLC0415 - the child's own imports
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: PLC0415
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        config = uvicorn.Config(
+            DomainDispatcherApplication(create_backend_app),
+            host="127.0.0.1",
+            port=port,
+            interface="wsgi",
+            log_level="warning",
+            access_log=False,
+            timeout_keep_alive=60,
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="moto-server", daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + START_SECONDS
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"moto's server did not start on port {port}")
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
 
 
 _fast: dict[str, Counter[str]] = {"written": Counter(), "checked": Counter(), "differed": Counter()}
