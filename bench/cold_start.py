@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.harness import row
+from bench.harness import rounded_down, row
 from tools.lambda_env import FLOOR, LambdaFunction, lambda_environment, lambda_functions
 from tools.package import BUILD, Packages, build
 
@@ -108,7 +108,7 @@ def cold_start(runs: int) -> dict[str, Any]:
         {
             "function": side.name,
             "ms": round(side.median_ms, 1),
-            "ratio": round(side.median_ms / floor.median_ms, 2),
+            "ratio": rounded_down(side.median_ms / floor.median_ms),
             "target": side.target,
             "met": side.median_ms / floor.median_ms <= (side.target or 0),
         }

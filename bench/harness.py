@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import statistics
 import subprocess
@@ -35,6 +36,11 @@ class Samples:
 
     def median_ms(self) -> tuple[float, float]:
         return statistics.median(self.code) * 1000, statistics.median(self.process) * 1000
+
+
+def rounded_down(ratio: float) -> float:
+    """`ratio` rounded down to two decimals, so that a ratio that misses its target never reads as the target."""
+    return math.floor(ratio * 100 + 1e-9) / 100  # + 1e-9: 0.29 * 100 is 28.999…
 
 
 def row(benchmark: str, measure: str, result: str, target: str = "", met: bool | None = None) -> dict[str, Any]:

@@ -63,7 +63,7 @@ from unittest import mock
 import boto3
 import httpx
 
-from bench.harness import REGION, child_environment, row
+from bench.harness import REGION, child_environment, rounded_down, row
 from hub_shared import aws
 from hub_shared.graph import GraphClient, JsonBody, Params, graph_client
 from hub_shared.singletons import reset_all
@@ -899,7 +899,7 @@ def job_result(
         row(
             name,
             f"{subject.items:,} {item}s, {workers} vs one (Meta +{latency_ms} ms{sample})",
-            f"{ratio:.1f}× ({subject.seconds:,.0f} s vs {scaled:,.0f} s)",
+            f"{rounded_down(ratio):.2f}× ({subject.seconds:,.0f} s vs {scaled:,.0f} s)",
             "" if target is None else f"≥ {target:g}×",
             None if target is None else ratio >= target,
         ),
@@ -915,7 +915,7 @@ def job_result(
         baseline_seconds=round(scaled, 2),
         extrapolated=baseline.items != subject.items,
         seconds=round(subject.seconds, 2),
-        ratio=round(ratio, 2),
+        ratio=rounded_down(ratio),
         target=target,
         met=None if target is None else ratio >= target,
         items_per_second=round(subject.items / subject.seconds, 1),
@@ -966,7 +966,7 @@ def print_run_report(result: JobResult, baseline: Run, subject: Run, *, what: st
         if result["target"] is None
         else f" (target ≥ {result['target']:g}×: {'met' if result['met'] else 'NOT met'})"
     )
-    print(LINE.format(f"time ratio  baseline / subject{met}", f"{result['ratio']:,.1f} ×"))
+    print(LINE.format(f"time ratio  baseline / subject{met}", f"{result['ratio']:,.2f} ×"))
     print(LINE.format(f"DynamoDB requests per {item}", f"{result['dynamodb_requests_per_item']:,.3f}"))
     for operation, count in sorted(subject.dynamodb.count.items()):
         print(LINE.format(f"          {operation}", f"{count:,}"))
