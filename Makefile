@@ -108,7 +108,7 @@ browser: setup web chromium ## Browser tests: the portal in Chromium (Playwright
 package: setup ## Build the deployment packages (layer and functions) into build/lambda as sam build does, with sizes
 	$(PY) -m tools.package
 
-bench: setup ## Benchmarks as ratios to baselines measured in the same run: one table, bench/report.json (≈ 12 min)
+bench: setup ## Benchmarks as ratios to baselines measured in the same run: one table, bench/report.json (≈ 10 min)
 	$(PY) -m bench
 
 run: setup web ## Start the whole hub and the portal locally (no AWS account, no Docker), seeded; Ctrl-C stops it
