@@ -364,7 +364,7 @@ class _Gateway:
             try:
                 claims = authorizer_claims(self._verifier.verify(request.headers.get("authorization")))
             except TokenRejected as rejected:
-                logger.info("401 on %s %s: %s", request.method, request.url.path, rejected)
+                logger.warning("401 on %s %s: %s", request.method, request.url.path, rejected)  # why, in the log
                 return _message(401, "Unauthorized", request_id)
         event = build_event(
             request, body, route, path_parameters, claims, stage=self._stage, request_id=request_id, now=self._clock()

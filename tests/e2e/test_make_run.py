@@ -66,8 +66,10 @@ def restarted(tmp_path_factory: pytest.TempPathFactory, secret_ledger: SecretLed
         hub = secret_ledger.watch(first)
         token = hub.token("anna@acme.example")  # Cognito in moto
         with httpx.Client(base_url=hub.api, headers={"Authorization": f"Bearer {token}"}, timeout=30) as kept_open:
-            assert kept_open.get("/v1/me").status_code == 200  # the gateway, the accounts function, DynamoDB in moto
-            assert kept_open.get("/v1/numbers").status_code == 200
+            for path in ("/v1/me", "/v1/numbers"):  # the gateway, the accounts and numbers functions, DynamoDB in moto
+                answer = kept_open.get(path)
+                refusals = [line for line in first.log.read_text(errors="replace").splitlines() if "401 on" in line]
+                assert answer.status_code == 200, (path, answer.text, refusals)  # a 401's reason is in the hub's log
             assert httpx.get(f"{hub.meta}/_sandbox/state", timeout=30).status_code == 200
             # stopped while the client still holds its keep-alive connection: the server closes it first
             first_exit_status = secret_ledger.stop(first)
