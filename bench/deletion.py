@@ -34,12 +34,13 @@ from bench.jobs import (
     LINE,
     Calls,
     Cloud,
+    JobBenchmark,
     JobResult,
     Run,
     as_dict,
     cli,
+    compare,
     hub_cloud,
-    job_result,
     measured,
     moto_table,
     print_run_report,
@@ -55,6 +56,7 @@ NUMBERS = 100_000
 SAMPLE = 300
 LATENCY_MS = 50
 TARGET = 20.0
+BENCHMARK = JobBenchmark("deletion", "due number", DEFAULT_CONCURRENCY, TARGET)
 FIRST_ID = 1_900_000_000_000_000
 WABA_ID = "102290129340398"
 SAMPLE_DUE = datetime(2026, 10, 31, 23, 59, 59, 999999, tzinfo=UTC)
@@ -85,27 +87,23 @@ def run(numbers: int, sample: int, latency_ms: int, workers: int = DEFAULT_CONCU
     """Baseline over `sample` numbers, subject over `numbers` with `workers`; both checked, reported, answered."""
     started = time.perf_counter()
     with hub_cloud(["NumbersTable"], meta_state, (FIRST_ID, sample + numbers), latency_ms) as hub:
-        print(f"  seeding {sample:,} sample numbers …", flush=True)
-        _seed(hub, FIRST_ID, sample, SAMPLE_DUE)
-        baseline = _run(hub, 1, AFTER_SAMPLE, sample)
-        print(f"  baseline done: {baseline.seconds:,.1f} s; seeding {numbers:,} numbers …", flush=True)
-        _seed(hub, FIRST_ID + sample, numbers, NUMBERS_DUE)
-        print(f"  the job over {numbers:,} numbers with {workers} workers …", flush=True)
-        subject = _run(hub, workers, AFTER_ALL, numbers)
-        problems = hub.aws.call(check_deleted, FIRST_ID, sample + numbers)
-        if problems:
-            hub.fail("deletion benchmark: " + "; ".join(problems))
-        result = job_result(
-            "deletion",
-            "due number",
-            baseline=baseline,
-            subject=subject,
-            deployed=DEFAULT_CONCURRENCY,
-            target=TARGET,
-            latency_ms=latency_ms,
-            started=started,
-        )
-        _report(result, baseline, subject, hub, latency_ms)
+
+        def baseline() -> Run:
+            print(f"  seeding {sample:,} sample numbers …", flush=True)
+            _seed(hub, FIRST_ID, sample, SAMPLE_DUE)
+            return _run(hub, 1, AFTER_SAMPLE, sample)
+
+        def subject() -> Run:
+            print(f"  seeding {numbers:,} numbers …", flush=True)
+            _seed(hub, FIRST_ID + sample, numbers, NUMBERS_DUE)
+            print(f"  the job over {numbers:,} numbers with {workers} workers …", flush=True)
+            measured_run = _run(hub, workers, AFTER_ALL, numbers)
+            if problems := hub.aws.call(check_deleted, FIRST_ID, sample + numbers):
+                hub.fail("deletion benchmark: " + "; ".join(problems))
+            return measured_run
+
+        result, first, second = compare(BENCHMARK, baseline, subject, latency_ms=latency_ms, started=started)
+        _report(result, first, second, hub, latency_ms)
     print(f"  (the whole benchmark, set-up and checks included, took {time.perf_counter() - started:,.0f} s)")
     return result
 

@@ -38,13 +38,14 @@ from typing import Any
 from bench.jobs import (
     Calls,
     Cloud,
+    JobBenchmark,
     JobResult,
     Run,
     as_dict,
     cli,
+    compare,
     create_tables,
     hub_cloud,
-    job_result,
     measured,
     moto_table,
     print_run_report,
@@ -63,6 +64,7 @@ NUMBERS = 10_000
 SAMPLE = 300
 LATENCY_MS = 50
 TARGET = 20.0
+BENCHMARK = JobBenchmark("display_names", "pending request", DEFAULT_CONCURRENCY, TARGET)
 TABLE = "hub-numbers"
 FIRST_ID = 1_800_000_000_000_000
 WABA_ID = "102290129340398"
@@ -95,21 +97,17 @@ def run(numbers: int, sample: int, latency_ms: int, workers: int = DEFAULT_CONCU
     """Baseline over the first `sample` numbers, subject over `numbers` with `workers`; checked, reported, answered."""
     started = time.perf_counter()
     with hub_cloud(["NumbersTable"], meta_state, (FIRST_ID, max(numbers, sample)), latency_ms) as hub:
-        print(f"  seeding {sample:,} sample requests …", flush=True)
-        baseline = _run(hub, sample, 1)
-        print(f"  baseline done: {baseline.seconds:,.1f} s; seeding {numbers:,} requests …", flush=True)
-        subject = _run(hub, numbers, workers)
-        result = job_result(
-            "display_names",
-            "pending request",
-            baseline=baseline,
-            subject=subject,
-            deployed=DEFAULT_CONCURRENCY,
-            target=TARGET,
-            latency_ms=latency_ms,
-            started=started,
-        )
-        _report(result, baseline, subject, hub, latency_ms)
+
+        def baseline() -> Run:
+            print(f"  seeding {sample:,} sample requests …", flush=True)
+            return _run(hub, sample, 1)
+
+        def subject() -> Run:
+            print(f"  seeding {numbers:,} requests …", flush=True)
+            return _run(hub, numbers, workers)
+
+        result, first, second = compare(BENCHMARK, baseline, subject, latency_ms=latency_ms, started=started)
+        _report(result, first, second, hub, latency_ms)
     print(f"  (the whole benchmark, set-up and checks included, took {time.perf_counter() - started:,.0f} s)")
     return result
 

@@ -875,17 +875,35 @@ def as_dict(result: JobResult) -> dict[str, Any]:
     return cast("dict[str, Any]", result)
 
 
-def job_result(
-    name: str,
-    item: str,
+@dataclass(frozen=True)
+class JobBenchmark:
+    """A job benchmark's fixed terms: its key in the report, what one item of the job is (singular), the job's
+    workers as deployed, and the ratio it must reach (None: reported only)."""
+
+    name: str
+    item: str
+    deployed: int
+    target: float | None
+
+
+def compare(
+    benchmark: JobBenchmark,
+    baseline: Callable[[], Run],
+    subject: Callable[[], Run],
     *,
-    baseline: Run,
-    subject: Run,
-    deployed: int,
-    target: float | None,
     latency_ms: int,
     started: float,
-) -> JobResult:
+) -> tuple[JobResult, Run, Run]:
+    """`baseline()` — the job with one worker — then `subject()` — the job as measured against it —, each seeding
+    and checking its own items; answers their result (ratio, CPU per item, rows) and both runs, for the report."""
+    first = baseline()
+    print(f"  baseline done: {first.seconds:,.1f} s", flush=True)
+    second = subject()
+    return _job_result(benchmark, first, second, latency_ms, started), first, second
+
+
+def _job_result(benchmark: JobBenchmark, baseline: Run, subject: Run, latency_ms: int, started: float) -> JobResult:
+    name, item, deployed, target = benchmark.name, benchmark.item, benchmark.deployed, benchmark.target
     scaled = baseline.seconds / baseline.items * subject.items
     ratio = scaled / subject.seconds
     cpu = {

@@ -42,12 +42,13 @@ from unittest import mock
 from bench.jobs import (
     Calls,
     Cloud,
+    JobBenchmark,
     JobResult,
     Run,
     as_dict,
     cli,
+    compare,
     hub_cloud,
-    job_result,
     measured,
     moto_table,
     print_run_report,
@@ -150,23 +151,20 @@ def run(numbers: int, sample: int, latency_ms: int, workers: int | None = None) 
     sample_wabas = min(-(-sample // NUMBERS_PER_WABA), wabas)
     with hub_cloud(["BillingTable", "AccountsTable", "WabaTable"], meta_state, (wabas,), latency_ms) as hub:
         deployed = billing_settings().usage_workers
-        print(f"  seeding {sample_wabas * NUMBERS_PER_WABA:,} sample numbers …", flush=True)
-        hub.aws.call(seed, 0, sample_wabas)
-        baseline = _run(hub, 1, BASELINE_DAY, sample_wabas)
-        print(f"  baseline done: {baseline.seconds:,.1f} s; seeding {numbers:,} numbers …", flush=True)
-        hub.aws.call(seed, sample_wabas, wabas)
-        subject = _run(hub, workers or deployed, SUBJECT_DAY, wabas)
-        result = job_result(
-            "usage",
-            "number",
-            baseline=baseline,
-            subject=subject,
-            deployed=deployed,
-            target=None,
-            latency_ms=latency_ms,
-            started=started,
-        )
-        _report(result, baseline, subject, hub, latency_ms, deployed)
+
+        def baseline() -> Run:
+            print(f"  seeding {sample_wabas * NUMBERS_PER_WABA:,} sample numbers …", flush=True)
+            hub.aws.call(seed, 0, sample_wabas)
+            return _run(hub, 1, BASELINE_DAY, sample_wabas)
+
+        def subject() -> Run:
+            print(f"  seeding {numbers:,} numbers …", flush=True)
+            hub.aws.call(seed, sample_wabas, wabas)
+            return _run(hub, workers or deployed, SUBJECT_DAY, wabas)
+
+        benchmark = JobBenchmark("usage", "number", deployed, target=None)
+        result, first, second = compare(benchmark, baseline, subject, latency_ms=latency_ms, started=started)
+        _report(result, first, second, hub, latency_ms, deployed)
     print(f"  (the whole benchmark, set-up and checks included, took {time.perf_counter() - started:,.0f} s)")
     return result
 
