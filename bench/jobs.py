@@ -287,17 +287,14 @@ class _MotoServer:
     thread, neither of which a Lambda pays against DynamoDB."""
 
     def start(self) -> str:
-        """Serve on a free port of 127.0.0.1, in a thread; answers the endpoint."""
+        """Serve on a port of 127.0.0.1 the system picks, in a thread; answers the endpoint."""
         import uvicorn  # noqa: PLC0415 - the child's own imports
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: PLC0415
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
         config = uvicorn.Config(
             DomainDispatcherApplication(create_backend_app),
             host="127.0.0.1",
-            port=port,
+            port=0,
             interface="wsgi",
             log_level="warning",
             access_log=False,
@@ -309,9 +306,10 @@ class _MotoServer:
         deadline = time.monotonic() + START_SECONDS
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"moto's server did not start on port {port}")
+                raise RuntimeError("moto's server did not start")
             time.sleep(0.05)
-        return f"http://127.0.0.1:{port}"
+        host, port = self.server.servers[0].sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
 
     def stop(self) -> None:
         self.server.should_exit = True
