@@ -6,11 +6,12 @@ import importlib
 import threading
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from local.template import function_handlers, load_template
+from local.template import function_handlers, http_routes, load_template
 
 Invoker = Callable[[str, dict[str, Any]], Any]
 """(function logical id, event) → the handler's answer."""
@@ -46,10 +47,20 @@ def _handler(dotted: str) -> Callable[[dict[str, Any], Any], Any]:
 
 def invoke(function: str, event: dict[str, Any]) -> Any:
     """Call the handler of the template's function `function` (logical id) with `event`, one event at a time per
-    service (`_container_of`)."""
-    dotted = function_handlers(load_template())[function]
-    with _container_of(dotted):
+    service (`_container_of`), and one HTTP API event at a time in the process (`_RESOLVING`)."""
+    template = load_template()
+    dotted = function_handlers(template)[function]
+    resolving = _RESOLVING if any(route.function == function for route in http_routes(template)) else nullcontext()
+    with _container_of(dotted), resolving:
         return _handler(dotted)(event, LocalLambdaContext(function_name=function))
+
+
+_RESOLVING = threading.RLock()
+"""Held while a function with HttpApi events handles one: Powertools' HTTP resolvers keep the event being resolved
+and its Lambda context on their common base class (`BaseRouter.current_event`, `BaseRouter.lambda_context`), so in
+one process two of them at once — of two services — would each validate and route the other's request (a query
+read from another request's event: a 422 for parameters the caller sent). In Lambda each function has a process of
+its own; here the gateway's requests take turns, while consumers and jobs, which use no resolver, run beside them."""
 
 
 _containers_lock = threading.Lock()
@@ -61,10 +72,10 @@ def _container_of(dotted: str) -> threading.RLock:
 
     A Lambda container handles one event at a time, and its module state is its own. Here every function of a
     service shares its modules in one process, and the local gateway, bus and pollers call them from several
-    threads: Powertools keeps the request being resolved on the resolver (`app.current_event`) and the log keys of
-    the invocation on the service's logger, so two events of one service at once could answer one caller with
-    another's request or log under another function's name. Serializing each service's events keeps what Lambda
-    guarantees; services still run side by side, as separate functions do."""
+    threads: Powertools keeps the log keys of the invocation on the service's logger, so two events of one service
+    at once could log under another function's name.
+    Serializing each service's events keeps what Lambda guarantees; services still run side by side, as separate
+    functions do, but for their HTTP API events (`_RESOLVING`)."""
     service = dotted.split(".", 1)[0]
     with _containers_lock:
         return _containers.setdefault(service, threading.RLock())

@@ -1,6 +1,7 @@
 """local.functions.invoke runs one event at a time per service, as a Lambda container does, and services side by
-side: two requests of one service at once can no longer see each other's state (Powertools keeps it on the
-resolver and the service's logger)."""
+side: two events of one service at once can no longer see each other's state (Powertools keeps log keys on the
+service's logger). HTTP API events take turns across services too: Powertools' resolvers share the event being
+resolved on their base class."""
 
 from __future__ import annotations
 
@@ -12,8 +13,15 @@ from typing import Any
 import pytest
 
 from local import functions
+from local.template import HttpRoute
 
-HANDLERS = {"FirstFunction": "svc_a.app.handler", "SecondFunction": "svc_a.jobs.handler", "OtherFunction": "svc_b.app"}
+HANDLERS = {
+    "FirstFunction": "svc_a.app.handler",
+    "SecondFunction": "svc_a.jobs.handler",
+    "OtherFunction": "svc_b.app",
+    "OtherApiFunction": "svc_b.api.handler",
+}
+HTTP_FUNCTIONS = ("FirstFunction", "OtherApiFunction")
 
 
 class Overlap:
@@ -23,6 +31,7 @@ class Overlap:
         self.lock = threading.Lock()
         self.running: dict[str, int] = {}
         self.most: dict[str, int] = {}
+        self.most_at_once = 0  # of every service
         self.together = threading.Barrier(2, timeout=2)
 
     def handler(self, dotted: str) -> Callable[[dict[str, Any], Any], Any]:
@@ -32,6 +41,7 @@ class Overlap:
             with self.lock:
                 self.running[service] = self.running.get(service, 0) + 1
                 self.most[service] = max(self.most.get(service, 0), self.running[service])
+                self.most_at_once = max(self.most_at_once, sum(self.running.values()))
             if event.get("meet"):
                 self.together.wait()  # only functions of two services can both get here at once
             time.sleep(0.05)
@@ -48,6 +58,8 @@ def overlap(monkeypatch: pytest.MonkeyPatch) -> Iterator[Overlap]:
     monkeypatch.setattr(functions, "function_handlers", lambda _template: HANDLERS)
     monkeypatch.setattr(functions, "load_template", dict)
     monkeypatch.setattr(functions, "_handler", seen.handler)
+    routes = [HttpRoute(name, HANDLERS[name], "GET", f"/{name}", authorized=True) for name in HTTP_FUNCTIONS]
+    monkeypatch.setattr(functions, "http_routes", lambda _template: routes)
     yield seen
 
 
@@ -76,4 +88,18 @@ def test_functions_of_two_services_run_side_by_side(overlap: Overlap) -> None:
     run_together(("FirstFunction", {"meet": True}), ("OtherFunction", {"meet": True}))
 
     assert overlap.most == {"svc_a": 1, "svc_b": 1}
+    assert not overlap.together.broken  # both were inside their handlers at the same moment
+
+
+def test_http_api_events_of_two_services_take_turns(overlap: Overlap) -> None:
+    answers = run_together(*[("FirstFunction", {}), ("OtherApiFunction", {})] * 3)
+
+    assert overlap.most_at_once == 1  # Powertools' resolvers share BaseRouter.current_event in one process
+    assert sorted(set(answers)) == ["FirstFunction", "OtherApiFunction"]
+
+
+def test_an_http_api_event_runs_beside_another_services_consumer(overlap: Overlap) -> None:
+    run_together(("FirstFunction", {"meet": True}), ("OtherFunction", {"meet": True}))
+
+    assert overlap.most_at_once == 2
     assert not overlap.together.broken  # both were inside their handlers at the same moment
