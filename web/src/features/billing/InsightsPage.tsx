@@ -178,7 +178,8 @@ export function InsightsPage() {
             </p>
           ) : null}
           {valid && insights.isPending ? <Loading>Asking Meta for the number&apos;s analytics…</Loading> : null}
-          {insights.isError && !placedAtFields(insights.error, PERIOD_FIELDS) ? (
+          {insights.isError &&
+          !placedAtFields(insights.error, preset === "custom" ? PERIOD_FIELDS : ["granularity"]) ? (
             <ErrorMessage error={insights.error} title="The insights could not be loaded" />
           ) : null}
           {valid && insights.data ? <Results insights={insights.data} busy={insights.isPlaceholderData} /> : null}

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { toApiError } from "../../lib/api";
 import { BOX, chartLayout, niceScale, type ChartForecast, type ChartPoint } from "./chart";
 import { forgetTopUp, recallTopUp, rememberTopUp, returnState } from "./checkout";
-import { renewalFormOf, renewalProblems, renewalRequest, serverProblems, topUpProblems } from "./forms";
+import { placedAtFields, renewalFormOf, renewalProblems, renewalRequest, serverProblems, topUpProblems } from "./forms";
 import { formatMoney, minorDigits, parseMajor, toMajorText } from "./money";
 import { daysBetween, monthStart, periodLabel, periodProblems, presetPeriod } from "./periods";
 
@@ -96,6 +96,23 @@ describe("the funds forms", () => {
     });
     expect(serverProblems(refusal, ["start", "end"])).toEqual({ end: "The end is before the start." });
     expect(serverProblems(new Error("offline"), ["amount"])).toEqual({});
+  });
+
+  it("shows a refusal as a whole unless every one of its errors is at a shown field", () => {
+    const refusal = (...fields: string[]) =>
+      toApiError(422, {
+        type: "https://docs.client-hub.example/problems/validation-failed",
+        title: "Validation failed",
+        status: 422,
+        detail: "The request is not valid.",
+        errors: fields.map((field) => ({ field, message: "is required" })),
+      });
+
+    expect(placedAtFields(refusal("query.start", "query.end"), ["start", "end", "granularity"])).toBe(true);
+    expect(placedAtFields(refusal("query.number_id", "query.start"), ["start", "end", "granularity"])).toBe(false);
+    expect(placedAtFields(refusal("query.start"), ["granularity"])).toBe(false); // a preset's period has no fields
+    expect(placedAtFields(refusal(), ["start"])).toBe(false);
+    expect(placedAtFields(new Error("offline"), ["amount"])).toBe(false);
   });
 });
 

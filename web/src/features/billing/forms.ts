@@ -84,14 +84,20 @@ export function serverProblems<F extends string>(error: unknown, fields: readonl
   const problems: Problems<F> = {};
   if (!(error instanceof ApiError)) return problems;
   for (const { field, message } of error.errors) {
-    const name = field.replace(/^(body|query|path)\./, "");
-    const at = fields.find((known) => known === name);
+    const at = fields.find((known) => known === fieldName(field));
     if (at) problems[at] = problems[at] ? `${problems[at]} ${message}` : message;
   }
   return problems;
 }
 
-/** Whether the API's refusal is placed at some of the fields (else it is shown as a whole). */
+/** Whether every error of the API's refusal is placed at one of the shown fields (else it is shown as a whole:
+ * an error no field shows must not leave the page silent). */
 export function placedAtFields(error: unknown, fields: readonly string[]): boolean {
-  return Object.keys(serverProblems(error, fields)).length > 0;
+  if (!(error instanceof ApiError) || error.errors.length === 0) return false;
+  return error.errors.every(({ field }) => fields.includes(fieldName(field)));
+}
+
+/** A problem's field as the form names it: `body.amount`, `query.end` → `amount`, `end`. */
+function fieldName(field: string): string {
+  return field.replace(/^(body|query|path)\./, "");
 }
