@@ -49,7 +49,7 @@ from hub_shared.model import HubModel
 
 DEFAULT_CONCURRENCY = 64
 """Deregistrations in flight at once: at Meta's latency (~50-300 ms) 64 keep a 100,000-number month end within one
-15-minute run (100,000 × 300 ms / 64 ≈ 8 minutes) when the function's CPU keeps up (bench/deletion.py: ≈ 2.4 ms of
+15-minute run (100,000 × 300 ms / 64 ≈ 8 minutes) when the function's CPU keeps up (bench/deletion.py: ≈ 2.0 ms of
 CPU a number, so at least 1 vCPU, 1,769 MB); Meta's throttling answers hold the run (`_held`). The DynamoDB client's
 connection pool must hold as many connections."""
 NOT_REGISTERED = (100, 2207051)
